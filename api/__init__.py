@@ -1,0 +1,1 @@
+"""The ecomap service: FastAPI app, settings, authentication and roles, CLI."""

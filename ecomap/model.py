@@ -1,0 +1,154 @@
+"""The ecomap/1 document as pydantic models: child, people, ties, observations, episodes.
+
+Field-level rules (types, ranges, enumerations, unknown fields) live here; the
+rules that span the document (ids exist, dates in order, one child) are checked by
+:func:`ecomap.format.validate_document`, which reports every breach at once.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    StringConstraints,
+    model_validator,
+)
+
+FORMAT_NAME = "ecomap/1"
+
+Id = Annotated[str, StringConstraints(min_length=1, strip_whitespace=False)]
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+
+Status = Literal["early_help", "child_in_need", "child_protection", "looked_after", "care_leaver"]
+Category = Literal["family", "carer", "friend", "community", "volunteer", "professional"]
+Perspective = Literal["child", "worker", "carer", "family", "other"]
+Direction = Literal["both", "to_child", "from_child"]
+EndReason = Literal["moved_placement", "worker_changed", "by_choice", "death", "safeguarding", "other"]
+EpisodeKind = Literal["placement", "school"]
+
+STATUSES: tuple[Status, ...] = (
+    "early_help", "child_in_need", "child_protection", "looked_after", "care_leaver",
+)
+CATEGORIES: tuple[Category, ...] = (
+    "family", "carer", "friend", "community", "volunteer", "professional",
+)
+SUPPORT_TYPES: tuple[str, ...] = ("emotional", "practical", "informational")
+SOCIAL_WORKER_ROLE = "social_worker"
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _iso_date(value: Any) -> Any:
+    """Accept a ``date`` or a ``YYYY-MM-DD`` string only (no datetimes, no timestamps)."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str) and _ISO_DATE.match(value):
+        return date.fromisoformat(value)
+    raise ValueError("must be a date written YYYY-MM-DD")
+
+
+IsoDate = Annotated[
+    date,
+    BeforeValidator(_iso_date),
+    PlainSerializer(lambda d: d.isoformat(), return_type=str, when_used="json"),
+]
+Rating3 = Annotated[int, Field(ge=1, le=3, strict=True)]
+
+
+class _Strict(BaseModel):
+    """Base for every part of the document: unknown fields are errors (usually typos)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=False)
+
+
+class Child(_Strict):
+    id: Id
+    name: Annotated[str, StringConstraints(min_length=1)]
+    birth_date: IsoDate | None = None
+    status: Status | None = None
+    team: str | None = None
+
+
+class Person(_Strict):
+    """Someone in a child's network. ``adult`` and ``paid`` default from the category."""
+
+    id: Id
+    name: Annotated[str, StringConstraints(min_length=1)]
+    category: Category
+    role: Slug | None = None
+    adult: bool = True
+    paid: bool = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def _category_defaults(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("category"), str):
+            data = dict(data)
+            data.setdefault("adult", data["category"] != "friend")
+            data.setdefault("paid", data["category"] in ("professional", "carer"))
+        return data
+
+
+class Tie(_Strict):
+    """A relationship between two ids, active on t when started <= t < ended."""
+
+    id: Id
+    between: tuple[Id, Id]
+    started: IsoDate | None = None
+    ended: IsoDate | None = None
+    end_reason: EndReason | None = None
+
+    def active_on(self, t: date) -> bool:
+        """Whether the tie is active on ``t`` (FORMAT.md).
+
+        >>> Tie(id="t", between=("a", "b"), started=date(2024, 1, 1),
+        ...     ended=date(2024, 6, 1)).active_on(date(2024, 6, 1))
+        False
+        """
+        return (self.started is None or self.started <= t) and (self.ended is None or self.ended > t)
+
+
+class Support(_Strict):
+    emotional: Rating3 | None = None
+    practical: Rating3 | None = None
+    informational: Rating3 | None = None
+
+
+class Observation(_Strict):
+    """How a tie looked on a date, from one perspective; every rating is optional."""
+
+    tie: Id
+    on: IsoDate
+    by: Perspective
+    closeness: Rating3 | None = None
+    contact: Annotated[int, Field(ge=0, le=4, strict=True)] | None = None
+    support: Support | None = None
+    critical: Rating3 | None = None
+    direction: Direction | None = None
+    trusted: bool | None = None
+    note: str | None = None
+
+
+class Episode(_Strict):
+    kind: EpisodeKind
+    start: IsoDate
+    end: IsoDate | None = None
+    reason: Slug | None = None
+
+
+class EcomapDocument(_Strict):
+    """One child's network over time: the unit of import, export and replacement."""
+
+    format: Literal["ecomap/1"]
+    child: Child
+    people: list[Person] = Field(default_factory=list)
+    ties: list[Tie] = Field(default_factory=list)
+    observations: list[Observation] = Field(default_factory=list)
+    episodes: list[Episode] = Field(default_factory=list)

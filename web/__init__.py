@@ -1,0 +1,1 @@
+"""Pages and static assets served by the app, and plotly figure builders."""
