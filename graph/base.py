@@ -15,6 +15,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal, Protocol, runtime_checkable
 
+# Re-exported: the domain owns these so ecomap/ stays free of graph/.
+from ecomap.errors import Breach as Breach
+from ecomap.errors import DocumentInvalid as DocumentInvalid
 from ecomap.model import EcomapDocument, Observation, Person, Status, Tie
 
 ViewPerspective = Literal["combined", "child", "worker"]
@@ -42,14 +45,6 @@ class VersionConflict(StoreError):
         self.child_id = child_id
         self.expected = expected
         self.current = current
-
-
-@dataclass(frozen=True)
-class Breach:
-    """One broken rule: where (a JSON path such as ``ties[2].ended``) and what."""
-
-    path: str
-    message: str
 
 
 class DocumentConflict(StoreError):
@@ -118,8 +113,9 @@ class GraphStore(Protocol):
         Idempotent in content: re-storing an equal document changes nothing but the
         version. With ``expected_version`` raises :class:`VersionConflict` if the
         child is at another version (``0`` means "must not exist yet"). Raises
-        :class:`DocumentConflict` if it clashes with another child's data. On any
-        error the previous version stays intact.
+        :class:`DocumentConflict` if it clashes with another child's data and
+        :class:`DocumentInvalid` if it breaks a rule of FORMAT.md. On any error the
+        previous version stays intact.
         """
         ...
 
