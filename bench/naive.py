@@ -33,6 +33,7 @@ import json
 import statistics
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, timedelta
+from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -63,7 +64,20 @@ def _day(value: Any) -> date | None:
 
 
 def _round(value: float | None, digits: int) -> float | None:
-    return None if value is None else round(value, digits)
+    return None if value is None else rnd(value, digits)
+
+
+def rnd(value: float, digits: int) -> float:
+    """Decimal rounding, half to even, of the value as written to 9 more places.
+
+    Binary floats hold 0.1235 as 0.12349999...; writing it out first makes halves
+    halves, as a reader of the decimal would expect.
+
+    >>> rnd(0.1235, 3), rnd(0.1245, 3), rnd(12.25, 1), rnd(0.1 + 0.2, 3)
+    (0.124, 0.124, 12.2, 0.3)
+    """
+    written = Decimal(format(value, f".{digits + 9}f"))
+    return float(written.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_EVEN)) + 0.0
 
 
 def build_graph(doc: Doc) -> nx.MultiGraph:
@@ -186,7 +200,7 @@ def strength(parts: dict[str, float]) -> float:
     82.5
     """
     score = sum(WEIGHTS[name] * parts[name] for name in WEIGHTS)
-    return round(100 * min(max(score, 0.0), 1.0), 1)
+    return rnd(100 * min(max(score, 0.0), 1.0), 1)
 
 
 def line(obs: dict[str, Any] | None) -> str:
@@ -258,7 +272,7 @@ def _network(graph: nx.MultiGraph, t: date, perspective: str) -> tuple[dict[str,
         "unpaid_trusted_adults": len(unpaid),
         "has_trusted_adult": len(trusted) >= 1,
         "single_point_of_failure": len(trusted) == 1,
-        "paid_share": round(len(paid) / size, 3) if size else None,
+        "paid_share": rnd(len(paid) / size, 3) if size else None,
         "support_providers": providers,
         "support_gaps": sorted(kind for kind in SUPPORT_TYPES if providers[kind] == 0),
         "reciprocity": _round(
@@ -272,8 +286,8 @@ def _network(graph: nx.MultiGraph, t: date, perspective: str) -> tuple[dict[str,
         if critical
         else None,
         "mean_strength": _round(sum(strengths) / len(strengths), 1) if strengths else None,
-        "network_strength": round(sum(padded) / 5, 1),
-        "density": round(nx.density(inner), 3) if size >= 2 else None,
+        "network_strength": rnd(sum(padded) / 5, 1),
+        "density": rnd(nx.density(inner), 3) if size >= 2 else None,
         "tenure_median_days": statistics.median(tenures) if tenures else None,
     }
     return network, rows
@@ -313,18 +327,18 @@ def _continuity(
         moves.append(
             {
                 "on": start.isoformat(),
-                "retention": round(len(base & after) / len(base), 3) if base else None,
+                "retention": rnd(len(base & after) / len(base), 3) if base else None,
             }
         )
     return {
         "retained": len(retained),
         "lost": len(before - now),
         "gained": len(now - before),
-        "retention": round(len(retained) / len(before), 3) if before else None,
-        "trusted_retention": round(len(trusted_before & trusted_now) / len(trusted_before), 3)
+        "retention": rnd(len(retained) / len(before), 3) if before else None,
+        "trusted_retention": rnd(len(trusted_before & trusted_now) / len(trusted_before), 3)
         if trusted_before
         else None,
-        "continuity": round(100 * weight_kept / weight_before, 1) if weight_before else None,
+        "continuity": rnd(100 * weight_kept / weight_before, 1) if weight_before else None,
         "social_workers": len(workers),
         "placements": len(overlapping),
         "moves": moves,
@@ -336,7 +350,7 @@ def _concordance(graph: nx.MultiGraph, t: date) -> dict[str, Any]:
     by_adults = trusted_adults(graph, t, "worker")
     union = by_child | by_adults
     return {
-        "trust_agreement": round(len(by_child & by_adults) / len(union), 3) if union else None,
+        "trust_agreement": rnd(len(by_child & by_adults) / len(union), 3) if union else None,
         "unseen_trusted": sorted(by_child - by_adults),
     }
 
@@ -371,7 +385,7 @@ def child_measures(
                 "trusted": bool(obs is not None and obs.get("trusted") is True),
                 "components": None
                 if parts is None
-                else {name: round(number, 3) for name, number in parts.items()},
+                else {name: rnd(number, 3) for name, number in parts.items()},
             }
         )
     ties.sort(key=lambda tie: (-(tie["strength"] or 0.0), tie["member"]))
@@ -389,7 +403,7 @@ def child_measures(
 
 def _median(values: Sequence[float | None], digits: int) -> float | None:
     present = [v for v in values if v is not None]
-    return round(statistics.median(present), digits) if present else None
+    return rnd(statistics.median(present), digits) if present else None
 
 
 def cohort_from_measures(rows: Sequence[dict[str, Any]], at: date) -> dict[str, Any]:
@@ -397,7 +411,7 @@ def cohort_from_measures(rows: Sequence[dict[str, Any]], at: date) -> dict[str, 
     n = len(rows)
 
     def rate(flags: Iterable[bool]) -> float | None:
-        return round(sum(1 for flag in flags if flag) / n, 3) if n else None
+        return rnd(sum(1 for flag in flags if flag) / n, 3) if n else None
 
     return {
         "at": at.isoformat(),
