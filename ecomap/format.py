@@ -1,0 +1,456 @@
+"""Reading, validating and writing ``ecomap/1`` documents as JSON and JSON Lines."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import IO, Any
+
+from pydantic import ValidationError
+
+from ecomap.errors import Breach, DocumentInvalid
+from ecomap.model import CATEGORIES, EcomapDocument, Person
+
+__all__ = [
+    "Breach",
+    "DocumentInvalid",
+    "document_to_jsonable",
+    "dump_document",
+    "json_path",
+    "parse_document",
+    "read_documents",
+    "validate_document",
+    "write_jsonl",
+]
+
+_SECTIONS = ("$", "format", "child", "people", "ties", "observations", "episodes")
+
+# adult/paid as the model fills them in from the category, so the writer can leave
+# them out exactly when the reader would put the same value back.
+_PERSON_DEFAULTS: dict[str, dict[str, bool]] = {
+    category: {
+        "adult": (p := Person.model_validate({"id": "x", "name": "x", "category": category})).adult,
+        "paid": p.paid,
+    }
+    for category in CATEGORIES
+}
+
+
+def json_path(loc: Sequence[int | str]) -> str:
+    """Write a location as a JSON path; the document itself is ``$``.
+
+    >>> json_path(("ties", 1, "ended"))
+    'ties[1].ended'
+    >>> json_path(())
+    '$'
+    """
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out or "$"
+
+
+# --------------------------------------------------------------------------- rules
+
+
+@dataclass(frozen=True)
+class _TieFacts:
+    index: int
+    id: str | None
+    ends: tuple[str | None, ...] | None
+    started: date | None
+    ended: date | None
+
+
+@dataclass(frozen=True)
+class _Facts:
+    """What the cross-document rules look at, read from a model or leniently from raw
+    data (so they can run, and report, even when field validation failed)."""
+
+    child_id: str | None
+    people: list[tuple[int, str | None]]
+    ties: list[_TieFacts]
+    observations: list[tuple[int, str | None, date | None]]
+    episodes: list[tuple[int, date | None, date | None]]
+
+
+def _raw_id(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _raw_date(value: object) -> date | None:
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str) and len(value) == 10:
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def _raw_items(value: object) -> Iterator[tuple[int, Mapping[str, Any]]]:
+    if isinstance(value, list | tuple):
+        for i, item in enumerate(value):
+            if isinstance(item, Mapping):
+                yield i, item
+
+
+def _facts_from_raw(data: Mapping[str, Any]) -> _Facts:
+    child = data.get("child")
+    ties = []
+    for i, t in _raw_items(data.get("ties")):
+        between = t.get("between")
+        ends = tuple(_raw_id(e) for e in between) if isinstance(between, list | tuple) else None
+        ties.append(
+            _TieFacts(i, _raw_id(t.get("id")), ends, _raw_date(t.get("started")),
+                      _raw_date(t.get("ended")))
+        )
+    return _Facts(
+        child_id=_raw_id(child.get("id")) if isinstance(child, Mapping) else None,
+        people=[(i, _raw_id(p.get("id"))) for i, p in _raw_items(data.get("people"))],
+        ties=ties,
+        observations=[
+            (i, _raw_id(o.get("tie")), _raw_date(o.get("on")))
+            for i, o in _raw_items(data.get("observations"))
+        ],
+        episodes=[
+            (i, _raw_date(e.get("start")), _raw_date(e.get("end")))
+            for i, e in _raw_items(data.get("episodes"))
+        ],
+    )
+
+
+def _facts_from_model(doc: EcomapDocument) -> _Facts:
+    return _Facts(
+        child_id=doc.child.id,
+        people=[(i, p.id) for i, p in enumerate(doc.people)],
+        ties=[_TieFacts(i, t.id, t.between, t.started, t.ended) for i, t in enumerate(doc.ties)],
+        observations=[(i, o.tie, o.on) for i, o in enumerate(doc.observations)],
+        episodes=[(i, e.start, e.end) for i, e in enumerate(doc.episodes)],
+    )
+
+
+def _cross_breaches(f: _Facts) -> list[Breach]:
+    """The rules of FORMAT.md that span the document (ids, references, date order)."""
+    out: list[Breach] = []
+    person_at: dict[str, int] = {}
+    for i, pid in f.people:
+        if pid is None:
+            continue
+        if pid == f.child_id:
+            out.append(Breach(f"people[{i}].id",
+                              f"{pid!r} is the child's id; a person needs an id of their own"))
+        elif pid in person_at:
+            out.append(Breach(f"people[{i}].id", f"person id {pid!r} is used more than once "
+                                                 f"(first at people[{person_at[pid]}])"))
+        else:
+            person_at[pid] = i
+    known = set(person_at)
+    if f.child_id is not None:
+        known.add(f.child_id)
+
+    tie_at: dict[str, _TieFacts] = {}
+    for t in f.ties:
+        if t.id is not None:
+            if t.id in tie_at:
+                out.append(Breach(f"ties[{t.index}].id", f"tie id {t.id!r} is used more than once "
+                                                         f"(first at ties[{tie_at[t.id].index}])"))
+            else:
+                tie_at[t.id] = t
+        if t.ends is not None:
+            for k, ref in enumerate(t.ends):
+                if ref is not None and ref not in known:
+                    out.append(Breach(f"ties[{t.index}].between[{k}]",
+                                      f"{ref!r} is neither this document's child nor one of "
+                                      "its people"))
+            if len(t.ends) == 2 and t.ends[0] is not None and t.ends[0] == t.ends[1]:
+                out.append(Breach(f"ties[{t.index}].between",
+                                  f"a tie's two ends must differ (both are {t.ends[0]!r})"))
+        if t.started is not None and t.ended is not None and t.ended < t.started:
+            out.append(Breach(f"ties[{t.index}].ended",
+                              f"ended {t.ended} is before started {t.started}"))
+
+    for i, tie_id, on in f.observations:
+        if tie_id is None:
+            continue
+        tie = tie_at.get(tie_id)
+        if tie is None:
+            out.append(Breach(f"observations[{i}].tie", f"no tie with id {tie_id!r} in this "
+                                                        "document"))
+        elif on is not None and tie.started is not None and on < tie.started:
+            out.append(Breach(f"observations[{i}].on",
+                              f"{on} is before its tie {tie_id!r} started ({tie.started})"))
+
+    for i, start, end in f.episodes:
+        if start is not None and end is not None and end < start:
+            out.append(Breach(f"episodes[{i}].end", f"end {end} is before start {start}"))
+    return out
+
+
+_MESSAGES = {
+    "extra_forbidden": "unknown field (check the spelling)",
+    "missing": "is required",
+    "string_too_short": "must not be empty",
+}
+
+
+def _pydantic_breaches(exc: ValidationError) -> list[Breach]:
+    out = []
+    for err in exc.errors(include_url=False, include_context=False, include_input=False):
+        message = _MESSAGES.get(err["type"]) or err["msg"].removeprefix("Value error, ")
+        if err["type"] == "value_error" and "YYYY-MM-DD" not in message:
+            message = f"must be a real date written YYYY-MM-DD ({message})"
+        out.append(Breach(json_path(err["loc"]), message))
+    return out
+
+
+def _position(breach: Breach) -> tuple[int, int]:
+    head, _, rest = breach.path.partition("[")
+    head = head.split(".", 1)[0]
+    rank = _SECTIONS.index(head) if head in _SECTIONS else len(_SECTIONS)
+    index = int(rest.split("]", 1)[0]) if rest[:1].isdigit() else -1
+    return rank, index
+
+
+def _in_document_order(breaches: Iterable[Breach]) -> list[Breach]:
+    return sorted(dict.fromkeys(breaches), key=_position)
+
+
+def validate_document(doc: EcomapDocument) -> list[Breach]:
+    """The cross-document rule breaches of an already-built document (empty when valid).
+
+    Field rules are the model's own; this is for documents built in code, which
+    pydantic alone cannot check for dangling ids or dates out of order.
+
+    >>> from ecomap.model import Child, Tie
+    >>> doc = EcomapDocument(format="ecomap/1", child=Child(id="c", name="C"),
+    ...                      ties=[Tie(id="t", between=("c", "nobody"))])
+    >>> validate_document(doc)
+    [Breach(path='ties[0].between[1]', message="'nobody' is neither this document's child nor one of its people")]
+    """  # noqa: E501
+    return _in_document_order(_cross_breaches(_facts_from_model(doc)))
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _json_message(exc: json.JSONDecodeError | UnicodeDecodeError) -> str:
+    if isinstance(exc, UnicodeDecodeError):
+        return "not UTF-8 text"
+    return f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
+
+
+def _from_raw(raw: object, source: str) -> EcomapDocument:
+    if not isinstance(raw, Mapping):
+        raise DocumentInvalid(source, [Breach("$", "a document must be a JSON object")])
+    facts = _facts_from_raw(raw)
+    name = facts.child_id or source
+    breaches: list[Breach] = []
+    doc: EcomapDocument | None = None
+    try:
+        doc = EcomapDocument.model_validate(raw)
+    except ValidationError as exc:
+        breaches.extend(_pydantic_breaches(exc))
+    breaches.extend(_cross_breaches(facts))
+    if breaches or doc is None:
+        raise DocumentInvalid(name, _in_document_order(breaches), location=source)
+    return doc
+
+
+def parse_document(
+    data: bytes | str | Mapping[str, Any], *, source: str = "document"
+) -> EcomapDocument:
+    """Parse and validate one document, reporting every breach at once.
+
+    ``data`` is JSON text (or bytes) or an already-decoded mapping. ``source`` says
+    where it came from; the error names the child id instead when it can be read.
+
+    >>> doc = parse_document('{"format": "ecomap/1", "child": {"id": "c-1", "name": "A"}}')
+    >>> doc.child.id
+    'c-1'
+    >>> try:
+    ...     parse_document({"format": "ecomap/1", "child": {"id": "c-1", "name": "A"},
+    ...                     "ties": [{"id": "t", "between": ["c-1", "c-1"], "sarted": "2024"}]})
+    ... except DocumentInvalid as err:
+    ...     print(err.source, [b.path for b in err.breaches])
+    c-1 ['ties[0].sarted', 'ties[0].between']
+    """
+    if isinstance(data, bytes | str):
+        try:
+            raw = json.loads(data)
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise DocumentInvalid(source, [Breach("$", _json_message(exc))]) from None
+        return _from_raw(raw, source)
+    return _from_raw(data, source)
+
+
+def _result(raw: object, source: str) -> EcomapDocument | DocumentInvalid:
+    try:
+        return _from_raw(raw, source)
+    except DocumentInvalid as err:
+        return err
+
+
+def _line_result(lineno: int, line: str | UnicodeDecodeError) -> EcomapDocument | DocumentInvalid:
+    source = f"line {lineno}"
+    if isinstance(line, UnicodeDecodeError):
+        return DocumentInvalid(source, [Breach("$", _json_message(line))])
+    try:
+        raw = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return DocumentInvalid(source, [Breach("$", _json_message(exc))])
+    return _result(raw, source)
+
+
+def _lines(fp: IO[str] | IO[bytes]) -> Iterator[tuple[int, str | UnicodeDecodeError]]:
+    for lineno, line in enumerate(fp, start=1):
+        if isinstance(line, bytes):
+            try:
+                text = line.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                yield lineno, exc
+                continue
+        else:
+            text = str(line)
+        yield lineno, (text.lstrip("\ufeff") if lineno == 1 else text)
+
+
+def _parses_alone(line: str | UnicodeDecodeError) -> bool:
+    if isinstance(line, UnicodeDecodeError) or not line.strip():
+        return False
+    try:
+        json.loads(line)
+    except json.JSONDecodeError:
+        return False
+    return True
+
+
+def _read_stream(
+    fp: IO[str] | IO[bytes], name: str
+) -> Iterator[EcomapDocument | DocumentInvalid]:
+    lines = _lines(fp)
+    seen: list[tuple[int, str | UnicodeDecodeError]] = []
+    for lineno, line in lines:
+        seen.append((lineno, line))
+        if isinstance(line, str) and not line.strip():
+            continue
+        if _parses_alone(line):  # JSON Lines (or a one-line document): stream the rest
+            yield _line_result(lineno, line)
+            for n, more in lines:
+                if isinstance(more, UnicodeDecodeError) or more.strip():
+                    yield _line_result(n, more)
+            return
+        break
+    else:
+        return  # nothing but blank lines: no documents
+
+    # The first line is not JSON by itself: one (pretty-printed) document, or a list.
+    seen.extend(lines)
+    bad_text = next((n for n, line in seen if isinstance(line, UnicodeDecodeError)), None)
+    if bad_text is not None:
+        yield DocumentInvalid(name, [Breach("$", f"not UTF-8 text (line {bad_text})")])
+        return
+    text = "".join(line for _, line in seen if isinstance(line, str))
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as exc:
+        if sum(_parses_alone(line) for _, line in seen) >= 1:
+            # JSON Lines whose first document line is broken: report line by line.
+            for n, line in seen:
+                if isinstance(line, UnicodeDecodeError) or line.strip():
+                    yield _line_result(n, line)
+            return
+        yield DocumentInvalid(name, [Breach("$", _json_message(exc))])
+        return
+    if isinstance(raw, list):
+        for i, item in enumerate(raw):
+            yield _result(item, f"{name}[{i}]")
+    else:
+        yield _result(raw, name)
+
+
+def read_documents(
+    src: str | os.PathLike[str] | IO[str] | IO[bytes],
+) -> Iterator[EcomapDocument | DocumentInvalid]:
+    """Read documents from a path or an open stream, one result per document.
+
+    Accepts one JSON document (or a JSON list of documents) per file, or JSON Lines
+    (one document per line; blank lines ignored). A broken document or line is
+    yielded as its :class:`DocumentInvalid` (source: the child id if it can be read,
+    else ``line N``), never raised, so one bad line does not stop an import. A ``str``
+    is a path; the CLI opens ``-`` (stdin) itself.
+
+    >>> import io
+    >>> results = list(read_documents(io.StringIO(
+    ...     '{"format": "ecomap/1", "child": {"id": "c-1", "name": "A"}}\\n\\n{oops\\n')))
+    >>> [getattr(r, "source", None) or r.child.id for r in results]
+    ['c-1', 'line 3']
+    """
+    if isinstance(src, str | os.PathLike):
+        path = Path(src)
+        with path.open("rb") as fp:
+            yield from _read_stream(fp, path.name)
+    else:
+        yield from _read_stream(src, "document")
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def document_to_jsonable(doc: EcomapDocument) -> dict[str, Any]:
+    """The canonical ``ecomap/1`` form as plain JSON data.
+
+    Nulls are left out, and so are ``adult``/``paid`` where they equal the category's
+    default; re-parsing gives an equal model. Observation order is kept.
+
+    >>> doc = parse_document({"format": "ecomap/1", "child": {"id": "c", "name": "C"},
+    ...     "people": [{"id": "p", "name": "P", "category": "friend", "adult": True}]})
+    >>> document_to_jsonable(doc)["people"]
+    [{'id': 'p', 'name': 'P', 'category': 'friend', 'adult': True}]
+    """
+    data = doc.model_dump(mode="json", exclude_none=True)
+    for person in data["people"]:
+        for key, default in _PERSON_DEFAULTS[person["category"]].items():
+            if person[key] == default:
+                del person[key]
+    return data
+
+
+def dump_document(doc: EcomapDocument, *, indent: int | None = None) -> str:
+    """The document as ``ecomap/1`` JSON text: compact on one line, or indented.
+
+    >>> doc = parse_document({"format": "ecomap/1", "child": {"id": "c", "name": "C"}})
+    >>> dump_document(doc)
+    '{"format":"ecomap/1","child":{"id":"c","name":"C"},"people":[],"ties":[],"observations":[],"episodes":[]}'
+    """
+    separators = (",", ":") if indent is None else (",", ": ")
+    return json.dumps(
+        document_to_jsonable(doc), ensure_ascii=False, indent=indent, separators=separators
+    )
+
+
+def write_jsonl(docs: Iterable[EcomapDocument], fp: IO[str]) -> int:
+    """Write documents as JSON Lines (one compact document per line); return how many.
+
+    >>> import io
+    >>> out = io.StringIO()
+    >>> write_jsonl([parse_document({"format": "ecomap/1",
+    ...                              "child": {"id": "c", "name": "C"}})], out)
+    1
+    >>> [d.child.id for d in read_documents(io.StringIO(out.getvalue()))]
+    ['c']
+    """
+    count = 0
+    for doc in docs:
+        fp.write(dump_document(doc))
+        fp.write("\n")
+        count += 1
+    return count
