@@ -1,0 +1,429 @@
+"""The Neo4j store: a :class:`~graph.base.GraphStore` over the official ``neo4j`` driver.
+
+Selected by settings: ``ECOMAP_STORE=neo4j`` with ``NEO4J_URI`` (e.g.
+``bolt://localhost:7687`` or ``neo4j+s://xxxx.databases.neo4j.io``), ``NEO4J_USER``,
+``NEO4J_PASSWORD`` and ``NEO4J_DATABASE`` (the server's default when unset). On
+start-up it creates its unique constraints, then its indexes, each in its own
+auto-commit call (``IF NOT EXISTS``, so every process may do it). Every read and
+write is a managed transaction (``execute_read`` / ``execute_write``, retried by
+the driver on transient errors); writes are batched ``UNWIND $rows`` statements of
+at most ``batch_size`` rows. The graph it keeps is described in :mod:`graph.cypher`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import date
+from functools import partial
+from typing import Any, TypeVar
+
+import neo4j
+from neo4j.exceptions import ConstraintError
+
+from ecomap.model import EcomapDocument, Observation, Status
+from graph import cypher
+from graph.base import (
+    ActiveTie,
+    Breach,
+    ChildNotFound,
+    ChildSummary,
+    DocumentConflict,
+    ImportResult,
+    Page,
+    StoreCounts,
+    VersionConflict,
+    ViewPerspective,
+)
+from graph.neo4j_rows import (
+    Fetched,
+    Row,
+    Rows,
+    native,
+    observation_from,
+    person_from,
+    tie_from,
+)
+
+T = TypeVar("T")
+
+#: Documents written per transaction by :meth:`Neo4jStore.replace_many`.
+DOCS_PER_TRANSACTION = 100
+#: Documents read per transaction by :meth:`Neo4jStore.iter_documents`.
+DOCS_PER_READ = 200
+
+
+class ReadTx:
+    """A managed read transaction that runs read queries only.
+
+    The Bolt test server does not refuse a write inside ``execute_read`` (Neo4j
+    does), so the store must never try: read work receives this object, whose
+    ``run`` takes a :data:`~graph.cypher.ReadQuery` and refuses any write clause.
+    """
+
+    def __init__(self, tx: neo4j.ManagedTransaction) -> None:
+        self._tx = tx
+
+    def run(self, query: cypher.ReadQuery, **params: Any) -> list[Row]:
+        if not cypher.is_read(query):
+            raise ValueError("a write query may not run in a read transaction")
+        rows: list[Row] = self._tx.run(query, params).data()
+        return rows
+
+
+class WriteTx:
+    """A managed write transaction with a helper for batched ``UNWIND`` writes."""
+
+    def __init__(self, tx: neo4j.ManagedTransaction, batch_size: int) -> None:
+        self._tx = tx
+        self._batch_size = batch_size
+
+    def run(self, query: cypher.WriteQuery | cypher.ReadQuery, **params: Any) -> list[Row]:
+        rows: list[Row] = self._tx.run(query, params).data()
+        return rows
+
+    def batched(self, query: cypher.WriteQuery, rows: Sequence[Row]) -> None:
+        """Run ``query`` (which unwinds ``$rows``) over ``rows`` in slices."""
+        for start in range(0, len(rows), self._batch_size):
+            self._tx.run(query, {"rows": list(rows[start : start + self._batch_size])}).consume()
+
+
+def effective_observation(
+    observations: Sequence[Observation], perspective: ViewPerspective
+) -> Observation | None:
+    """The observation that counts for a perspective (MEASURES.md), from a tie's
+    observations already dated on or before the day, in document order."""
+
+    def latest(chosen: Iterable[Observation]) -> Observation | None:
+        best: Observation | None = None
+        for obs in chosen:  # document order: a later one wins a tie on the date
+            if best is None or obs.on >= best.on:
+                best = obs
+        return best
+
+    child = latest(o for o in observations if o.by == "child")
+    if perspective == "child":
+        return child
+    adult = latest(o for o in observations if o.by != "child")
+    if perspective == "worker":
+        return adult
+    return child if child is not None else adult
+
+
+class Neo4jStore:
+    """Children's networks in Neo4j 5 (or any server speaking its Cypher over Bolt).
+
+    Parameters
+    ----------
+    uri:
+        The Bolt URI (``bolt://``, ``neo4j://``, ``neo4j+s://``...).
+    user, password:
+        Basic-auth credentials; no authentication when ``user`` is None.
+    database:
+        The database to use; the server's default when None.
+    batch_size:
+        Rows per ``UNWIND`` statement.
+    """
+
+    def __init__(
+        self,
+        uri: str,
+        *,
+        user: str | None = None,
+        password: str | None = None,
+        database: str | None = None,
+        batch_size: int = 1000,
+    ) -> None:
+        auth = None if user is None else neo4j.basic_auth(user, password or "")
+        self._driver = neo4j.GraphDatabase.driver(uri, auth=auth)
+        self._database = database
+        self._batch_size = batch_size
+        try:
+            self._driver.verify_connectivity()
+            self._create_schema()
+        except BaseException:
+            self._driver.close()
+            raise
+
+    # ------------------------------------------------------------ plumbing
+    def _session(self) -> neo4j.Session:
+        return self._driver.session(database=self._database)
+
+    def _create_schema(self) -> None:
+        with self._session() as session:
+            for statement in cypher.SCHEMA:
+                session.run(statement).consume()
+
+    def _read(self, work: Callable[[ReadTx], T]) -> T:
+        with self._session() as session:
+            return session.execute_read(lambda tx: work(ReadTx(tx)))
+
+    def _write(self, work: Callable[[WriteTx], T]) -> T:
+        with self._session() as session:
+            return session.execute_write(lambda tx: work(WriteTx(tx, self._batch_size)))
+
+    def _write_retrying(self, work: Callable[[WriteTx], T]) -> T:
+        """Write, retrying once if a concurrent writer made a unique id clash (the
+        test server can raise that from two MERGEs of one new id)."""
+        try:
+            return self._write(work)
+        except ConstraintError:
+            return self._write(work)
+
+    # ------------------------------------------------------------ writes
+    def replace(self, doc: EcomapDocument, *, expected_version: int | None = None) -> int:
+        def work(tx: WriteTx) -> int:
+            versions = _versions(tx.run(cypher.LOCK_CHILDREN, ids=[doc.child.id]))
+            current = versions.get(doc.child.id, 0)
+            if expected_version is not None and expected_version != current:
+                raise VersionConflict(doc.child.id, expected_version, current or None)
+            breaches = _conflicts(tx, [doc]).get(doc.child.id)
+            if breaches:
+                raise DocumentConflict(doc.child.id, breaches)
+            return self._store(tx, [doc], versions)[doc.child.id]
+
+        return self._write_retrying(work)
+
+    def replace_many(self, docs: Iterable[EcomapDocument]) -> ImportResult:
+        result = ImportResult()
+        for batch in _batches(docs, DOCS_PER_TRANSACTION):
+            try:
+                stored, rejected = self._write_retrying(partial(self._store_batch, batch=batch))
+            except ConstraintError:  # a racing writer: fall back to one document at a time
+                stored, rejected = [], []
+                for doc in batch:
+                    try:
+                        self.replace(doc)
+                        stored.append(doc.child.id)
+                    except DocumentConflict as conflict:
+                        rejected.append((doc.child.id, conflict.breaches))
+            result.imported.extend(stored)
+            result.rejected.extend(rejected)
+        return result
+
+    def _store_batch(
+        self, tx: WriteTx, *, batch: list[EcomapDocument]
+    ) -> tuple[list[str], list[tuple[str, list[Breach]]]]:
+        conflicts = _conflicts(tx, batch)
+        good = [doc for doc in batch if doc.child.id not in conflicts]
+        versions = _versions(tx.run(cypher.LOCK_CHILDREN, ids=[d.child.id for d in good]))
+        self._store(tx, good, versions)
+        rejected = [(d.child.id, conflicts[d.child.id]) for d in batch if d.child.id in conflicts]
+        return [d.child.id for d in good], rejected
+
+    def _store(
+        self, tx: WriteTx, docs: list[EcomapDocument], versions: dict[str, int]
+    ) -> dict[str, int]:
+        """Replace these children's networks (locked, checked) inside ``tx``."""
+        ids = [doc.child.id for doc in docs]
+        if not ids:
+            return {}
+        old_people = [row["id"] for row in tx.run(cypher.PEOPLE_IDS, ids=ids)]
+        for query in (
+            cypher.DELETE_TIES,
+            cypher.DELETE_OBSERVATIONS,
+            cypher.DELETE_EPISODES,
+            cypher.DELETE_KNOWS,
+        ):
+            tx.run(query, ids=ids)
+        rows = Rows()
+        new_versions = {doc.child.id: versions.get(doc.child.id, 0) + 1 for doc in docs}
+        for doc in docs:
+            rows.add(doc, new_versions[doc.child.id])
+        tx.batched(cypher.MERGE_CHILDREN, rows.children)
+        tx.batched(cypher.MERGE_PEOPLE, list(rows.people.values()))
+        tx.batched(cypher.CREATE_KNOWS, rows.knows)
+        tx.batched(cypher.CREATE_TIES, rows.ties)
+        tx.batched(cypher.CREATE_PERSON_ENDS, rows.person_ends)
+        tx.batched(cypher.CREATE_CHILD_ENDS, rows.child_ends)
+        tx.batched(cypher.CREATE_OBSERVATIONS, rows.observations)
+        tx.batched(cypher.CREATE_EPISODES, rows.episodes)
+        if old_people:
+            tx.run(cypher.DELETE_ORPHANS, ids=old_people)
+        return new_versions
+
+    def delete(self, child_id: str, *, expected_version: int | None = None) -> None:
+        def work(tx: WriteTx) -> None:
+            versions = _versions(tx.run(cypher.LOCK_EXISTING, ids=[child_id]))
+            if child_id not in versions:
+                raise ChildNotFound(child_id)
+            if expected_version is not None and expected_version != versions[child_id]:
+                raise VersionConflict(child_id, expected_version, versions[child_id])
+            old_people = [row["id"] for row in tx.run(cypher.PEOPLE_IDS, ids=[child_id])]
+            for query in (
+                cypher.DELETE_TIES,
+                cypher.DELETE_OBSERVATIONS,
+                cypher.DELETE_EPISODES,
+                cypher.DELETE_CHILDREN,
+            ):
+                tx.run(query, ids=[child_id])
+            if old_people:
+                tx.run(cypher.DELETE_ORPHANS, ids=old_people)
+
+        self._write(work)
+
+    # ------------------------------------------------------------ reads
+    def get(self, child_id: str) -> EcomapDocument:
+        fetched = self._read(lambda tx: _fetch(tx, ids=[child_id]))
+        if child_id not in fetched.children:
+            raise ChildNotFound(child_id)
+        return fetched.document(child_id)
+
+    def version(self, child_id: str) -> int:
+        versions = self._read(lambda tx: _versions(tx.run(cypher.CHILD_VERSIONS, ids=[child_id])))
+        if child_id not in versions:
+            raise ChildNotFound(child_id)
+        return versions[child_id]
+
+    def children(
+        self,
+        *,
+        team: str | None = None,
+        status: Status | None = None,
+        search: str | None = None,
+        ids: Sequence[str] | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> Page:
+        params: dict[str, Any] = {"offset": offset, "limit": limit}
+        filters: list[str] = []
+        for name, value in (("team", team), ("status", status), ("ids", ids)):
+            if value is not None:
+                filters.append(name)
+                params[name] = list(value) if name == "ids" else value
+        if search is not None:
+            filters.append("search")
+            params["search"] = search.lower()
+        count_query = cypher.list_query(filters, count=True)
+        rows_query = cypher.list_query(filters, skip=offset > 0, limit=limit is not None)
+
+        def work(tx: ReadTx) -> Page:
+            count = int(tx.run(count_query, **params)[0]["n"])
+            rows = tx.run(rows_query, **params) if limit != 0 else []
+            return Page(data=[ChildSummary(**row) for row in rows], count=count)
+
+        return self._read(work)
+
+    def children_of_person(self, person_id: str) -> list[str]:
+        rows = self._read(lambda tx: tx.run(cypher.CHILDREN_OF_PERSON, id=person_id))
+        return [str(row["id"]) for row in rows]
+
+    def active_ties(
+        self, child_id: str, at: date, perspective: ViewPerspective = "combined"
+    ) -> list[ActiveTie]:
+        def work(tx: ReadTx) -> tuple[dict[str, int], list[Row], list[Row]]:
+            versions = _versions(tx.run(cypher.CHILD_VERSIONS, ids=[child_id]))
+            if not versions:
+                return versions, [], []
+            ties = tx.run(cypher.ACTIVE_TIES, id=child_id, at=at)
+            observations = tx.run(cypher.OBSERVATIONS_UNTIL, id=child_id, at=at)
+            return versions, ties, observations
+
+        versions, tie_rows, obs_rows = self._read(work)
+        if not versions:
+            raise ChildNotFound(child_id)
+        by_tie: dict[str, list[Observation]] = {}
+        for row in sorted((r["observation"] for r in obs_rows), key=lambda r: int(r["ord"])):
+            by_tie.setdefault(row["tie"], []).append(observation_from(row))
+        active = [
+            ActiveTie(
+                tie=tie_from(row["tie"]),
+                member=person_from(row["person"]),
+                observation=effective_observation(by_tie.get(row["tie"]["id"], []), perspective),
+            )
+            for row in tie_rows
+        ]
+        return sorted(active, key=lambda a: (a.member.id, a.tie.id))
+
+    def iter_documents(self, ids: Sequence[str] | None = None) -> Iterator[EcomapDocument]:
+        if ids is None:
+            wanted = [str(row["id"]) for row in self._read(lambda tx: tx.run(cypher.ALL_CHILD_IDS))]
+        else:
+            wanted = sorted(set(ids))
+        for start in range(0, len(wanted), DOCS_PER_READ):
+            chunk = wanted[start : start + DOCS_PER_READ]
+            fetched = self._read(partial(_fetch, ids=chunk))
+            for child_id in chunk:
+                if child_id in fetched.children:
+                    yield fetched.document(child_id)
+
+    def counts(self) -> StoreCounts:
+        def work(tx: ReadTx) -> StoreCounts:
+            def count(query: cypher.ReadQuery) -> int:
+                return int(tx.run(query)[0]["n"])
+
+            return StoreCounts(
+                children=count(cypher.COUNT_CHILDREN),
+                people=count(cypher.COUNT_PEOPLE),
+                ties=count(cypher.COUNT_TIES),
+                observations=count(cypher.COUNT_OBSERVATIONS),
+                episodes=count(cypher.COUNT_EPISODES),
+            )
+
+        return self._read(work)
+
+    def close(self) -> None:
+        self._driver.close()
+
+    def __enter__(self) -> Neo4jStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _versions(rows: list[Row]) -> dict[str, int]:
+    return {str(row["id"]): int(row["version"]) for row in rows}
+
+
+def _conflicts(tx: WriteTx, docs: Sequence[EcomapDocument]) -> dict[str, list[Breach]]:
+    """Breaches of documents whose tie ids another child already owns."""
+    tie_ids = [tie.id for doc in docs for tie in doc.ties]
+    if not tie_ids:
+        return {}
+    owners = {str(row["id"]): str(row["child"]) for row in tx.run(cypher.TIE_OWNERS, ties=tie_ids)}
+    conflicts: dict[str, list[Breach]] = {}
+    for doc in docs:
+        for index, tie in enumerate(doc.ties):
+            owner = owners.get(tie.id)
+            if owner is not None and owner != doc.child.id:
+                conflicts.setdefault(doc.child.id, []).append(
+                    Breach(f"ties[{index}].id", f"tie id {tie.id!r} belongs to another child")
+                )
+    return conflicts
+
+
+def _batches(docs: Iterable[EcomapDocument], size: int) -> Iterator[list[EcomapDocument]]:
+    """Slices of at most ``size`` documents in which no child and no tie id repeats,
+    so writing a slice at once equals writing its documents one by one."""
+    batch: list[EcomapDocument] = []
+    seen: set[str] = set()
+    for doc in docs:
+        keys = {f"c:{doc.child.id}", *(f"t:{tie.id}" for tie in doc.ties)}
+        if batch and (len(batch) >= size or not seen.isdisjoint(keys)):
+            yield batch
+            batch, seen = [], set()
+        batch.append(doc)
+        seen |= keys
+    if batch:
+        yield batch
+
+
+def _fetch(tx: ReadTx, *, ids: list[str]) -> Fetched:
+    fetched = Fetched()
+    for row in tx.run(cypher.CHILDREN, ids=ids):
+        fetched.children[row["child"]["id"]] = row["child"]
+    if not fetched.children:
+        return fetched
+    found = list(fetched.children)
+    for row in tx.run(cypher.PEOPLE, ids=found):
+        fetched.people[row["child"]].append((int(row["ord"]), row["person"]))
+    for row in tx.run(cypher.TIES, ids=found):
+        fetched.ties[row["tie"]["child"]].append(row["tie"])
+    for row in tx.run(cypher.OBSERVATIONS, ids=found):
+        fetched.observations[row["observation"]["child"]].append(row["observation"])
+    for row in tx.run(cypher.EPISODES, ids=found):
+        fetched.episodes[row["episode"]["child"]].append(row["episode"])
+    return fetched
+
+
+__all__ = ["Neo4jStore", "ReadTx", "WriteTx", "effective_observation", "native"]

@@ -1,0 +1,195 @@
+"""Rows for the Neo4j store: an ``ecomap/1`` document as parameter maps, and back.
+
+Every map holds only strings, numbers, booleans and ``date`` values (never nulls:
+a missing property is an absent key), so ``SET n = row`` writes it unchanged on
+Neo4j and on the test server alike.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from ecomap.model import (
+    FORMAT_NAME,
+    SUPPORT_TYPES,
+    Child,
+    EcomapDocument,
+    Episode,
+    Observation,
+    Person,
+    Support,
+    Tie,
+)
+
+Row = dict[str, Any]
+
+
+def _clean(values: Mapping[str, Any]) -> Row:
+    """Drop absent values: Cypher has no null properties."""
+    return {key: value for key, value in values.items() if value is not None}
+
+
+@dataclass
+class Rows:
+    """The parameter lists that write a batch of documents."""
+
+    children: list[Row] = field(default_factory=list)
+    people: dict[str, Row] = field(default_factory=dict)
+    knows: list[Row] = field(default_factory=list)
+    ties: list[Row] = field(default_factory=list)
+    person_ends: list[Row] = field(default_factory=list)
+    child_ends: list[Row] = field(default_factory=list)
+    observations: list[Row] = field(default_factory=list)
+    episodes: list[Row] = field(default_factory=list)
+
+    def add(self, doc: EcomapDocument, version: int) -> None:
+        """Add one document at the given (new) version; a later person row wins."""
+        child_id = doc.child.id
+        self.children.append(
+            _clean({**doc.child.model_dump(), "version": version})
+        )
+        for ord_, person in enumerate(doc.people):
+            self.people.pop(person.id, None)  # keep insertion order = last writer wins
+            self.people[person.id] = _clean(person.model_dump())
+            self.knows.append({"child": child_id, "person": person.id, "ord": ord_})
+        for ord_, tie in enumerate(doc.ties):
+            a, b = tie.between
+            member = b if a == child_id else a if b == child_id else None
+            self.ties.append(
+                _clean(
+                    {
+                        "id": tie.id,
+                        "child": child_id,
+                        "ord": ord_,
+                        "a": a,
+                        "b": b,
+                        "member": member,
+                        "started": tie.started,
+                        "ended": tie.ended,
+                        "end_reason": tie.end_reason,
+                    }
+                )
+            )
+            for side, end in enumerate(tie.between):
+                ends = self.child_ends if end == child_id else self.person_ends
+                ends.append({"tie": tie.id, "end": end, "side": side})
+        for ord_, obs in enumerate(doc.observations):
+            self.observations.append(observation_row(child_id, ord_, obs))
+        for ord_, episode in enumerate(doc.episodes):
+            self.episodes.append(
+                _clean(
+                    {
+                        "child": child_id,
+                        "ord": ord_,
+                        "kind": episode.kind,
+                        "start_date": episode.start,
+                        "end_date": episode.end,
+                        "reason": episode.reason,
+                    }
+                )
+            )
+
+
+def observation_row(child_id: str, ord_: int, obs: Observation) -> Row:
+    """One observation as a flat map; ``support`` marks whether the map was given."""
+    values: dict[str, Any] = obs.model_dump(exclude={"support", "on"})
+    # ``on`` is a Cypher keyword: the date is kept as ``on_date``.
+    values.update(child=child_id, ord=ord_, on_date=obs.on, support=obs.support is not None)
+    if obs.support is not None:
+        for kind in SUPPORT_TYPES:
+            values[kind] = getattr(obs.support, kind)
+    return _clean(values)
+
+
+def native(value: Any) -> Any:
+    """A driver value as plain Python (``neo4j.time.Date`` becomes ``datetime.date``)."""
+    to_native = getattr(value, "to_native", None)
+    if to_native is not None and not isinstance(value, date):
+        return to_native()
+    return value
+
+
+def _props(row: Mapping[str, Any], *names: str) -> dict[str, Any]:
+    return {name: native(row[name]) for name in names if row.get(name) is not None}
+
+
+def child_from(row: Mapping[str, Any]) -> Child:
+    return Child(**_props(row, "id", "name", "birth_date", "status", "team"))
+
+
+def person_from(row: Mapping[str, Any]) -> Person:
+    return Person(**_props(row, "id", "name", "category", "role", "adult", "paid"))
+
+
+def tie_from(row: Mapping[str, Any]) -> Tie:
+    return Tie(
+        between=(row["a"], row["b"]), **_props(row, "id", "started", "ended", "end_reason")
+    )
+
+
+def observation_from(row: Mapping[str, Any]) -> Observation:
+    values = _props(
+        row, "tie", "by", "closeness", "contact", "critical", "direction", "trusted", "note"
+    )
+    values["on"] = native(row["on_date"])
+    if row.get("support"):
+        values["support"] = Support(**_props(row, *SUPPORT_TYPES))
+    return Observation(**values)
+
+
+def episode_from(row: Mapping[str, Any]) -> Episode:
+    values = _props(row, "kind", "reason")
+    values["start"] = native(row["start_date"])
+    if row.get("end_date") is not None:
+        values["end"] = native(row["end_date"])
+    return Episode(**values)
+
+
+@dataclass
+class Fetched:
+    """The rows read back for some children, grouped by child id."""
+
+    children: dict[str, Row] = field(default_factory=dict)
+    people: defaultdict[str, list[tuple[int, Row]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+    ties: defaultdict[str, list[Row]] = field(default_factory=lambda: defaultdict(list))
+    observations: defaultdict[str, list[Row]] = field(default_factory=lambda: defaultdict(list))
+    episodes: defaultdict[str, list[Row]] = field(default_factory=lambda: defaultdict(list))
+
+    def document(self, child_id: str) -> EcomapDocument:
+        """Rebuild one child's document, every list in its stored order."""
+
+        def ordered(rows: Iterable[Row]) -> list[Row]:
+            return sorted(rows, key=lambda row: int(row["ord"]))
+
+        return EcomapDocument(
+            format=FORMAT_NAME,
+            child=child_from(self.children[child_id]),
+            people=[person_from(row) for _, row in sorted(self.people[child_id], key=_first)],
+            ties=[tie_from(row) for row in ordered(self.ties[child_id])],
+            observations=[observation_from(row) for row in ordered(self.observations[child_id])],
+            episodes=[episode_from(row) for row in ordered(self.episodes[child_id])],
+        )
+
+
+def _first(pair: tuple[int, Row]) -> int:
+    return pair[0]
+
+
+__all__ = [
+    "Fetched",
+    "Row",
+    "Rows",
+    "child_from",
+    "episode_from",
+    "native",
+    "observation_from",
+    "observation_row",
+    "person_from",
+    "tie_from",
+]
