@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 import neo4j
 from neo4j.exceptions import ConstraintError
 
+from ecomap.format import validate_document
 from ecomap.model import EcomapDocument, Observation, Status
 from graph import cypher
 from graph.base import (
@@ -28,6 +29,7 @@ from graph.base import (
     ChildNotFound,
     ChildSummary,
     DocumentConflict,
+    DocumentInvalid,
     ImportResult,
     Page,
     StoreCounts,
@@ -171,6 +173,10 @@ class Neo4jStore:
 
     # ------------------------------------------------------------ writes
     def replace(self, doc: EcomapDocument, *, expected_version: int | None = None) -> int:
+        breaches = validate_document(doc)
+        if breaches:
+            raise DocumentInvalid(doc.child.id, breaches)
+
         def work(tx: WriteTx) -> int:
             versions = _versions(tx.run(cypher.LOCK_CHILDREN, ids=[doc.child.id]))
             current = versions.get(doc.child.id, 0)
@@ -185,7 +191,16 @@ class Neo4jStore:
 
     def replace_many(self, docs: Iterable[EcomapDocument]) -> ImportResult:
         result = ImportResult()
-        for batch in _batches(docs, DOCS_PER_TRANSACTION):
+
+        def valid() -> Iterator[EcomapDocument]:
+            for doc in docs:
+                breaches = validate_document(doc)
+                if breaches:
+                    result.rejected.append((doc.child.id, breaches))
+                else:
+                    yield doc
+
+        for batch in _batches(valid(), DOCS_PER_TRANSACTION):
             try:
                 stored, rejected = self._write_retrying(partial(self._store_batch, batch=batch))
             except ConstraintError:  # a racing writer: fall back to one document at a time
