@@ -13,11 +13,13 @@ engine could differ; the benchmark reports any difference):
 
 - a member with two child ties active on a date counts once in M(t); per-tie
   figures (``by_category``, ``ties``) count ties;
-- ``trusted`` in a tie is the effective observation's ``trusted`` (False if absent
-  or unrated);
+- ``trusted`` in a tie is the effective observation's ``trusted`` as given (null
+  when not asked or unrated);
 - placement episodes are active on d when ``start <= d`` and ``end`` is null or
   ``end > d`` (the tie rule of FORMAT.md); "overlaps (t0, t]" means active on some d
   with t0 < d <= t; the child's first placement is the earliest ``start``;
+- ``ties`` puts rated ties (strongest first, then member id) before unrated ones
+  (then member id);
 - a move's retention is null when M(s - 1) is empty;
 - ``unseen_trusted`` compares the trusted-adult sets of the two perspectives;
 - ``continuity`` and the medians of strengths are rounded to 1 decimal, shares
@@ -382,13 +384,13 @@ def child_measures(
                 "member": member,
                 "strength": value,
                 "line": line(obs),
-                "trusted": bool(obs is not None and obs.get("trusted") is True),
+                "trusted": None if obs is None else obs.get("trusted"),
                 "components": None
                 if parts is None
                 else {name: rnd(number, 3) for name, number in parts.items()},
             }
         )
-    ties.sort(key=lambda tie: (-(tie["strength"] or 0.0), tie["member"]))
+    ties.sort(key=lambda tie: (tie["strength"] is None, -(tie["strength"] or 0.0), tie["member"]))
     return {
         "child": graph.graph["child"],
         "at": at.isoformat(),
