@@ -67,7 +67,7 @@ class MeasureSettings(BaseModel):
         5.0, gt=0, description="Years known at which the duration component D reaches 1."
     )
     clique_size: int = Field(
-        5, ge=1, description="How many strongest ties `network_strength` averages (support clique).",
+        5, ge=1, description="How many strongest ties `network_strength` averages.",
     )
     move_horizon_days: int = Field(
         90, ge=0, description="Days after a placement move at which `moves` looks again.",

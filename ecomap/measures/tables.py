@@ -1,0 +1,245 @@
+"""Columnar arrays of many children's networks, for the vectorised cohort measures.
+
+One row per child tie and one per observation of a child tie, as numpy arrays;
+dates are proleptic ordinals. Observations are kept sorted by (tie, side, date,
+document order), so "the latest observation on or before t" of every tie is a
+single ``searchsorted`` (see :meth:`CohortTables.effective`).
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ecomap.measures.effective import View
+from ecomap.model import CATEGORIES, SOCIAL_WORKER_ROLE, EcomapDocument
+
+I64 = NDArray[np.int64]
+I8 = NDArray[np.int8]
+B = NDArray[np.bool_]
+
+NULL_START = -(1 << 40)
+NULL_END = 1 << 40
+DIRECTION_CODES = {"both": 1, "to_child": 2, "from_child": 3}
+CHILD_SIDE, ADULT_SIDE = 0, 1
+
+
+@dataclass(frozen=True)
+class Effective:
+    """Per child tie: whether it has an effective observation, and that observation's row."""
+
+    rated: B
+    row: I64
+
+
+@dataclass(frozen=True)
+class CohortTables:
+    """Many children's networks as arrays (build with :meth:`from_documents`).
+
+    Examples
+    --------
+    >>> doc = EcomapDocument.model_validate({"format": "ecomap/1",
+    ...     "child": {"id": "c", "name": "C", "team": "North"},
+    ...     "people": [{"id": "p", "name": "P", "category": "family"}],
+    ...     "ties": [{"id": "t", "between": ["p", "c"], "started": "2024-01-01"}],
+    ...     "observations": [{"tie": "t", "on": "2024-02-01", "by": "child", "closeness": 2}]})
+    >>> tables = CohortTables.from_documents([doc])
+    >>> tables.child_ids, tables.team.tolist(), tables.tie_child.tolist()
+    (['c'], ['North'], [0])
+    >>> tables.effective(date(2024, 3, 1), "combined").rated.tolist()
+    [True]
+    """
+
+    child_ids: list[str]
+    team: NDArray[np.object_]
+    status: NDArray[np.object_]
+    n_people: int
+    # child ties
+    tie_child: I64
+    tie_member: I64
+    tie_start: I64
+    tie_end: I64
+    tie_start_known: B
+    member_adult: B
+    member_paid: B
+    member_social_worker: B
+    member_category: I8
+    # observations of child ties, sorted by (tie, side, day, document order)
+    obs_segment: I64
+    obs_key: I64
+    obs_closeness: I8
+    obs_contact: I8
+    obs_emotional: I8
+    obs_practical: I8
+    obs_informational: I8
+    obs_critical: I8
+    obs_direction: I8
+    obs_trusted: I8
+    day_min: int
+    stride: int
+
+    @property
+    def n_children(self) -> int:
+        """How many children the tables hold."""
+        return len(self.child_ids)
+
+    def indices(self, child_ids: Iterable[str] | None = None) -> I64:
+        """Row numbers of the named children (all when None); unknown ids are an error."""
+        if child_ids is None:
+            return np.arange(self.n_children, dtype=np.int64)
+        position = {cid: i for i, cid in enumerate(self.child_ids)}
+        wanted = list(child_ids)
+        unknown = sorted({cid for cid in wanted if cid not in position})
+        if unknown:
+            raise KeyError(f"child_ids not in the tables: {', '.join(unknown[:5])}")
+        return np.array(sorted({position[cid] for cid in wanted}), dtype=np.int64)
+
+    def select(self, *, team: str | None = None, status: str | None = None) -> list[str]:
+        """Ids of the children of ``team`` and/or ``status`` (the dashboard's scope)."""
+        keep = np.ones(self.n_children, dtype=bool)
+        if team is not None:
+            keep &= self.team == team
+        if status is not None:
+            keep &= self.status == status
+        return [self.child_ids[i] for i in np.flatnonzero(keep)]
+
+    def active(self, at: date) -> B:
+        """Child ties active on ``at``: started <= t < ended."""
+        t = at.toordinal()
+        result: B = (self.tie_start <= t) & (self.tie_end > t)
+        return result
+
+    def effective(self, at: date, perspective: View) -> Effective:
+        """Each child tie's effective observation on ``at`` (MEASURES.md), vectorised.
+
+        The latest observation of a side on or before t is the last row whose
+        key (segment, day) is <= (segment, t); rows of one day keep document
+        order, so the later in the document wins.
+        """
+        n = len(self.tie_child)
+        offset = min(max(at.toordinal() - self.day_min, -1), self.stride - 1)
+        ties = np.arange(n, dtype=np.int64)
+
+        def side(which: int) -> tuple[B, I64]:
+            segment = ties * 2 + which
+            row = np.searchsorted(self.obs_key, segment * self.stride + offset, side="right") - 1
+            safe = np.clip(row, 0, None)
+            ok: B = (row >= 0) & (self.obs_segment[safe] == segment) if len(self.obs_key) else (
+                np.zeros(n, dtype=bool)
+            )
+            return ok, safe
+
+        child_ok, child_row = side(CHILD_SIDE)
+        if perspective == "child":
+            return Effective(child_ok, child_row)
+        adult_ok, adult_row = side(ADULT_SIDE)
+        if perspective == "worker":
+            return Effective(adult_ok, adult_row)
+        return Effective(child_ok | adult_ok, np.where(child_ok, child_row, adult_row))
+
+    @classmethod
+    def from_documents(cls, docs: Iterable[EcomapDocument]) -> CohortTables:
+        """Build the tables from documents (streamed: documents are not kept)."""
+        child_ids: list[str] = []
+        teams: list[str | None] = []
+        statuses: list[str | None] = []
+        person_index: dict[str, int] = {}
+        category_code = {c: i for i, c in enumerate(CATEGORIES)}
+        t_child, t_member, t_start, t_end = array("q"), array("q"), array("q"), array("q")
+        m_flags, m_cat = array("b"), array("b")
+        o_seg, o_day = array("q"), array("q")
+        o_cols = [array("b") for _ in range(8)]
+        for doc in docs:
+            c = len(child_ids)
+            cid = doc.child.id
+            child_ids.append(cid)
+            teams.append(doc.child.team)
+            statuses.append(doc.child.status)
+            people = {p.id: p for p in doc.people}
+            tie_row: dict[str, int] = {}
+            for tie in doc.ties:
+                a, b = tie.between
+                if cid not in (a, b):
+                    continue
+                other = b if a == cid else a
+                person = people.get(other)
+                if person is None:
+                    continue
+                tie_row[tie.id] = len(t_child)
+                t_child.append(c)
+                t_member.append(person_index.setdefault(other, len(person_index)))
+                t_start.append(tie.started.toordinal() if tie.started else NULL_START)
+                t_end.append(tie.ended.toordinal() if tie.ended else NULL_END)
+                m_flags.append(
+                    (1 if tie.started else 0)
+                    | (2 if person.adult else 0)
+                    | (4 if person.paid else 0)
+                    | (8 if person.role == SOCIAL_WORKER_ROLE else 0)
+                )
+                m_cat.append(category_code[person.category])
+            for obs in doc.observations:
+                row = tie_row.get(obs.tie)
+                if row is None:
+                    continue
+                o_seg.append(row * 2 + (CHILD_SIDE if obs.by == "child" else ADULT_SIDE))
+                o_day.append(obs.on.toordinal())
+                sup = obs.support
+                values = (
+                    obs.closeness or 0,
+                    -1 if obs.contact is None else obs.contact,
+                    (sup.emotional or 0) if sup else 0,
+                    (sup.practical or 0) if sup else 0,
+                    (sup.informational or 0) if sup else 0,
+                    obs.critical or 0,
+                    DIRECTION_CODES.get(obs.direction or "", 0),
+                    -1 if obs.trusted is None else int(obs.trusted),
+                )
+                for column, value in zip(o_cols, values, strict=True):
+                    column.append(value)
+        flags = np.frombuffer(m_flags, dtype=np.int8) if len(m_flags) else np.zeros(0, np.int8)
+        segment = np.frombuffer(o_seg, dtype=np.int64) if len(o_seg) else np.zeros(0, np.int64)
+        day = np.frombuffer(o_day, dtype=np.int64) if len(o_day) else np.zeros(0, np.int64)
+        day_min = int(day.min()) if len(day) else 0
+        stride = int(day.max()) - day_min + 2 if len(day) else 2
+        key = segment * stride + (day - day_min)
+        order = np.argsort(key, kind="stable")
+
+        def col(values: array[int], dtype: type[np.generic]) -> NDArray[np.generic]:
+            return np.frombuffer(values, dtype=dtype).copy() if len(values) else np.zeros(0, dtype)
+
+        def obs_col(i: int) -> I8:
+            result: I8 = col(o_cols[i], np.int8)[order]  # type: ignore[assignment]
+            return result
+
+        return cls(
+            child_ids=child_ids,
+            team=np.array(teams, dtype=object),
+            status=np.array(statuses, dtype=object),
+            n_people=len(person_index),
+            tie_child=col(t_child, np.int64),  # type: ignore[arg-type]
+            tie_member=col(t_member, np.int64),  # type: ignore[arg-type]
+            tie_start=col(t_start, np.int64),  # type: ignore[arg-type]
+            tie_end=col(t_end, np.int64),  # type: ignore[arg-type]
+            tie_start_known=(flags & 1) > 0,
+            member_adult=(flags & 2) > 0,
+            member_paid=(flags & 4) > 0,
+            member_social_worker=(flags & 8) > 0,
+            member_category=col(m_cat, np.int8),  # type: ignore[arg-type]
+            obs_segment=segment[order],
+            obs_key=key[order],
+            obs_closeness=obs_col(0),
+            obs_contact=obs_col(1),
+            obs_emotional=obs_col(2),
+            obs_practical=obs_col(3),
+            obs_informational=obs_col(4),
+            obs_critical=obs_col(5),
+            obs_direction=obs_col(6),
+            obs_trusted=obs_col(7),
+            day_min=day_min,
+            stride=stride,
+        )
