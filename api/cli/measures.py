@@ -1,9 +1,169 @@
-"""CLI commands: measures (being written)."""
+"""CLI commands: ``measures`` (one child or a file of documents) and ``dashboard`` (a cohort)."""
 
 from __future__ import annotations
 
+import json
+import sys
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
 import typer
+
+from ecomap.errors import DocumentInvalid
+from ecomap.measures import child_measures
+from ecomap.measures.effective import VIEWS
+from ecomap.model import STATUSES, EcomapDocument
+
+_WINDOW_HELP = "Continuity window in days: measures run over (at - N days, at]."
+
+
+def _parse_at(value: str) -> date:
+    try:
+        return date.fromisoformat(value) if len(value) == 10 else date.fromisoformat("x")
+    except ValueError:
+        raise typer.BadParameter(
+            f"{value!r} is not a date written YYYY-MM-DD", param_hint="'--at'"
+        ) from None
+
+
+def _emit(obj: dict[str, Any]) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+
+
+def _error(code: str, message: str, details: list[dict[str, str]]) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message, "details": details}}
+
+
+def _default_store() -> Path:
+    from api.settings import Settings
+
+    return Settings().db
+
+
+def _documents(file: str) -> Iterator[EcomapDocument | DocumentInvalid]:
+    from ecomap.format import read_documents
+
+    if file == "-":
+        yield from read_documents(sys.stdin.buffer)
+    else:
+        yield from read_documents(file)
+
+
+def measures(
+    file: Annotated[
+        str | None,
+        typer.Argument(help="A JSON document or JSON Lines file of documents (`-` = stdin)."),
+    ] = None,
+    at: Annotated[str, typer.Option("--at", help="The date measured, YYYY-MM-DD.")] = "",
+    perspective: Annotated[
+        str,
+        typer.Option(
+            "--perspective",
+            help="Whose view of each tie: combined (the child's where given), child, worker.",
+        ),
+    ] = "combined",
+    window_days: Annotated[int, typer.Option("--window-days", min=0, help=_WINDOW_HELP)] = 365,
+    child: Annotated[
+        str | None, typer.Option("--child", help="Measure this stored child instead of a FILE.")
+    ] = None,
+    store: Annotated[
+        Path | None,
+        typer.Option("--store", help="Embedded store file (default: ECOMAP_DB setting)."),
+    ] = None,
+) -> None:
+    """Print each child's measures (MEASURES.md) as one JSON object per line, in input order.
+
+    A document that breaks the format prints an error object in its place and
+    the command exits 1 at the end.
+    """
+    if not at:
+        raise typer.BadParameter("is required (YYYY-MM-DD)", param_hint="'--at'")
+    when = _parse_at(at)
+    if perspective not in VIEWS:
+        raise typer.BadParameter(
+            f"{perspective!r} is not one of {', '.join(VIEWS)}", param_hint="'--perspective'"
+        )
+    view: Any = perspective
+    if (file is None) == (child is None):
+        raise typer.BadParameter("give either FILE or --child ID (not both)", param_hint="FILE")
+    if child is not None:
+        from graph import open_store
+        from graph.base import ChildNotFound
+
+        graph_store = open_store("embedded", path=store or _default_store())
+        try:
+            doc = graph_store.get(child)
+        except ChildNotFound:
+            typer.echo(f"error: no child with id {child!r} in the store", err=True)
+            raise typer.Exit(1) from None
+        finally:
+            graph_store.close()
+        _emit(child_measures(doc, when, view, window_days))
+        return
+    assert file is not None
+    if file != "-" and not Path(file).is_file():
+        raise typer.BadParameter(f"no such file: {file}", param_hint="FILE")
+    failed = 0
+    for item in _documents(file):
+        if isinstance(item, DocumentInvalid):
+            failed += 1
+            _emit(
+                _error(
+                    "document_invalid",
+                    f"document {item.source} is invalid",
+                    [{"field": b.path, "message": b.message} for b in item.breaches],
+                )
+            )
+        else:
+            _emit(child_measures(item, when, view, window_days))
+    if failed:
+        typer.echo(f"error: {failed} document(s) invalid; their lines hold the breaches", err=True)
+        raise typer.Exit(1)
+
+
+def dashboard(
+    at: Annotated[str, typer.Option("--at", help="The date measured, YYYY-MM-DD.")] = "",
+    team: Annotated[str | None, typer.Option("--team", help="Only this team's children.")] = None,
+    status: Annotated[
+        str | None,
+        typer.Option("--status", help=f"Only this status: {', '.join(STATUSES)}."),
+    ] = None,
+    months: Annotated[
+        int, typer.Option("--months", min=0, help="Month ends in the trend (oldest first).")
+    ] = 12,
+    window_days: Annotated[int, typer.Option("--window-days", min=0, help=_WINDOW_HELP)] = 365,
+    store: Annotated[
+        Path | None,
+        typer.Option("--store", help="Embedded store file (default: ECOMAP_DB setting)."),
+    ] = None,
+) -> None:
+    """Print the cohort measures of the stored children in scope, with a monthly trend."""
+    if not at:
+        raise typer.BadParameter("is required (YYYY-MM-DD)", param_hint="'--at'")
+    when = _parse_at(at)
+    if status is not None and status not in STATUSES:
+        raise typer.BadParameter(
+            f"{status!r} is not one of {', '.join(STATUSES)}", param_hint="'--status'"
+        )
+    from ecomap.measures.cohort import cohort_measures, cohort_trend
+    from ecomap.measures.tables import CohortTables
+    from graph import open_store
+
+    graph_store = open_store("embedded", path=store or _default_store())
+    try:
+        tables = CohortTables.from_documents(graph_store.iter_documents())
+    finally:
+        graph_store.close()
+    ids = tables.select(team=team, status=status)
+    result: dict[str, Any] = {"scope": {"team": team, "status": status}}
+    result.update(cohort_measures(tables, when, window_days=window_days, child_ids=ids))
+    result["trend"] = cohort_trend(tables, when, months, window_days=window_days, child_ids=ids)
+    _emit(result)
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to ``app``."""
+    app.command("measures")(measures)
+    app.command("dashboard")(dashboard)
