@@ -97,7 +97,7 @@ def _view_function() -> Callable[[Any, date], Any] | None:
         from ecomap import view
     except ImportError:
         return None
-    for name in ("build_view", "ecomap_view", "build_ecomap", "drawable", "view"):
+    for name in ("ecomap_view", "build_view", "build_ecomap", "drawable", "view"):
         fn = getattr(view, name, None)
         if callable(fn):
             return fn  # type: ignore[no-any-return]
@@ -153,7 +153,6 @@ def task_child(args: dict[str, Any]) -> dict[str, Any]:
 def task_cohort(args: dict[str, Any]) -> dict[str, Any]:
     """Cohort measures at one date and a trend, from every document in the store."""
     from ecomap.measures.cohort import CohortTables, cohort_measures, cohort_trend
-
     from graph import open_store
 
     at = date.fromisoformat(args["at"])
@@ -228,7 +227,6 @@ def task_naive(args: dict[str, Any]) -> dict[str, Any]:
 def task_agree(args: dict[str, Any]) -> dict[str, Any]:
     """Engine against naive, child by child, on sampled children, dates and perspectives."""
     from ecomap.format import parse_document
-
     from ecomap.measures import child_measures
 
     wanted = set(args["ids"]) if args.get("ids") else None
@@ -286,11 +284,10 @@ def task_agree(args: dict[str, Any]) -> dict[str, Any]:
 
 def task_neo4j(args: dict[str, Any]) -> dict[str, Any]:
     """The Neo4j store on the Bolt test server: import, one child's latency, cohort load."""
-    from ecomap.measures.cohort import CohortTables, cohort_measures
-    from graph.neo4j import Neo4jStore
-
     from ecomap.measures import child_measures
+    from ecomap.measures.cohort import CohortTables, cohort_measures
     from graph.boltserver import BoltTestServer
+    from graph.neo4j import Neo4jStore
 
     at = date.fromisoformat(args["at"])
     import_runs: list[float] = []
