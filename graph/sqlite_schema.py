@@ -1,0 +1,160 @@
+"""The embedded store's SQLite schema, its ordered migrations and connection settings."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+
+from graph.base import StoreError
+
+# Each entry moves the schema up one version (index 0 makes version 1). Append only:
+# a released migration is never edited, so every database walks the same path.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE schema_version (
+        version    INTEGER PRIMARY KEY,
+        applied_at TEXT NOT NULL
+    );
+    CREATE TABLE children (
+        id         TEXT PRIMARY KEY,
+        name       TEXT NOT NULL,
+        birth_date TEXT,
+        status     TEXT,
+        team       TEXT,
+        version    INTEGER NOT NULL CHECK (version >= 1)
+    ) WITHOUT ROWID;
+    CREATE INDEX children_team ON children (team, id);
+    CREATE INDEX children_status ON children (status, id);
+    -- People are shared across children: one record per id, updated by the latest import.
+    CREATE TABLE people (
+        id       TEXT PRIMARY KEY,
+        name     TEXT NOT NULL,
+        category TEXT NOT NULL,
+        role     TEXT,
+        adult    INTEGER NOT NULL,
+        paid     INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    -- Which people a child's document lists, in the document's order.
+    CREATE TABLE memberships (
+        child_id  TEXT NOT NULL REFERENCES children (id) ON DELETE CASCADE,
+        person_id TEXT NOT NULL REFERENCES people (id),
+        ord       INTEGER NOT NULL,
+        PRIMARY KEY (child_id, person_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX memberships_person ON memberships (person_id, child_id);
+    -- Tie ids are unique across the store; member is the person at the other end of a
+    -- child tie (NULL for a tie between two people).
+    CREATE TABLE ties (
+        id         TEXT PRIMARY KEY,
+        child_id   TEXT NOT NULL REFERENCES children (id) ON DELETE CASCADE,
+        ord        INTEGER NOT NULL,
+        a          TEXT NOT NULL,
+        b          TEXT NOT NULL,
+        member     TEXT REFERENCES people (id),
+        started    TEXT,
+        ended      TEXT,
+        end_reason TEXT
+    ) WITHOUT ROWID;
+    CREATE INDEX ties_child ON ties (child_id, ord);
+    CREATE TABLE observations (
+        child_id      TEXT NOT NULL REFERENCES children (id) ON DELETE CASCADE,
+        ord           INTEGER NOT NULL,
+        tie_id        TEXT NOT NULL REFERENCES ties (id) ON DELETE CASCADE,
+        "on"          TEXT NOT NULL,
+        by            TEXT NOT NULL,
+        closeness     INTEGER,
+        contact       INTEGER,
+        has_support   INTEGER NOT NULL,
+        emotional     INTEGER,
+        practical     INTEGER,
+        informational INTEGER,
+        critical      INTEGER,
+        direction     TEXT,
+        trusted       INTEGER,
+        note          TEXT,
+        PRIMARY KEY (child_id, ord)
+    ) WITHOUT ROWID;
+    CREATE INDEX observations_tie ON observations (tie_id);
+    CREATE TABLE episodes (
+        child_id TEXT NOT NULL REFERENCES children (id) ON DELETE CASCADE,
+        ord      INTEGER NOT NULL,
+        kind     TEXT NOT NULL,
+        start    TEXT NOT NULL,
+        "end"    TEXT,
+        reason   TEXT,
+        PRIMARY KEY (child_id, ord)
+    ) WITHOUT ROWID;
+    """,
+)
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def connect(target: str, *, wal: bool) -> sqlite3.Connection:
+    """A connection with the store's settings; transactions are managed explicitly.
+
+    ``check_same_thread`` is off because :class:`~graph.embedded.EmbeddedStore`
+    guarantees one thread at a time per connection itself (and closes them all).
+    """
+    conn = sqlite3.connect(target, isolation_level=None, check_same_thread=False, timeout=30.0)
+    if wal:
+        conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = NORMAL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA busy_timeout = 30000")
+    # Python's lower() folds every script, SQLite's only ASCII (searching "Zoë" by "zoË").
+    conn.create_function("py_lower", 1, lambda s: s.lower() if isinstance(s, str) else s,
+                         deterministic=True)
+    return conn
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    """The version the database's schema is at (0 for a new, empty database)."""
+    row = conn.execute("PRAGMA user_version").fetchone()
+    return int(row[0])
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Apply the migrations this database has not had yet, each in its own transaction.
+
+    Returns the schema version reached. Raises :class:`StoreError` if the database was
+    written by a newer ecomap (its version is higher than any migration known here).
+    """
+    while True:
+        conn.execute("BEGIN IMMEDIATE")  # re-read under the write lock: two openers agree
+        try:
+            current = schema_version(conn)
+            if current > SCHEMA_VERSION:
+                raise StoreError(
+                    f"database schema version {current} is newer than this ecomap "
+                    f"(knows up to {SCHEMA_VERSION}): upgrade ecomap"
+                )
+            if current == SCHEMA_VERSION:
+                conn.execute("COMMIT")
+                return current
+            for statement in _statements(MIGRATIONS[current]):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {current + 1}")
+            conn.execute(
+                "INSERT INTO schema_version (version, applied_at) VALUES (?, ?)",
+                (current + 1, datetime.now(UTC).isoformat(timespec="seconds")),
+            )
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration into statements (executescript would commit behind our back)."""
+    out, buf = [], ""
+    for line in script.splitlines(keepends=True):
+        if line.strip().startswith("--"):
+            continue
+        buf += line
+        if sqlite3.complete_statement(buf):
+            out.append(buf.strip())
+            buf = ""
+    if buf.strip():
+        out.append(buf.strip())
+    return out
