@@ -17,7 +17,8 @@ engine could differ; the benchmark reports any difference):
   when not asked or unrated);
 - placement episodes are active on d when ``start <= d`` and ``end`` is null or
   ``end > d`` (the tie rule of FORMAT.md); "overlaps (t0, t]" means active on some d
-  with t0 < d <= t; the child's first placement is the earliest ``start``;
+  with t0 < d <= t; the child's first placement is the earliest ``start`` (the earlier in the
+  document on a tie: a second placement starting the same day is a move);
 - ``ties`` puts rated ties (strongest first, then member id) before unrated ones
   (then member id);
 - a move's retention is null when M(s - 1) is empty;
@@ -319,10 +320,11 @@ def _continuity(
             workers.add(member)
     placements = graph.graph["placements"]
     overlapping = [p for p in placements if _active_during(p[0], p[1], t0, t)]
-    first = min((p[0] for p in placements), default=None)
+    first = min(range(len(placements)), key=lambda i: placements[i][0], default=None)
     moves = []
-    for start, _ in sorted(placements, key=lambda p: p[0]):
-        if not (t0 < start <= t) or start == first:
+    for number in sorted(range(len(placements)), key=lambda i: placements[i][0]):
+        start = placements[number][0]
+        if not (t0 < start <= t) or number == first:
             continue
         base = members(graph, start - timedelta(days=1))
         after = members(graph, min(start + timedelta(days=90), t))
