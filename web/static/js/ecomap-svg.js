@@ -1,0 +1,260 @@
+// Draws one child's ecomap as SVG: the child in the centre, people by sector and ring,
+// Hartman's lines and arrows, and a legend. Presentation attributes only, so a
+// downloaded SVG looks the same outside the page.
+
+import {
+  CATEGORIES, CATEGORY_FILLS, CATEGORY_LABELS, DIFF_STYLES, LINE_LABELS, LINE_STYLES,
+  RING_LABELS, RING_RADII,
+} from "./ecomap-style.js";
+
+const NS = "http://www.w3.org/2000/svg";
+const CX = 380, CY = 380, NODE_R = 24, CHILD_R = 36;
+export const WIDTH = 1010, HEIGHT = 770;
+
+function el(name, attrs = {}, parent = null) {
+  const node = document.createElementNS(NS, name);
+  for (const [k, v] of Object.entries(attrs)) if (v !== undefined && v !== null) node.setAttribute(k, v);
+  if (parent) parent.appendChild(node);
+  return node;
+}
+
+function text(parent, x, y, content, attrs = {}) {
+  const t = el("text", { x, y, "font-family": "system-ui, sans-serif", "font-size": 15, fill: "#1a1a1a", ...attrs }, parent);
+  t.textContent = content;
+  return t;
+}
+
+function initials(name) {
+  return name.split(/\s+/).filter(Boolean).slice(0, 2).map((w) => w[0].toUpperCase()).join("");
+}
+
+function short(name, n = 16) { return name.length > n ? `${name.slice(0, n - 1)}…` : name; }
+
+/** Where each member sits: the angle of their category's sector, the radius of their ring. */
+export function layout(members) {
+  const places = new Map();
+  const sector = (2 * Math.PI) / CATEGORIES.length;
+  CATEGORIES.forEach((category, i) => {
+    const start = -Math.PI / 2 + i * sector;
+    for (const ring of [1, 2, 3, 4]) {
+      const group = members.filter((m) => m.category === category && ringOf(m) === ring)
+        .sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+      const r = RING_RADII[ring];
+      const fits = Math.max(1, Math.floor((r * sector) / (NODE_R * 2.6)));
+      group.forEach((m, j) => {
+        const angle = start + sector * ((j + 0.5) / group.length);
+        // More people than fit on the arc: step alternate ones inwards so none overlap.
+        const radius = group.length > fits && j % 2 === 1 ? r - NODE_R * 1.7 : r;
+        places.set(m.id, { x: CX + radius * Math.cos(angle), y: CY + radius * Math.sin(angle), angle });
+      });
+    }
+  });
+  return places;
+}
+
+export function ringOf(member) {
+  const r = Number(member.ring);
+  return r >= 1 && r <= 4 ? r : 4;
+}
+
+function defs(svg) {
+  const d = el("defs", {}, svg);
+  for (const [id, colour] of [["arrow", "#1a1a1a"], ["arrow-stress", "#a0001c"], ["arrow-ended", "#595959"]]) {
+    const m = el("marker", { id, viewBox: "0 0 10 10", refX: 9, refY: 5, markerWidth: 14, markerHeight: 14, markerUnits: "userSpaceOnUse", orient: "auto-start-reverse" }, d);
+    el("path", { d: "M0,0 L10,5 L0,10 z", fill: colour }, m);
+  }
+}
+
+function background(svg, childName) {
+  const g = el("g", { "aria-hidden": "true" }, svg);
+  el("rect", { x: 0, y: 0, width: WIDTH, height: HEIGHT, fill: "#ffffff" }, g);
+  for (const ring of [3, 2, 1]) {
+    el("circle", { cx: CX, cy: CY, r: RING_RADII[ring] + 40, fill: ring === 1 ? "#f7f9fc" : "none", stroke: "#c4cbd4", "stroke-width": 1.2 }, g);
+  }
+  const sector = (2 * Math.PI) / CATEGORIES.length;
+  CATEGORIES.forEach((category, i) => {
+    const a = -Math.PI / 2 + i * sector;
+    el("line", { x1: CX + 55 * Math.cos(a), y1: CY + 55 * Math.sin(a), x2: CX + 365 * Math.cos(a), y2: CY + 365 * Math.sin(a), stroke: "#d5dae0", "stroke-width": 1.2 }, g);
+    const mid = a + sector / 2;
+    text(g, CX + 362 * Math.cos(mid), CY + 362 * Math.sin(mid) + 5, CATEGORY_LABELS[category], {
+      "text-anchor": "middle", "font-weight": 700, "font-size": 16, fill: "#3a4450",
+    });
+  });
+  for (const ring of [1, 2, 3]) {
+    text(g, CX + 4, CY - RING_RADII[ring] - 40 + 15, RING_LABELS[ring], { "font-size": 12, fill: "#4d5660", "text-anchor": "middle" });
+  }
+}
+
+function lineKind(member) {
+  if (member.ended) return "ended";
+  return LINE_STYLES[member.line] ? member.line : "unrated";
+}
+
+function trim(from, to, r1, r2) {
+  const dx = to.x - from.x, dy = to.y - from.y, len = Math.hypot(dx, dy) || 1;
+  return {
+    x1: from.x + (dx * r1) / len, y1: from.y + (dy * r1) / len,
+    x2: to.x - (dx * r2) / len, y2: to.y - (dy * r2) / len, len, ux: dx / len, uy: dy / len,
+  };
+}
+
+function segment(x1, y1, x2, y2) {
+  const dx = x2 - x1, dy = y2 - y1, len = Math.hypot(dx, dy) || 1;
+  return { x1, y1, x2, y2, len, ux: dx / len, uy: dy / len };
+}
+
+/** One tie's line of the given kind from (x1,y1) (the child's end) to (x2,y2). */
+function drawLine(g, kind, seg, arrows) {
+  const marker = kind === "stressful" ? "url(#arrow-stress)" : kind === "ended" ? "url(#arrow-ended)" : "url(#arrow)";
+  const attrs = { ...LINE_STYLES[kind], x1: seg.x1, y1: seg.y1, x2: seg.x2, y2: seg.y2, "data-line": kind };
+  if (arrows === "both" || arrows === "to_child") attrs["marker-start"] = marker;
+  if (arrows === "both" || arrows === "from_child") attrs["marker-end"] = marker;
+  el("line", attrs, g);
+  const px = -seg.uy, py = seg.ux; // unit normal
+  if (kind === "stressful") {
+    // Hartman's stressful line: cross-hatched along its length.
+    for (let s = 12; s < seg.len - 12; s += 14) {
+      const x = seg.x1 + seg.ux * s, y = seg.y1 + seg.uy * s;
+      el("line", { x1: x - px * 7 - seg.ux * 4, y1: y - py * 7 - seg.uy * 4, x2: x + px * 7 + seg.ux * 4, y2: y + py * 7 + seg.uy * 4, stroke: "#a0001c", "stroke-width": 2 }, g);
+    }
+  }
+  if (kind === "ended") {
+    // A cut across the middle: two short bars, the tie no longer runs.
+    const mx = (seg.x1 + seg.x2) / 2, my = (seg.y1 + seg.y2) / 2;
+    for (const off of [-4, 4]) {
+      el("line", { x1: mx + seg.ux * off - px * 10, y1: my + seg.uy * off - py * 10, x2: mx + seg.ux * off + px * 10, y2: my + seg.uy * off + py * 10, stroke: "#1a1a1a", "stroke-width": 3 }, g);
+    }
+  }
+}
+
+function drawTie(g, member, place, diffKind) {
+  const t = trim({ x: CX, y: CY }, place, CHILD_R + 3, NODE_R + 3);
+  const seg = segment(t.x1, t.y1, t.x2, t.y2);
+  if (diffKind) {
+    el("line", { x1: seg.x1, y1: seg.y1, x2: seg.x2, y2: seg.y2, stroke: DIFF_STYLES[diffKind].colour, "stroke-width": 16, "stroke-opacity": 0.35, "stroke-linecap": "round" }, g);
+  }
+  drawLine(g, lineKind(member), seg, member.arrows);
+}
+
+function describeMember(m, diffKind) {
+  const parts = [m.name, CATEGORY_LABELS[m.category] || m.category];
+  if (m.role) parts.push(m.role.replaceAll("_", " "));
+  parts.push(`${LINE_LABELS[lineKind(m)]} tie`);
+  if (m.strength !== null && m.strength !== undefined) parts.push(`strength ${m.strength}`);
+  if (m.trusted) parts.push("trusted");
+  if (diffKind) parts.push(DIFF_STYLES[diffKind].label.split(" ")[0]);
+  return parts.join(", ");
+}
+
+function drawNode(g, m, place, { selected, diffKind, onSelect }) {
+  const node = el("g", {
+    class: "member", tabindex: 0, role: "button", "data-id": m.id,
+    "aria-label": describeMember(m, diffKind), "aria-pressed": selected ? "true" : "false",
+    transform: `translate(${place.x.toFixed(1)} ${place.y.toFixed(1)})`,
+  }, g);
+  el("title", {}, node).textContent = describeMember(m, diffKind);
+  if (selected) el("circle", { r: NODE_R + 8, fill: "none", stroke: "#0b5cad", "stroke-width": 4 }, node);
+  const ended = lineKind(m) === "ended";
+  el("circle", {
+    r: NODE_R, fill: CATEGORY_FILLS[m.category] || "#eeeeee",
+    stroke: ended ? "#595959" : "#1a1a1a", "stroke-width": 2, "stroke-dasharray": ended ? "4 3" : null,
+  }, node);
+  if (m.adult === false) el("circle", { r: NODE_R - 5, fill: "none", stroke: "#1a1a1a", "stroke-width": 1 }, node);
+  text(node, 0, 5, initials(m.name), { "text-anchor": "middle", "font-weight": 700, "font-size": 15 });
+  const below = place.y >= CY - 5;
+  const label = text(node, 0, below ? NODE_R + 18 : -NODE_R - 8, short(m.name), {
+    "text-anchor": "middle", "font-size": 14, stroke: "#ffffff", "stroke-width": 4, "paint-order": "stroke",
+  });
+  label.setAttribute("font-weight", 600);
+  if (m.trusted) {
+    const star = el("g", { transform: `translate(${NODE_R - 4} ${-NODE_R + 4})` }, node);
+    el("circle", { r: 11, fill: "#ffd24d", stroke: "#1a1a1a", "stroke-width": 1.5 }, star);
+    text(star, 0, 5, "★", { "text-anchor": "middle", "font-size": 14 });
+  }
+  if (diffKind) {
+    const badge = { gained: "+", lost: "−", changed: "~" }[diffKind];
+    const b = el("g", { transform: `translate(${-NODE_R + 2} ${-NODE_R + 2})` }, node);
+    el("circle", { r: 11, fill: DIFF_STYLES[diffKind].colour }, b);
+    text(b, 0, 5, badge, { "text-anchor": "middle", "font-size": 16, "font-weight": 700, fill: "#ffffff" });
+  }
+  if (onSelect) {
+    node.addEventListener("click", () => onSelect(m));
+    node.addEventListener("keydown", (e) => {
+      if (e.key === "Enter" || e.key === " ") { e.preventDefault(); onSelect(m); }
+    });
+  }
+}
+
+function legend(svg, diff) {
+  const g = el("g", { transform: "translate(790 40)", class: "legend" }, svg);
+  text(g, 0, 0, "Key", { "font-weight": 700, "font-size": 18 });
+  let y = 30;
+  for (const kind of ["strong", "normal", "tenuous", "stressful", "unrated", "ended"]) {
+    const row = el("g", { transform: `translate(0 ${y})` }, g);
+    drawLine(row, kind, segment(0, 0, 70, 0), null);
+    text(row, 86, 5, LINE_LABELS[kind], { "font-size": 15 });
+    y += 30;
+  }
+  const arrowsRow = el("g", { transform: `translate(0 ${y})` }, g);
+  el("line", { x1: 0, y1: 0, x2: 70, y2: 0, stroke: "#1a1a1a", "stroke-width": 2.5, "marker-end": "url(#arrow)" }, arrowsRow);
+  text(arrowsRow, 86, 5, "help flows this way", { "font-size": 15 });
+  y += 34;
+  const star = el("g", { transform: `translate(12 ${y})` }, g);
+  el("circle", { r: 11, fill: "#ffd24d", stroke: "#1a1a1a", "stroke-width": 1.5 }, star);
+  text(star, 0, 5, "★", { "text-anchor": "middle", "font-size": 14 });
+  text(g, 86, y + 5, "trusted", { "font-size": 15 });
+  y += 30;
+  const kid = el("g", { transform: `translate(12 ${y})` }, g);
+  el("circle", { r: 11, fill: "#ffffff", stroke: "#1a1a1a", "stroke-width": 2 }, kid);
+  el("circle", { r: 7, fill: "none", stroke: "#1a1a1a", "stroke-width": 1 }, kid);
+  text(g, 86, y + 5, "young person", { "font-size": 15 });
+  y += 30;
+  text(g, 0, y + 5, "Rings: closeness", { "font-size": 14, fill: "#4d5660" });
+  y += 20;
+  text(g, 0, y + 5, "Sectors: who they are", { "font-size": 14, fill: "#4d5660" });
+  if (diff) {
+    y += 34;
+    text(g, 0, y, `Changes ${diff.from} → ${diff.to}`, { "font-weight": 700, "font-size": 15 });
+    for (const [kind, style] of Object.entries(DIFF_STYLES)) {
+      y += 28;
+      el("line", { x1: 0, y1: y - 5, x2: 70, y2: y - 5, stroke: style.colour, "stroke-width": 14, "stroke-opacity": 0.35 }, g);
+      text(g, 86, y, `${style.label.split(" ")[0]} (${diff.counts[kind]})`, { "font-size": 15 });
+    }
+  }
+}
+
+/**
+ * Draw `view` ({child, at, members, links}) into a new <svg>.
+ * options: selected (member id), diff ({from, to, kinds: Map id→kind, counts}), onSelect.
+ */
+export function drawEcomap(view, { selected = null, diff = null, onSelect = null } = {}) {
+  const svg = el("svg", {
+    xmlns: NS, viewBox: `0 0 ${WIDTH} ${HEIGHT}`, role: "group",
+    "aria-label": `Ecomap of ${view.child.name} on ${view.at}: ${view.members.length} people`,
+  });
+  defs(svg);
+  background(svg, view.child.name);
+  const places = layout(view.members);
+  const links = el("g", { "aria-hidden": "true" }, svg);
+  for (const link of view.links) {
+    const a = places.get(link.between[0]), b = places.get(link.between[1]);
+    if (!a || !b) continue;
+    const seg = trim(a, b, NODE_R + 2, NODE_R + 2);
+    el("line", { x1: seg.x1, y1: seg.y1, x2: seg.x2, y2: seg.y2, stroke: "#8a939c", "stroke-width": 1.5, "stroke-dasharray": link.ended ? "3 4" : null }, links);
+  }
+  const ties = el("g", { "aria-hidden": "true" }, svg);
+  for (const m of view.members) drawTie(ties, m, places.get(m.id), diff && diff.kinds.get(m.id));
+  const child = el("g", { transform: `translate(${CX} ${CY})`, "aria-hidden": "true" }, svg);
+  el("circle", { r: CHILD_R, fill: "#ffffff", stroke: "#1a1a1a", "stroke-width": 3 }, child);
+  el("circle", { r: CHILD_R - 6, fill: "none", stroke: "#1a1a1a", "stroke-width": 1 }, child);
+  text(child, 0, 6, short(view.child.name, 10), { "text-anchor": "middle", "font-weight": 700, "font-size": 17 });
+  const nodes = el("g", { role: "list", "aria-label": "People in the network" }, svg);
+  const ordered = [...view.members].sort((a, b) =>
+    CATEGORIES.indexOf(a.category) - CATEGORIES.indexOf(b.category) || ringOf(a) - ringOf(b) || a.name.localeCompare(b.name));
+  for (const m of ordered) {
+    const item = el("g", { role: "listitem" }, nodes);
+    drawNode(item, m, places.get(m.id), { selected: selected === m.id, diffKind: diff && diff.kinds.get(m.id), onSelect });
+  }
+  legend(svg, diff);
+  return svg;
+}

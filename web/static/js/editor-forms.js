@@ -1,0 +1,124 @@
+// The editor's dialogs: add or edit a person, draw a tie, record an observation, end a tie.
+// Each turns its form into one API edit and hands it to the save queue.
+
+const $ = (id) => document.getElementById(id);
+
+function dialog(id, title, fill, toEdit, ctx) {
+  const box = $(id);
+  const form = box.querySelector("form");
+  const error = form.querySelector(".error");
+  error.hidden = true;
+  form.reset();
+  if (title) box.querySelector("h2").textContent = title;
+  fill(form);
+  form.onsubmit = async (event) => {
+    event.preventDefault();
+    let edit;
+    try { edit = toEdit(new FormData(form), form); } catch (e) {
+      error.textContent = e.message; error.hidden = false; return;
+    }
+    box.close();
+    await ctx.save(edit);
+  };
+  box.querySelectorAll("[data-close]").forEach((b) => { b.onclick = () => box.close(); });
+  box.showModal();
+  form.querySelector("input:not([type=hidden]), select")?.focus();
+}
+
+function slug(text) {
+  return text.trim().toLowerCase().replace(/[^a-z0-9]+/g, "_").replace(/^_+|_+$/g, "").replace(/^([0-9])/, "r_$1") || null;
+}
+
+function newId(prefix) {
+  const bytes = crypto.getRandomValues(new Uint8Array(5));
+  return `${prefix}-${Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("")}`;
+}
+
+function personName(ctx, id) {
+  if (id === ctx.doc.child.id) return ctx.doc.child.name;
+  return ctx.doc.people.find((p) => p.id === id)?.name || id;
+}
+
+/** Add a person (and their tie to the child), or edit one (`member` given). */
+export function openPerson(ctx, member) {
+  dialog("person-dialog", member ? `Edit ${member.name}` : "Add a person", (form) => {
+    form.querySelector(".new-only").hidden = Boolean(member);
+    form.started.value = ctx.at;
+    if (member) {
+      form.name.value = member.name;
+      form.category.value = member.category;
+      form.role.value = member.role ? member.role.replaceAll("_", " ") : "";
+      form.adult.checked = member.adult;
+      form.paid.checked = member.paid;
+    }
+    form.category.onchange = () => {
+      form.adult.checked = form.category.value !== "friend";
+      form.paid.checked = ["professional", "carer"].includes(form.category.value);
+    };
+  }, (data) => {
+    const person = {
+      name: String(data.get("name")).trim(), category: data.get("category"),
+      role: slug(String(data.get("role") || "")), adult: data.get("adult") === "on", paid: data.get("paid") === "on",
+    };
+    if (!person.name) throw new Error("Give the person a name.");
+    if (member) {
+      return { method: "PATCH", path: `${ctx.base}/people/${encodeURIComponent(member.id)}`, body: person, summary: `edit ${person.name}` };
+    }
+    const body = { id: newId("p"), ...person };
+    if (data.get("tie") === "on") body.tie = { id: newId("t"), started: data.get("started") || null };
+    return { method: "POST", path: `${ctx.base}/people`, body, summary: `add ${person.name}` };
+  }, ctx);
+}
+
+/** Draw a tie between two people of this child's network (the child included). */
+export function openTie(ctx, { a = null, b = null }) {
+  dialog("tie-dialog", null, (form) => {
+    const options = [{ id: ctx.doc.child.id, name: `${ctx.doc.child.name} (the child)` }, ...ctx.doc.people];
+    for (const select of [form.a, form.b]) {
+      select.replaceChildren(...options.map((p) => new Option(p.name, p.id)));
+    }
+    form.a.value = a || ctx.doc.child.id;
+    if (b) form.b.value = b; else form.b.selectedIndex = Math.min(1, options.length - 1);
+    form.started.value = ctx.at;
+  }, (data) => {
+    const [x, y] = [data.get("a"), data.get("b")];
+    if (x === y) throw new Error("Choose two different people.");
+    return {
+      method: "POST", path: `${ctx.base}/ties`,
+      body: { id: newId("t"), between: [x, y], started: data.get("started") || null },
+      summary: `tie ${personName(ctx, x)} – ${personName(ctx, y)}`,
+    };
+  }, ctx);
+}
+
+const INTS = ["closeness", "contact", "critical"];
+const SUPPORT = ["emotional", "practical", "informational"];
+
+/** Record how the tie looks today, from one perspective. */
+export function openObservation(ctx, member) {
+  dialog("obs-dialog", `How is it with ${member.name}?`, (form) => {
+    form.on.value = ctx.at;
+  }, (data) => {
+    const body = { tie: member.tie, on: data.get("on"), by: data.get("by") };
+    for (const k of INTS) if (data.get(k)) body[k] = Number(data.get(k));
+    const support = {};
+    for (const k of SUPPORT) if (data.get(k)) support[k] = Number(data.get(k));
+    if (Object.keys(support).length) body.support = support;
+    if (data.get("direction")) body.direction = data.get("direction");
+    if (data.get("trusted")) body.trusted = data.get("trusted") === "true";
+    const note = String(data.get("note") || "").trim();
+    if (note) body.note = note;
+    return { method: "POST", path: `${ctx.base}/observations`, body, summary: `observation of ${member.name} on ${body.on}` };
+  }, ctx);
+}
+
+/** End the child's tie with this member, with a reason. */
+export function openEndTie(ctx, member) {
+  dialog("end-dialog", `End the tie with ${member.name}`, (form) => {
+    form.ended.value = ctx.at;
+  }, (data) => ({
+    method: "POST", path: `${ctx.base}/ties/${encodeURIComponent(member.tie)}/end`,
+    body: { ended: data.get("ended"), end_reason: data.get("end_reason") },
+    summary: `end the tie with ${member.name}`,
+  }), ctx);
+}

@@ -1,0 +1,180 @@
+// "Who I trust": a young person places the people in their life in three circles,
+// marks who they trust, how often they see them and what each helps with, and saves
+// it as their own observations. No scores, no worker notes: only their own answers.
+
+import { api, today } from "./api.js";
+import { enableDragging } from "./trust-drag.js";
+
+const token = document.body.dataset.token;
+const auth = { Authorization: `Link ${token}` };
+const $ = (id) => document.getElementById(id);
+const people = new Map(); // id -> {id, name, tie, closeness, trusted, contact, support, dirty}
+let picked = null;
+
+const CLOSENESS = [[3, "Very close"], [2, "Sort of close"], [1, "Not very close"]];
+const CONTACT = [[4, "Every day"], [3, "Every week"], [2, "Every month"], [1, "A few times a year"], [0, "Not at the moment"]];
+const HELPS = [["emotional", "My feelings"], ["practical", "Doing things"], ["informational", "Advice"]];
+
+function say(message, good = false) {
+  $("status").textContent = message;
+  $("status").classList.toggle("good", good);
+}
+
+function h(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === null || v === undefined || v === false) continue;
+    if (k.startsWith("on")) node.addEventListener(k.slice(2), v); else node.setAttribute(k, v === true ? "" : v);
+  }
+  node.append(...children.flat().filter((c) => c !== null && c !== undefined));
+  return node;
+}
+
+function firstName(name) { const n = name.split(/\s+/)[0]; return n.length > 11 ? `${n.slice(0, 10)}…` : n; }
+
+function change(id, update) {
+  const p = people.get(id);
+  Object.assign(p, update, { dirty: true });
+  say("");
+  draw();
+}
+
+function choices(legend, options, current, onPick) {
+  return h("fieldset", {}, h("legend", {}, legend), h("div", { class: "choices" },
+    options.map(([value, label]) => h("button", {
+      type: "button", "aria-pressed": String(current === value), onclick: () => onPick(current === value ? null : value),
+    }, label))));
+}
+
+function card(p) {
+  const helps = h("div", { class: "choices" }, HELPS.map(([key, label]) => {
+    const on = (p.support[key] || 0) >= 2;
+    return h("button", {
+      type: "button", "aria-pressed": String(on),
+      onclick: () => change(p.id, { support: { ...p.support, [key]: on ? 1 : 3 } }),
+    }, label);
+  }));
+  const trustId = `trust-${p.id}`;
+  return h("li", { class: "person", "data-id": p.id },
+    h("h3", {}, p.name),
+    choices(`How close do you feel to ${firstName(p.name)}?`, CLOSENESS, p.closeness, (v) => change(p.id, { closeness: v })),
+    h("label", { class: "trust-toggle", for: trustId },
+      h("input", { type: "checkbox", id: trustId, checked: p.trusted === true, onchange: (e) => change(p.id, { trusted: e.target.checked }) }),
+      `I trust ${firstName(p.name)}`),
+    choices("How often do you see them?", CONTACT, p.contact, (v) => change(p.id, { contact: v })),
+    h("fieldset", {}, h("legend", {}, "They help me with…"), helps));
+}
+
+function ringPosition(closeness, index, count) {
+  const radius = { 3: 0.135, 2: 0.26, 1: 0.42 }[closeness];
+  const angle = -Math.PI / 2 + (2 * Math.PI * (index + 0.5)) / Math.max(count, 1) + (closeness === 2 ? 0.3 : 0);
+  return { left: `${50 + 100 * radius * Math.cos(angle)}%`, top: `${50 + 100 * radius * Math.sin(angle)}%` };
+}
+
+function chip(p, style) {
+  return h("button", {
+    type: "button", class: `chip${picked === p.id ? " picked" : ""}`, "data-id": p.id,
+    "aria-pressed": String(picked === p.id), style,
+    "aria-label": `${p.name}${p.trusted ? ", trusted" : ""}: tap, then tap a circle`,
+    onclick: () => { picked = picked === p.id ? null : p.id; draw(); if (picked) say(`Now tap a circle for ${firstName(p.name)}.`); },
+  }, firstName(p.name), p.trusted ? h("span", { class: "star", "aria-hidden": "true" }, " ★") : null);
+}
+
+function draw() {
+  const circles = $("circles");
+  circles.querySelectorAll(".chip").forEach((c) => c.remove());
+  const tray = [];
+  for (const [value] of CLOSENESS) {
+    const group = [...people.values()].filter((p) => p.closeness === value);
+    group.forEach((p, i) => {
+      const pos = ringPosition(value, i, group.length);
+      circles.append(chip(p, `left:${pos.left};top:${pos.top}`));
+    });
+  }
+  for (const p of people.values()) if (!p.closeness) tray.push(chip(p, null));
+  $("not-placed").replaceChildren(...tray);
+  circles.querySelectorAll(".ring").forEach((r) => { r.tabIndex = picked ? 0 : -1; });
+  const list = $("people");
+  const focused = document.activeElement;
+  const key = focused && focused.closest(".person") && [focused.closest(".person").dataset.id, [...focused.closest(".person").querySelectorAll("button, input")].indexOf(focused)];
+  list.replaceChildren(...[...people.values()].map(card));
+  if (key) list.querySelector(`[data-id="${CSS.escape(key[0])}"]`)?.querySelectorAll("button, input")[key[1]]?.focus();
+}
+
+function placePicked(closeness) {
+  if (!picked) return;
+  const id = picked;
+  picked = null;
+  change(id, { closeness });
+  say(`${firstName(people.get(id).name)} is now in "${CLOSENESS.find(([v]) => v === closeness)[1]}".`);
+}
+
+async function load() {
+  say("Loading…");
+  const { data } = await api("/api/me/map", { headers: auth });
+  $("title").textContent = `Hi ${data.child.name}!`;
+  $("intro").textContent = "These are people in your life. Put each one in a circle to show how close you feel. There are no right or wrong answers.";
+  document.title = "Who I trust";
+  people.clear();
+  for (const m of data.members) {
+    people.set(m.id, {
+      id: m.id, name: m.name, tie: m.tie, closeness: m.closeness ?? null,
+      trusted: m.trusted ?? null, contact: m.contact ?? null, support: { ...(m.support || {}) }, dirty: false,
+    });
+  }
+  draw();
+  say("");
+}
+
+async function save() {
+  const changed = [...people.values()].filter((p) => p.dirty);
+  if (!changed.length) { say("Nothing new to save yet. Tap a circle or a button first."); return; }
+  say("Saving…");
+  try {
+    for (const p of changed) {
+      const body = { tie: p.tie, on: today() };
+      if (p.closeness) body.closeness = p.closeness;
+      if (p.trusted !== null) body.trusted = p.trusted;
+      if (p.contact !== null) body.contact = p.contact;
+      const support = Object.fromEntries(Object.entries(p.support).filter(([, v]) => v));
+      if (Object.keys(support).length) body.support = support;
+      await api("/api/me/observations", { method: "POST", body, headers: auth });
+      p.dirty = false;
+    }
+    say("Thank you! Your answers are saved.", true);
+  } catch (e) {
+    say(e.status === 401 ? "Your link has stopped working. Ask your worker for a new one." : "Sorry, that did not save. Please try again.");
+  }
+}
+
+$("add-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const form = event.target;
+  const error = form.querySelector(".error");
+  error.hidden = true;
+  try {
+    await api("/api/me/people", { method: "POST", body: { name: form.name.value.trim(), category: form.category.value }, headers: auth });
+    const name = form.name.value.trim();
+    const dirty = [...people.values()].filter((p) => p.dirty);
+    await load();
+    for (const p of dirty) if (people.has(p.id)) people.set(p.id, p);
+    draw();
+    form.reset();
+    say(`${name} is on your list now. Put them in a circle!`, true);
+  } catch (e) {
+    error.textContent = "Sorry, we could not add them. Check the name and who they are.";
+    error.hidden = false;
+  }
+});
+$("save").addEventListener("click", save);
+$("circles").addEventListener("click", (e) => {
+  if (e.target.closest(".chip")) return;
+  const ring = e.target.closest(".ring");
+  if (ring && picked) placePicked(Number(ring.dataset.closeness));
+});
+$("circles").addEventListener("keydown", (e) => {
+  const ring = e.target.closest(".ring");
+  if (ring && picked && (e.key === "Enter" || e.key === " ")) { e.preventDefault(); placePicked(Number(ring.dataset.closeness)); }
+});
+enableDragging($("circles"), $("main"), (id, closeness) => { picked = null; change(id, { closeness }); });
+load().catch((e) => say(e.status === 401 ? "This link is not working. Ask your worker for a new one." : "Sorry, something went wrong. Please try again later."));
