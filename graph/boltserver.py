@@ -227,4 +227,20 @@ class BoltTestServer:
         raise BoltServerError(f"the Bolt port never opened:\n{self.log_tail()}")
 
 
-__all__ = ["BoltServerError", "BoltTestServer", "arcadedb_home", "free_port"]
+def clear_database(
+    uri: str, *, user: str | None, password: str | None, database: str | None
+) -> int:
+    """Delete every node and relationship of a database (tests only); return how many
+    nodes there were. Never point this at a database whose data you want."""
+    import neo4j
+
+    auth = None if user is None else neo4j.basic_auth(user, password or "")
+    with neo4j.GraphDatabase.driver(uri, auth=auth) as driver, driver.session(
+        database=database
+    ) as session:
+        before = int(session.run("MATCH (n) RETURN count(n) AS n").single(strict=True)["n"])
+        session.run("MATCH (n) DETACH DELETE n").consume()
+        return before
+
+
+__all__ = ["BoltServerError", "BoltTestServer", "arcadedb_home", "clear_database", "free_port"]

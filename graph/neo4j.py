@@ -12,7 +12,11 @@ at most ``batch_size`` rows. The graph it keeps is described in :mod:`graph.cyph
 
 from __future__ import annotations
 
+import random
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import ExitStack
 from datetime import date
 from functools import partial
 from typing import Any, TypeVar
@@ -50,6 +54,10 @@ T = TypeVar("T")
 
 #: Documents written per transaction by :meth:`Neo4jStore.replace_many`.
 DOCS_PER_TRANSACTION = 100
+#: Attempts of a write that meets a unique-constraint clash from a racing writer.
+CONSTRAINT_RETRIES = 4
+#: Locks serialising writes to one child within a process.
+LOCK_STRIPES = 64
 #: Documents read per transaction by :meth:`Neo4jStore.iter_documents`.
 DOCS_PER_READ = 200
 
@@ -139,6 +147,7 @@ class Neo4jStore:
         self._driver = neo4j.GraphDatabase.driver(uri, auth=auth)
         self._database = database
         self._batch_size = batch_size
+        self._locks = [threading.Lock() for _ in range(LOCK_STRIPES)]
         try:
             self._driver.verify_connectivity()
             self._create_schema()
@@ -163,13 +172,22 @@ class Neo4jStore:
         with self._session() as session:
             return session.execute_write(lambda tx: work(WriteTx(tx, self._batch_size)))
 
-    def _write_retrying(self, work: Callable[[WriteTx], T]) -> T:
-        """Write, retrying once if a concurrent writer made a unique id clash (the
-        test server can raise that from two MERGEs of one new id)."""
-        try:
-            return self._write(work)
-        except ConstraintError:
-            return self._write(work)
+    def _write_retrying(self, work: Callable[[WriteTx], T], child_ids: Iterable[str]) -> T:
+        """Write with these children's writes serialised in this process, retrying a
+        few times if a concurrent writer elsewhere made a unique id clash (the test
+        server raises that from two MERGEs of one new id; Neo4j waits instead)."""
+        stripes = sorted({hash(child_id) % len(self._locks) for child_id in child_ids})
+        with ExitStack() as held:
+            for stripe in stripes:
+                held.enter_context(self._locks[stripe])
+            for attempt in range(1, CONSTRAINT_RETRIES + 1):
+                try:
+                    return self._write(work)
+                except ConstraintError:
+                    if attempt == CONSTRAINT_RETRIES:
+                        raise
+                    time.sleep(random.uniform(0.01, 0.05) * attempt)
+        raise AssertionError("unreachable")  # pragma: no cover
 
     # ------------------------------------------------------------ writes
     def replace(self, doc: EcomapDocument, *, expected_version: int | None = None) -> int:
@@ -187,7 +205,7 @@ class Neo4jStore:
                 raise DocumentConflict(doc.child.id, breaches)
             return self._store(tx, [doc], versions)[doc.child.id]
 
-        return self._write_retrying(work)
+        return self._write_retrying(work, [doc.child.id])
 
     def replace_many(self, docs: Iterable[EcomapDocument]) -> ImportResult:
         result = ImportResult()
@@ -202,7 +220,9 @@ class Neo4jStore:
 
         for batch in _batches(valid(), DOCS_PER_TRANSACTION):
             try:
-                stored, rejected = self._write_retrying(partial(self._store_batch, batch=batch))
+                stored, rejected = self._write_retrying(
+                    partial(self._store_batch, batch=batch), [d.child.id for d in batch]
+                )
             except ConstraintError:  # a racing writer: fall back to one document at a time
                 stored, rejected = [], []
                 for doc in batch:
@@ -274,7 +294,7 @@ class Neo4jStore:
             if old_people:
                 tx.run(cypher.DELETE_ORPHANS, ids=old_people)
 
-        self._write(work)
+        self._write_retrying(work, [child_id])
 
     # ------------------------------------------------------------ reads
     def get(self, child_id: str) -> EcomapDocument:
