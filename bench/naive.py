@@ -437,8 +437,19 @@ def cohort_from_measures(rows: Sequence[dict[str, Any]], at: date) -> dict[str, 
 def cohort_measures(
     docs: Iterable[Doc | nx.MultiGraph], at: date, window_days: int = 365
 ) -> dict[str, Any]:
-    """Cohort measures on ``at``: each child's full measures in a loop, then aggregated."""
-    rows = [child_measures(doc, at, window_days=window_days) for doc in docs]
+    """Cohort measures on ``at``: each child's full measures in a loop, then aggregated.
+
+    Only the fields the cohort needs are kept per child, so ``docs`` may be a stream.
+    """
+    rows = []
+    for doc in docs:
+        full = child_measures(doc, at, window_days=window_days)
+        rows.append({
+            "network": {k: full["network"][k] for k in (
+                "has_trusted_adult", "single_point_of_failure", "network_strength",
+                "support_gaps", "paid_share")},
+            "continuity": {k: full["continuity"][k] for k in ("continuity", "social_workers")},
+        })
     return cohort_from_measures(rows, at)
 
 

@@ -40,6 +40,8 @@ def fmt(value: Any, digits: int = 2) -> str:
         return "—"
     if isinstance(value, bool) or not isinstance(value, int | float):
         return str(value)
+    if isinstance(value, int):
+        return f"{value:,}"
     if abs(value) >= 1000:
         return f"{value:,.0f}"
     if abs(value) >= 100:
@@ -130,7 +132,8 @@ def plot(results: dict[str, Any], out: Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     html = out / "scaling.html"
     png = out / "scaling.png"
-    fig.write_html(html, include_plotlyjs=True, full_html=True)
+    fig.write_html(html, include_plotlyjs=True, full_html=True,
+                   config={"displayModeBar": False})
     made = [html]
     try:
         subprocess.run(

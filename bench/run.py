@@ -171,7 +171,8 @@ def run_size(n: int, opts: argparse.Namespace, at: date, results: dict[str, Any]
         entry["naive"] = worker(
             "naive",
             {"jsonl": jsonl, "at": at.isoformat(), "repeats": naive_repeats,
-             "trend_dates": trend_dates, "trend_repeats": 1, "out": str(naive_out)},
+             "trend_dates": trend_dates, "trend_repeats": 1, "out": str(naive_out),
+             "stream": n > 10_000},
             timeout=7200,
         )
         _ratio(entry)
