@@ -17,6 +17,7 @@ from ecomap.synth_history import (
     HISTORY_DAYS,
     STATUS_WEIGHTS,
     Placement,
+    Spell,
     age_days,
     change_dates,
     iso,
@@ -93,12 +94,11 @@ class ChildNetwork:
             "id": f"{self.id}-p{len(self.people):02d}",
             "name": name,
             "category": category,
-            "role": role,
-            "adult": adult,
-            "paid": category in ("professional", "carer"),
         }
-        if role is None:
-            del p["role"]
+        if role is not None:
+            p["role"] = role
+        if adult != (category != "friend"):
+            p["adult"] = adult  # only where it differs from the category's default
         return p
 
     def join(
@@ -122,7 +122,7 @@ class ChildNetwork:
             started=started,
             ended=ended,
             end_reason=end_reason if ended is not None else None,
-            profile=TieProfile.draw(self.rng, role, adult=member["adult"]),
+            profile=TieProfile.draw(self.rng, role, adult=_is_adult(member)),
         )
         self.ties.append(tie)
         self.roles.setdefault(role, []).append(tie)
@@ -133,8 +133,9 @@ class ChildNetwork:
         """A person-person tie, kept only if it lasts at least a day."""
         if started is not None and ended is not None and ended <= started:
             return
-        tie: dict[str, Any] = {"id": self._tie_id(), "between": [a, b],
-                               "started": None if started is None else iso(started)}
+        tie: dict[str, Any] = {"id": self._tie_id(), "between": [a, b]}
+        if started is not None:
+            tie["started"] = iso(started)
         if ended is not None:
             tie["ended"] = iso(ended)
             if end_reason:
@@ -226,12 +227,8 @@ class ChildNetwork:
         many = len(history) > 3
         previous: list[ChildTie] = []
         for placement in history:
-            self.episodes.append({
-                "kind": "placement",
-                "start": iso(placement.spell.start),
-                "end": None if placement.spell.end is None else iso(placement.spell.end),
-                "reason": "entered_care" if placement.first else "placement_move",
-            })
+            reason = "entered_care" if placement.first else "placement_move"
+            self.episodes.append(_episode("placement", placement.spell, reason))
             previous = self.carers(placement, 1 if many or rng.random() < 0.45 else 2, left)
         self.current_carers = previous
 
@@ -256,12 +253,7 @@ class ChildNetwork:
         spells_ = schools(rng, birth=self.birth, history_start=self.start, as_at=self.as_at,
                           moves=self.moves, primary=PRIMARY_SCHOOLS, total=len(teachers))
         for school in spells_:
-            self.episodes.append({
-                "kind": "school",
-                "start": iso(school.spell.start),
-                "end": None if school.spell.end is None else iso(school.spell.end),
-                "reason": school.reason,
-            })
+            self.episodes.append(_episode("school", school.spell, school.reason))
             self.join(teachers[school.school], school.spell.start, school.spell.end,
                       school.end_reason)
         if self.as_at - self.birth < years(5):
@@ -406,11 +398,9 @@ class ChildNetwork:
                           "by_choice" if ended is not None else None)
 
     def tie_record(self, tie: ChildTie) -> dict[str, Any]:
-        record: dict[str, Any] = {
-            "id": tie.id,
-            "between": [self.id, tie.member],
-            "started": None if tie.started is None else iso(tie.started),
-        }
+        record: dict[str, Any] = {"id": tie.id, "between": [self.id, tie.member]}
+        if tie.started is not None:
+            record["started"] = iso(tie.started)
         if tie.ended is not None:
             record["ended"] = iso(tie.ended)
             if tie.end_reason:
@@ -454,3 +444,18 @@ def _earliest(a: int | None, b: int | None) -> int | None:
     if a is None:
         return b
     return a if b is None else min(a, b)
+
+
+def _is_adult(person: Person) -> bool:
+    adult: bool = person.get("adult", person["category"] != "friend")
+    return adult
+
+
+def _episode(kind: str, spell: Spell, reason: str | None) -> dict[str, Any]:
+    """An episode record in the canonical form (no nulls)."""
+    record = {"kind": kind, "start": iso(spell.start)}
+    if spell.end is not None:
+        record["end"] = iso(spell.end)
+    if reason is not None:
+        record["reason"] = reason
+    return record

@@ -86,8 +86,6 @@ def unit(authority: str, seed: int, number: int) -> Unit:
                 "name": f"{given_name(rng, adult=True)} {surname(rng)}",
                 "category": "professional",
                 "role": role,
-                "adult": True,
-                "paid": True,
             }
             for k in range(count)
         )
