@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import secrets
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from ecomap.measures.settings import MeasureSettings, StrengthWeights
+
+MEMORY = ":memory:"
 
 
 class Settings(BaseSettings):
@@ -31,12 +37,106 @@ class Settings(BaseSettings):
         SecretStr(""), validation_alias="NEO4J_PASSWORD", description="Neo4j password."
     )
     neo4j_database: str | None = Field(
-        None, validation_alias="NEO4J_DATABASE", description="Neo4j database (server default if unset)."
+        None,
+        validation_alias="NEO4J_DATABASE",
+        description="Neo4j database (server default if unset).",
     )
     host: str = Field("127.0.0.1", description="Address `ecomap serve` listens on.")
     port: int = Field(8000, ge=1, le=65535, description="Port `ecomap serve` listens on.")
+
+    accounts_db: Path | None = Field(
+        None,
+        description=(
+            "SQLite file of user accounts, allocations, young people's links and the audit log "
+            "(`ECOMAP_ACCOUNTS_DB`). Default: `<db stem>.accounts.db` next to the store file, or "
+            "`:memory:` when the store is `:memory:` or Neo4j without a path. Kept apart from the "
+            "graph store so that access control and audit do not depend on which graph store "
+            "is chosen, are never exported with children's data, and can be backed up and "
+            "retained on their own schedule."
+        ),
+    )
+    secret_key: SecretStr | None = Field(
+        None,
+        description=(
+            "Key signing young people's links (`ECOMAP_SECRET_KEY`). If unset, a random key is "
+            "generated once and kept in `<db stem>.secret` next to the store file (mode 0600) so "
+            "links survive restarts; with a `:memory:` store a fresh key is made per process."
+        ),
+    )
+    session_hours: float = Field(
+        12.0,
+        gt=0,
+        le=24 * 30,
+        description="How long a sign-in (cookie or bearer token) lasts, hours.",
+    )
+    link_days: float = Field(
+        14.0,
+        gt=0,
+        le=90,
+        description="Longest life of a young person's link, days (a worker may choose shorter).",
+    )
+    max_body_bytes: int = Field(
+        1_048_576, ge=1024, description="Largest request body accepted, bytes (413 beyond)."
+    )
+    max_import_bytes: int = Field(
+        268_435_456,
+        ge=1024,
+        description="Largest JSON Lines body `POST /api/import` accepts, bytes.",
+    )
+    cookie_secure: bool = Field(
+        False, description="Mark cookies `Secure` (set true when served over HTTPS)."
+    )
+    window_days: int = Field(
+        365, ge=1, le=3650, description="Default continuity window of the measures, days."
+    )
+    weights: StrengthWeights | None = Field(
+        None,
+        description=(
+            "Tie-strength weights passed to `ecomap.measures` (`ECOMAP_WEIGHTS`, JSON, e.g. "
+            '`{"closeness": 0.3, "contact": 0.2, "support": 0.25, "reciprocity": 0.1, '
+            '"duration": 0.15, "critical": 0.25}`); unset = the MEASURES.md defaults.'
+        ),
+    )
 
     @classmethod
     def from_mapping(cls, values: dict[str, Any]) -> Settings:
         """Settings from a plain mapping (for tests), ignoring the environment and `.env`."""
         return cls.model_validate(values)
+
+    def measure_settings(self) -> MeasureSettings:
+        """The measures' settings: weights and window from here, the rest their defaults."""
+        if self.weights is None:
+            return MeasureSettings(window_days=self.window_days)
+        return MeasureSettings(window_days=self.window_days, weights=self.weights)
+
+    @property
+    def in_memory(self) -> bool:
+        """Whether the embedded store lives only in memory."""
+        return self.store == "embedded" and str(self.db) == MEMORY
+
+    def accounts_path(self) -> str:
+        """Where the accounts database lives (see ``accounts_db``)."""
+        if self.accounts_db is not None:
+            return str(self.accounts_db)
+        if self.in_memory or (self.store == "neo4j" and str(self.db) == MEMORY):
+            return MEMORY
+        return str(self.db.with_name(self.db.stem + ".accounts.db"))
+
+    def signing_key(self) -> str:
+        """The link-signing key: the setting, else the persisted (or fresh) generated key."""
+        if self.secret_key is not None and self.secret_key.get_secret_value():
+            return self.secret_key.get_secret_value()
+        if self.in_memory:
+            return secrets.token_urlsafe(32)
+        path = self.db.with_name(self.db.stem + ".secret")
+        if path.exists():
+            return path.read_text(encoding="utf-8").strip()
+        key = secrets.token_urlsafe(32)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process made it first: use theirs
+            return path.read_text(encoding="utf-8").strip()
+        with os.fdopen(fd, "w", encoding="utf-8") as fp:
+            fp.write(key)
+        return key

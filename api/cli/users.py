@@ -1,9 +1,107 @@
-"""CLI commands: users (being written)."""
+"""CLI commands: ``ecomap user add`` (accounts) and ``ecomap user allocate`` (caseloads)."""
 
 from __future__ import annotations
 
+import sys
+from datetime import UTC, datetime
+from typing import Annotated
+
 import typer
+
+from api.accounts import ROLES, Accounts, UserExists
+from api.auth.passwords import hash_password, password_problem
+from api.settings import Settings
+
+user_app = typer.Typer(help="User accounts and allocations (admins).", no_args_is_help=True)
+
+
+def _accounts() -> Accounts:
+    settings = Settings()
+    path = settings.accounts_path()
+    if path == ":memory:":
+        typer.echo(
+            "the accounts database is in memory: set ECOMAP_DB or ECOMAP_ACCOUNTS_DB", err=True
+        )
+        raise typer.Exit(2)
+    return Accounts(path)
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    problem = password_problem(password)
+    if problem:
+        typer.echo(f"password {problem}", err=True)
+        raise typer.Exit(2)
+    return password
+
+
+@user_app.command("add")
+def add(
+    username: Annotated[str, typer.Argument(help="Sign-in name (lower case, digits, . _ -).")],
+    role: Annotated[str, typer.Option("--role", "-r", help="worker, leader or admin.")],
+    team: Annotated[
+        str | None, typer.Option(help="Team (a leader with a team sees only it).")
+    ] = None,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+    ] = False,
+) -> None:
+    """Add a user; the password is asked for (or read from stdin) and stored as argon2id."""
+    if role not in ROLES:
+        typer.echo(f"--role must be one of {', '.join(ROLES)}", err=True)
+        raise typer.Exit(2)
+    from api.models.accounts import UserBase
+
+    try:
+        UserBase(username=username, role=role, team=team)
+    except ValueError:
+        typer.echo("username: lower-case letters, digits and . _ - only (2-64)", err=True)
+        raise typer.Exit(2) from None
+    password = _read_password(password_stdin)
+    accounts = _accounts()
+    try:
+        accounts.add_user(username, hash_password(password), role, team, datetime.now(UTC))
+    except UserExists:
+        typer.echo(f"user {username!r} exists", err=True)
+        raise typer.Exit(1) from None
+    finally:
+        accounts.close()
+    typer.echo(f"added {role} {username}" + (f" (team {team})" if team else ""))
+
+
+@user_app.command("allocate")
+def allocate(
+    username: Annotated[str, typer.Argument(help="The user (usually a worker).")],
+    child_id: Annotated[list[str], typer.Argument(help="One or more child ids.")],
+) -> None:
+    """Put children on a user's caseload: they can then read and edit those children."""
+    accounts = _accounts()
+    try:
+        if accounts.user(username) is None:
+            typer.echo(f"no user {username!r}", err=True)
+            raise typer.Exit(1)
+        now = datetime.now(UTC)
+        added = sum(accounts.allocate(username, cid, now) for cid in child_id)
+    finally:
+        accounts.close()
+    typer.echo(f"allocated {added} new child(ren) to {username}")
+
+
+@user_app.command("list")
+def list_users() -> None:
+    """List users: name, role, team."""
+    accounts = _accounts()
+    try:
+        for user in accounts.users():
+            state = "" if user.active else " (disabled)"
+            typer.echo(f"{user.username}\t{user.role}\t{user.team or '-'}{state}")
+    finally:
+        accounts.close()
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to ``app``."""
+    app.add_typer(user_app, name="user")

@@ -1,0 +1,144 @@
+"""The app factory: settings → store, accounts and signer in the lifespan; routers; errors."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from api import errors
+from api.accounts import Accounts
+from api.auth.links import LinkSigner
+from api.deps import utc_now
+from api.middleware import AccessLog, BodyLimit
+from api.routes import (
+    audit,
+    auth,
+    children,
+    dashboard,
+    documents,
+    health,
+    imports,
+    links,
+    maps,
+    measures,
+    network,
+    users,
+    young_person,
+)
+from api.settings import Settings
+from graph import open_store
+from graph.base import GraphStore
+
+DESCRIPTION = """
+Relationship strength and continuity for children's social care.
+
+**Sign in** with `POST /api/auth/login`: the answer sets the `ecomap_session` cookie and
+returns the same token for `Authorization: Bearer <token>`. **Young people** use the link
+their worker made: `Authorization: Link <token>` on `/api/me/...`.
+
+**Roles.** A *worker* reads and edits the children allocated to them (their caseload) and
+no others. A *leader* sees cohort measures and trends for their team (or the whole
+authority if they have no team) — no names or per-child records unless also allocated.
+An *admin* manages users, allocations and the audit log, and bulk import/export.
+
+**Editing safely.** Every child's record has a version, sent as the `ETag`; send it back
+in `If-Match` and a write against a newer version gets `409` with the current version
+instead of overwriting someone else's change.
+
+**Errors** always have one shape: `{"error": {"code", "message", "details": [{"field",
+"message"}]}}`.
+"""
+
+TAGS = [
+    {"name": "auth", "description": "Signing in and out."},
+    {"name": "children", "description": "Children on your caseload."},
+    {"name": "documents", "description": "A child's whole `ecomap/1` document."},
+    {"name": "network", "description": "People, ties, observations and episodes."},
+    {"name": "ecomap", "description": "The ecomap ready to draw, changes, and exports."},
+    {"name": "measures", "description": "MEASURES.md: one child's measures and history."},
+    {"name": "dashboard", "description": "Cohort measures and trends (no names)."},
+    {"name": "links", "description": "Young people's links."},
+    {"name": "young person", "description": "What a young person's link can do."},
+    {"name": "admin", "description": "Users, allocations, audit."},
+    {"name": "import and export", "description": "Bulk JSON Lines."},
+    {"name": "health", "description": "Liveness."},
+]
+
+
+def create_app(settings: Settings | None = None, store: GraphStore | None = None) -> FastAPI:
+    """Build the service. The store (unless given) and the accounts database are opened in
+    the lifespan from ``settings`` — never at import — and closed at shutdown."""
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        own_store = store is None
+        graph_store = (
+            store
+            if store is not None
+            else open_store(
+                settings.store,
+                path=settings.db,
+                uri=settings.neo4j_uri,
+                user=settings.neo4j_user,
+                password=settings.neo4j_password.get_secret_value(),
+                database=settings.neo4j_database,
+            )
+        )
+        accounts = Accounts(settings.accounts_path())
+        app.state.settings = settings
+        app.state.store = graph_store
+        app.state.accounts = accounts
+        app.state.signer = LinkSigner(settings.signing_key())
+        if not hasattr(app.state, "clock"):
+            app.state.clock = utc_now
+        try:
+            yield
+        finally:
+            accounts.close()
+            if own_store:
+                graph_store.close()
+
+    app = FastAPI(
+        title="ecomap",
+        version="0.1.0",
+        summary="Relationship-network measurement for children's social care.",
+        description=DESCRIPTION,
+        openapi_tags=TAGS,
+        lifespan=lifespan,
+    )
+    errors.install(app)
+    for module in (
+        auth,
+        children,
+        documents,
+        network,
+        maps,
+        measures,
+        dashboard,
+        links,
+        young_person,
+        users,
+        audit,
+        imports,
+        health,
+    ):
+        app.include_router(module.router)
+    _mount_pages(app)
+    app.add_middleware(
+        BodyLimit, max_bytes=settings.max_body_bytes, import_bytes=settings.max_import_bytes
+    )
+    app.add_middleware(AccessLog)
+    return app
+
+
+def _mount_pages(app: FastAPI) -> None:
+    """The web pages (H6's ``web.pages``), when present."""
+    try:
+        from web.pages import router, static_files
+    except ImportError:  # pages not installed: the API alone
+        return
+    app.include_router(router)
+    app.mount("/static", static_files(), name="static")

@@ -1,0 +1,1 @@
+"""Authentication and roles: passwords, sessions, young people's links, who may do what."""

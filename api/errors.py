@@ -1,0 +1,221 @@
+"""One JSON error shape for every failure: ``{"error": {code, message, details}}``."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from ecomap.format import DocumentInvalid
+from graph.base import Breach, ChildNotFound, DocumentConflict, StoreError, VersionConflict
+
+log = logging.getLogger("ecomap.api")
+
+_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    409: "conflict",
+    412: "precondition_failed",
+    413: "too_large",
+    415: "unsupported_media_type",
+    422: "invalid",
+    428: "precondition_required",
+    429: "too_many_requests",
+    500: "internal",
+}
+
+
+class ErrorDetail(BaseModel):
+    """One thing wrong: which field (a JSON path or parameter name) and why."""
+
+    field: str = Field(description="JSON path of the bad field, or the parameter's name.")
+    message: str
+
+
+class ErrorBody(BaseModel):
+    code: str = Field(description="Stable machine-readable code, e.g. `invalid`, `conflict`.")
+    message: str = Field(description="A sentence for people.")
+    details: list[ErrorDetail] = Field(default_factory=list)
+
+
+class ErrorResponse(BaseModel):
+    """The shape of every error response."""
+
+    error: ErrorBody
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "error": {
+                        "code": "invalid",
+                        "message": "the request has 1 invalid field",
+                        "details": [{"field": "ties[2].ended", "message": "is before started"}],
+                    }
+                }
+            ]
+        }
+    )
+
+
+class ApiError(Exception):
+    """Raised by routes to answer with the error shape."""
+
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        *,
+        code: str | None = None,
+        details: Sequence[ErrorDetail] = (),
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code or _CODES.get(status, "error")
+        self.message = message
+        self.details = list(details)
+        self.headers = headers
+
+
+def error_response(
+    status: int,
+    message: str,
+    *,
+    code: str | None = None,
+    details: Sequence[ErrorDetail] = (),
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    """A response in the one error shape."""
+    body = ErrorResponse(
+        error=ErrorBody(
+            code=code or _CODES.get(status, "error"), message=message, details=list(details)
+        )
+    )
+    return JSONResponse(body.model_dump(mode="json"), status_code=status, headers=headers)
+
+
+def breach_details(breaches: Sequence[Breach]) -> list[ErrorDetail]:
+    """Store/format breaches as error details (path → field)."""
+    return [ErrorDetail(field=b.path or "$", message=b.message) for b in breaches]
+
+
+def _loc_field(loc: Sequence[Any]) -> str:
+    """``("body", "people", 0, "name")`` → ``people[0].name``; ``("query", "x")`` → ``x``."""
+    parts = list(loc)
+    if parts and parts[0] in ("body", "query", "path", "header", "cookie"):
+        parts = parts[1:]
+    out = ""
+    for part in parts:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out or "$"
+
+
+def validation_details(errors: Sequence[Any]) -> list[ErrorDetail]:
+    """pydantic/FastAPI validation errors as error details, one per bad field."""
+    details = []
+    for err in errors:
+        loc = err.get("loc", ()) if isinstance(err, dict) else ()
+        msg = err.get("msg", "is invalid") if isinstance(err, dict) else str(err)
+        details.append(ErrorDetail(field=_loc_field(loc), message=str(msg)))
+    return details
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def install(app: FastAPI) -> None:
+    """Register the handlers that turn every failure into the error shape."""
+
+    @app.exception_handler(ApiError)
+    async def _api(request: Request, exc: ApiError) -> JSONResponse:
+        return error_response(
+            exc.status, exc.message, code=exc.code, details=exc.details, headers=exc.headers
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        details = validation_details(exc.errors())
+        return error_response(
+            422, f"the request has {_plural(len(details), 'invalid field')}", details=details
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        message = exc.detail if isinstance(exc.detail, str) else "request refused"
+        return error_response(exc.status_code, message, headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(DocumentInvalid)
+    async def _document(request: Request, exc: DocumentInvalid) -> JSONResponse:
+        details = breach_details(exc.breaches)
+        return error_response(
+            422,
+            f"the document breaks {_plural(len(details), 'rule')}; nothing was stored",
+            details=details,
+        )
+
+    @app.exception_handler(ChildNotFound)
+    async def _missing(request: Request, exc: ChildNotFound) -> JSONResponse:
+        return error_response(404, "no such child")
+
+    @app.exception_handler(VersionConflict)
+    async def _conflict(request: Request, exc: VersionConflict) -> JSONResponse:
+        return conflict_response(exc.current)
+
+    @app.exception_handler(DocumentConflict)
+    async def _clash(request: Request, exc: DocumentConflict) -> JSONResponse:
+        details = breach_details(exc.breaches)
+        return error_response(
+            422,
+            "the document clashes with other children's data; nothing was stored",
+            code="document_conflict",
+            details=details,
+        )
+
+    @app.exception_handler(StoreError)
+    async def _store(request: Request, exc: StoreError) -> JSONResponse:
+        log.error("store error %s on %s", type(exc).__name__, request.url.path)
+        return error_response(500, "the store failed; nothing was changed")
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        return error_response(500, "internal error")
+
+
+def conflict_response(current: int | None) -> JSONResponse:
+    """409 for a stale write: the body and the ``ETag`` header give the current version."""
+    headers = {"ETag": f'"{current}"'} if current is not None else None
+    return error_response(
+        409,
+        "the child's record changed since you loaded it: reload and retry",
+        code="version_conflict",
+        details=[ErrorDetail(field="If-Match", message=f"current version is {current}")],
+        headers=headers,
+    )
+
+
+# Documented on every route so the OpenAPI schema describes the error shape.
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorResponse, "description": desc}
+    for status, desc in (
+        (401, "Not signed in, or the link is expired or revoked."),
+        (403, "Signed in, but this role or allocation does not allow it."),
+        (404, "No such resource."),
+        (422, "Invalid input: each bad field is named."),
+    )
+}

@@ -1,0 +1,1 @@
+"""Request and response models, one pydantic family per resource (Base → Create/Update → Public)."""

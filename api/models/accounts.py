@@ -1,0 +1,119 @@
+"""Users, sign-in, allocations, young people's links and audit entries."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from api.models.children import ChildId, Team
+from api.models.common import Body
+
+Username = Annotated[
+    str, StringConstraints(min_length=2, max_length=64, pattern=r"^[a-z0-9][a-z0-9_.-]*$")
+]
+RoleName = Literal["worker", "leader", "admin"]
+
+
+class LoginBody(Body):
+    username: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    password: Annotated[str, StringConstraints(min_length=1, max_length=1024)]
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"username": "sam", "password": "a long passphrase"}]}
+    )
+
+
+class UserBase(Body):
+    username: Username
+    role: RoleName
+    team: Team | None = Field(None, description="A leader with a team sees that team only.")
+
+
+class UserCreate(UserBase):
+    password: Annotated[str, StringConstraints(min_length=10, max_length=1024)]
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "username": "sam",
+                    "role": "worker",
+                    "team": "North",
+                    "password": "a long passphrase",
+                }
+            ]
+        }
+    )
+
+
+class UserPublic(BaseModel):
+    username: str
+    role: RoleName
+    team: str | None
+    active: bool
+    created_at: datetime
+
+
+class SessionPublic(BaseModel):
+    """A sign-in: send ``Authorization: Bearer <token>`` or rely on the cookie."""
+
+    token: str
+    expires: datetime
+    user: UserPublic
+
+
+class MePublic(BaseModel):
+    username: str
+    role: RoleName
+    team: str | None
+    caseload: list[str] = Field(description="Ids of the children allocated to you.")
+
+
+class AllocationCreate(Body):
+    username: Username
+    child_id: ChildId
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"username": "sam", "child_id": "c-ava"}]}
+    )
+
+
+class AllocationPublic(BaseModel):
+    username: str
+    child_id: str
+    created: bool = Field(description="False if it was already allocated.")
+
+
+class LinkCreate(Body):
+    days: float | None = Field(
+        None, gt=0, le=90, description="Lifetime in days (at most the `link_days` setting)."
+    )
+
+
+class LinkPublic(BaseModel):
+    id: str
+    child_id: str
+    url: str = Field(description="Give this to the young person: `/trust/<token>`.")
+    expires: datetime
+
+
+class LinkRow(BaseModel):
+    id: str
+    child_id: str
+    created_by: str
+    created_at: datetime
+    expires_at: datetime
+    revoked_at: datetime | None
+
+
+class AuditEntryPublic(BaseModel):
+    id: int
+    at: datetime
+    actor: str = Field(description="Username, or `link:<id>` for a young person's link.")
+    role: str
+    action: str
+    child_id: str | None
+    target: str | None
+    outcome: str

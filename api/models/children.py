@@ -1,0 +1,82 @@
+"""The child resource: summary rows, the full record, create and update bodies."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from api.models.common import Body
+from ecomap.model import IsoDate, Status
+
+ChildId = Annotated[
+    str, StringConstraints(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9_.:-]+$")
+]
+Name = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+Team = Annotated[str, StringConstraints(min_length=1, max_length=100)]
+
+
+class ChildBase(Body):
+    name: Name = Field(description="The child's name (pseudonymous in tests and demos).")
+    birth_date: IsoDate | None = None
+    status: Status | None = None
+    team: Team | None = None
+
+
+class ChildCreate(ChildBase):
+    id: ChildId | None = Field(None, description="Leave out to have one made (`c-` + random hex).")
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "c-ava",
+                    "name": "Ava",
+                    "birth_date": "2012-04-01",
+                    "status": "looked_after",
+                    "team": "North",
+                }
+            ]
+        }
+    )
+
+
+class ChildUpdate(Body):
+    """Only the fields sent change; send `null` to clear an optional field."""
+
+    name: Name | None = None
+    birth_date: IsoDate | None = None
+    status: Status | None = None
+    team: Team | None = None
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"status": "care_leaver"}]})
+
+
+class ChildSummaryPublic(BaseModel):
+    """A row of the children list. ``name`` is withheld (null) from admins, who manage
+    allocations but do not read children's records."""
+
+    id: str
+    name: str | None
+    team: str | None
+    status: Status | None
+    version: int
+
+
+class Counts(BaseModel):
+    people: int
+    ties: int
+    observations: int
+    episodes: int
+
+
+class ChildPublic(BaseModel):
+    """One child's record (the child fields, the version and the size of their history)."""
+
+    id: str
+    name: str
+    birth_date: IsoDate | None
+    status: Status | None
+    team: str | None
+    version: int = Field(description="Current version; also the `ETag` header.")
+    counts: Counts

@@ -1,0 +1,86 @@
+"""People in a child's network: create (with the tie to the child), update, public row."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from api.models.children import Name
+from api.models.common import Body
+from ecomap.model import Category, IsoDate, Slug
+
+PersonId = Annotated[
+    str, StringConstraints(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9_.:-]+$")
+]
+
+
+class PersonBase(Body):
+    name: Name
+    category: Category
+    role: Slug | None = Field(
+        None, description="Optional slug, e.g. `grandparent`, `social_worker`."
+    )
+    adult: bool | None = Field(None, description="Default: true except for friends.")
+    paid: bool | None = Field(None, description="Default: true for professionals and carers.")
+
+
+class PersonCreate(PersonBase):
+    id: PersonId | None = Field(
+        None, description="Leave out to have one made; an existing id elsewhere is the same person."
+    )
+    tie_to_child: bool = Field(
+        True, description="Also add a tie between the child and this person."
+    )
+    started: IsoDate | None = Field(None, description="When the tie to the child began.")
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "name": "Maureen",
+                    "category": "family",
+                    "role": "grandparent",
+                    "started": "2012-04-01",
+                }
+            ]
+        }
+    )
+
+
+class PersonUpdate(Body):
+    """Only the fields sent change."""
+
+    name: Name | None = None
+    category: Category | None = None
+    role: Slug | None = None
+    adult: bool | None = None
+    paid: bool | None = None
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"role": "kinship_carer", "category": "carer"}]}
+    )
+
+
+class PersonPublic(BaseModel):
+    id: str
+    name: str
+    category: Category
+    role: str | None
+    adult: bool
+    paid: bool
+    tie: str | None = Field(None, description="The tie to the child made with the person, if any.")
+    version: int = Field(description="The child's document version after the write.")
+
+
+class YoungPersonNew(Body):
+    """Someone a young person names: a new person tied to them from today."""
+
+    name: Name
+    category: Category
+    closeness: Annotated[int, Field(ge=1, le=3)] | None = None
+    trusted: bool | None = None
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"name": "Kez", "category": "friend", "closeness": 3}]}
+    )

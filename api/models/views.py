@@ -1,0 +1,149 @@
+"""Read models for the pages: the drawable ecomap, a two-date diff, measures, dashboards."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ecomap.model import Category, Status
+
+LineName = Literal["stressful", "strong", "normal", "tenuous", "unrated"]
+ArrowName = Literal["both", "towards_child", "away_from_child", "none"]
+
+
+class TieDrawing(BaseModel):
+    tie: str
+    started: str | None
+    line: LineName
+    arrows: ArrowName
+    strength: float | None = Field(description="0-100, 1 decimal; null when unrated.")
+    components: dict[str, float] | None = Field(description="C, F, S, R, D, K (MEASURES.md).")
+    trusted: bool | None
+    closeness: int | None
+    ring: int = Field(ge=1, le=4, description="1 = innermost (very close) … 4 = unrated.")
+    observed_on: str | None
+    observed_by: str | None
+
+
+class MemberDrawing(TieDrawing):
+    id: str
+    name: str
+    category: Category
+    role: str | None
+    adult: bool
+    paid: bool
+
+
+class LinkDrawing(TieDrawing):
+    between: tuple[str, str]
+
+
+class ChildHeader(BaseModel):
+    id: str
+    name: str
+    status: Status | None
+    team: str | None
+    birth_date: str | None
+
+
+class EcomapPublic(BaseModel):
+    """A child's ecomap on a date, ready to draw."""
+
+    child: ChildHeader
+    at: str
+    perspective: Literal["combined", "child", "worker"]
+    members: list[MemberDrawing]
+    links: list[LinkDrawing] = Field(description="Person-person ties among the members.")
+
+
+class Change(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    field: str
+    from_: Any = Field(alias="from")
+    to: Any
+
+
+class MemberChange(BaseModel):
+    id: str
+    name: str
+    tie: str
+    strength_change: float | None
+    changes: list[Change]
+
+
+class LostMember(MemberDrawing):
+    ended: str | None
+    end_reason: str | None
+
+
+class LostLink(LinkDrawing):
+    ended: str | None
+    end_reason: str | None
+
+
+class DiffPublic(BaseModel):
+    """What changed between two dates."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    child: str
+    from_: str = Field(alias="from")
+    to: str
+    perspective: Literal["combined", "child", "worker"]
+    gained: list[MemberDrawing]
+    lost: list[LostMember]
+    changed: list[MemberChange]
+    unchanged: int
+    links_gained: list[LinkDrawing]
+    links_lost: list[LostLink]
+
+
+class TieMeasure(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    member: str
+    strength: float | None
+    line: LineName
+    trusted: bool | None
+    components: dict[str, float] | None
+
+
+class MeasuresPublic(BaseModel):
+    """One child's measures on a date, exactly the MEASURES.md shape."""
+
+    model_config = ConfigDict(extra="allow")
+
+    child: str
+    at: str
+    perspective: Literal["combined", "child", "worker"]
+    window_days: int
+    network: dict[str, Any]
+    continuity: dict[str, Any]
+    concordance: dict[str, Any]
+    ties: list[TieMeasure]
+
+
+class MeasuresHistory(BaseModel):
+    """The child's measures at month ends, oldest first (the last entry is ``at``)."""
+
+    child: str
+    perspective: Literal["combined", "child", "worker"]
+    data: list[MeasuresPublic]
+    count: int
+
+
+class DashboardScope(BaseModel):
+    team: str | None
+    status: Status | None
+    worker: str | None
+
+
+class DashboardPublic(BaseModel):
+    """Cohort measures on a date for a scope, and their trend at month ends (oldest first)."""
+
+    at: str
+    scope: DashboardScope
+    measures: dict[str, Any] = Field(description="The MEASURES.md cohort names.")
+    trend: list[dict[str, Any]]

@@ -1,0 +1,156 @@
+"""Cohort dashboard: measures and monthly trends for a scope, as JSON or CSV. No names."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
+
+from api.accounts import Accounts
+from api.auth.principal import Principal
+from api.deps import AccountsDep, AuditorDep, CurrentUser, SettingsDep, StoreDep, TodayDep
+from api.errors import ERROR_RESPONSES, ApiError
+from api.models.views import DashboardPublic
+from api.settings import Settings
+from ecomap.measures.cohort import cohort_measures, cohort_trend
+from ecomap.measures.tables import CohortTables
+from ecomap.model import Status
+from graph.base import GraphStore
+
+router = APIRouter(prefix="/api", tags=["dashboard"], responses=ERROR_RESPONSES)
+
+TeamQ = Annotated[str | None, Query(max_length=100, description="Only this team.")]
+StatusQ = Annotated[Status | None, Query(description="Only this status.")]
+WorkerQ = Annotated[str | None, Query(max_length=64, description="Only this worker's caseload.")]
+MonthsQ = Annotated[int, Query(ge=1, le=60, description="How many month ends in the trend.")]
+AtQ = Annotated[date | None, Query(description="As at this date (default: today).")]
+
+
+def scope_for(
+    user: Principal, team: str | None, worker: str | None
+) -> tuple[str | None, str | None]:
+    """The team and caseload a user may look at: a leader with a team sees that team only;
+    a leader without one, the whole authority; a worker, their own caseload; admins none."""
+    if user.role == "admin":
+        raise ApiError(403, "dashboards are for leaders and workers")
+    if user.role == "worker":
+        if worker is not None and worker != user.actor:
+            raise ApiError(403, "workers see their own caseload only")
+        return team, user.actor
+    if user.team is not None:
+        if team is not None and team != user.team:
+            raise ApiError(403, "leaders see their own team only")
+        return user.team, worker
+    return team, worker
+
+
+def _scope_ids(
+    store: GraphStore,
+    accounts: Accounts,
+    team: str | None,
+    status: Status | None,
+    worker: str | None,
+) -> list[str]:
+    caseload = accounts.caseload(worker) if worker is not None else None
+    if caseload is not None and not caseload:
+        return []
+    page = store.children(team=team, status=status, ids=caseload)
+    return [c.id for c in page.data]
+
+
+def dashboard(
+    store: GraphStore,
+    accounts: Accounts,
+    settings: Settings,
+    at: date,
+    team: str | None,
+    status: Status | None,
+    worker: str | None,
+    months: int,
+) -> dict[str, Any]:
+    """The cohort measures on ``at`` and their trend, computed by :mod:`ecomap.measures`."""
+    ids = _scope_ids(store, accounts, team, status, worker)
+    tables = CohortTables.from_documents(store.iter_documents(ids) if ids else iter(()))
+    ms = settings.measure_settings()
+    window = settings.window_days
+    return {
+        "at": at.isoformat(),
+        "scope": {"team": team, "status": status, "worker": worker},
+        "measures": cohort_measures(tables, at, window_days=window, settings=ms),
+        "trend": cohort_trend(tables, at, months, window_days=window, settings=ms),
+    }
+
+
+@router.get("/dashboard", response_model=DashboardPublic, summary="Cohort measures and trends")
+def read_dashboard(
+    user: CurrentUser,
+    store: StoreDep,
+    accounts: AccountsDep,
+    auditor: AuditorDep,
+    settings: SettingsDep,
+    today: TodayDep,
+    at: AtQ = None,
+    team: TeamQ = None,
+    status: StatusQ = None,
+    worker: WorkerQ = None,
+    months: MonthsQ = 12,
+) -> dict[str, Any]:
+    """Aggregates only (MEASURES.md cohort names), never names or per-child rows. Leaders:
+    their team (or the whole authority if they have no team); workers: their caseload."""
+    team, worker = scope_for(user, team, worker)
+    result = dashboard(store, accounts, settings, at or today, team, status, worker, months)
+    auditor.record(user, "dashboard.read", target=team)
+    return result
+
+
+@router.get(
+    "/dashboard.csv",
+    response_class=Response,
+    summary="Cohort trend as CSV",
+    responses={200: {"content": {"text/csv": {}}, "description": "One row per month end."}},
+)
+def read_dashboard_csv(
+    user: CurrentUser,
+    store: StoreDep,
+    accounts: AccountsDep,
+    auditor: AuditorDep,
+    settings: SettingsDep,
+    today: TodayDep,
+    at: AtQ = None,
+    team: TeamQ = None,
+    status: StatusQ = None,
+    worker: WorkerQ = None,
+    months: MonthsQ = 12,
+) -> Response:
+    """The trend table: one row per month end, a column per cohort measure."""
+    team, worker = scope_for(user, team, worker)
+    result = dashboard(store, accounts, settings, at or today, team, status, worker, months)
+    auditor.record(user, "dashboard.export", target=team)
+    out = io.StringIO()
+    rows = result["trend"]
+    columns = ["at", *[k for k in rows[0] if k != "at"]] if rows else ["at"]
+    writer = csv.DictWriter(
+        out,
+        fieldnames=["team", "status", "worker", *columns],
+        lineterminator="\n",
+        extrasaction="ignore",
+    )
+    writer.writeheader()
+    for row in rows:
+        writer.writerow(
+            {
+                "team": team or "",
+                "status": status or "",
+                "worker": worker or "",
+                **{k: "" if v is None else v for k, v in row.items()},
+            }
+        )
+    return Response(
+        out.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="dashboard.csv"'},
+    )

@@ -1,0 +1,23 @@
+"""Liveness: is the service up and its store reachable."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from fastapi import APIRouter
+from pydantic import BaseModel
+
+from api.deps import SettingsDep
+
+router = APIRouter(prefix="/api", tags=["health"])
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+    store: Literal["embedded", "neo4j"]
+
+
+@router.get("/health", response_model=Health, summary="Health check")
+def health(settings: SettingsDep) -> Health:
+    """No sign-in needed; says nothing about children."""
+    return Health(status="ok", store=settings.store)
