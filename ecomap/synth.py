@@ -88,7 +88,15 @@ def write_synthetic_jsonl(
     """
     count = 0
     for record in synthesize_records(children, seed, as_at=as_at, authority=authority):
-        fp.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")))
-        fp.write("\n")
+        fp.write(record_line(record))
         count += 1
     return count
+
+
+def record_line(record: dict[str, Any]) -> str:
+    """One record as a line of canonical ecomap/1 JSON Lines (newline included).
+
+    >>> record_line(child_record(0, seed=7))[:40]
+    '{"format":"ecomap/1","child":{"id":"wes-'
+    """
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n"
