@@ -184,6 +184,15 @@ def _target_rows(results: dict[str, Any]) -> list[list[str]]:
 def render(results_path: Path, md_path: Path, out: Path) -> None:
     """Write RESULTS.md (and the plot) from a results.json."""
     results = json.loads(results_path.read_text())
+    for extra in sorted(results_path.parent.glob("results-*.json")):
+        # figures measured in a separate run (e.g. the slow Neo4j side) fill the gaps
+        more = json.loads(extra.read_text())
+        for size, entry in more.get("sizes", {}).items():
+            mine = results["sizes"].setdefault(size, {})
+            for key, value in entry.items():
+                if key not in mine and key not in ("synth", "parse"):
+                    mine[key] = {**value, "from_run": extra.name} if isinstance(value, dict) \
+                        else value
     sizes = _sizes(results)
     machine = results.get("machine", {})
     made = plot(results, out)

@@ -98,10 +98,13 @@ def auto_at(path: Path) -> date:
     return month_ends(latest, 2)[0] if month_ends(latest, 1)[0] != latest else latest
 
 
+RESULTS = OUT / "results.json"
+
+
 def save(results: dict[str, Any]) -> None:
-    """Write results.json and re-render RESULTS.md (cheap; done after every step)."""
-    OUT.mkdir(parents=True, exist_ok=True)
-    (OUT / "results.json").write_text(json.dumps(results, indent=1, default=str))
+    """Write the results file (done after every step, so a cut-short run still reports)."""
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(results, indent=1, default=str))
 
 
 def run_size(n: int, opts: argparse.Namespace, at: date, results: dict[str, Any]) -> None:
@@ -121,7 +124,7 @@ def run_size(n: int, opts: argparse.Namespace, at: date, results: dict[str, Any]
     log(f"{n}: parse")
     entry["parse"] = worker("parse", {"jsonl": jsonl}, timeout=3600)
     save(results)
-    if "import" not in skip or not db.exists():
+    if "import" not in skip:
         log(f"{n}: import x{repeats}")
         entry["import"] = worker(
             "import",
@@ -247,8 +250,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--load-seconds", type=int, default=10, help="duration of each load test")
     parser.add_argument("--connections", type=int, default=8, help="concurrent load connections")
     parser.add_argument("--skip", default="", help="comma list: import,child,api,cohort,naive,"
-                        "agree,neo4j (import is only skipped when the store exists)")
+                        "agree,neo4j (later steps reuse the store of an earlier import)")
     parser.add_argument("--no-report", action="store_true", help="do not render RESULTS.md")
+    parser.add_argument("--results", default=str(OUT / "results.json"),
+                        help="results file; RESULTS.md also takes figures missing from it "
+                        "from any bench/out/results-*.json (e.g. a separate Neo4j run)")
     opts = parser.parse_args(argv)
     if opts.quick:
         opts.sizes, opts.repeats, opts.load_seconds = "1000", 2, 5
@@ -258,7 +264,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> None:
     """Run the benchmark and write results.json, the plots and RESULTS.md."""
+    global RESULTS
     opts = parse_args(argv)
+    RESULTS = Path(opts.results)
     sizes = sorted(int(s) for s in opts.sizes.split(","))
     OUT.mkdir(parents=True, exist_ok=True)
     results: dict[str, Any] = {
