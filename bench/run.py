@@ -134,6 +134,10 @@ def run_size(n: int, opts: argparse.Namespace, at: date, results: dict[str, Any]
         )
         _throughput(entry)
         save(results)
+    if "import_cli" not in skip and n <= opts.cli_import_max:
+        log(f"{n}: ecomap import (the CLI, once)")
+        entry["import_cli"] = cli_import(path, DATA / f"import-cli-{n}.db", entry.get("parse", {}))
+        save(results)
     ids = sample_ids(jsonl, opts.sample)
     if "child" not in skip:
         log(f"{n}: one child through the library x{opts.repeats}")
@@ -204,6 +208,34 @@ def run_size(n: int, opts: argparse.Namespace, at: date, results: dict[str, Any]
         save(results)
 
 
+def cli_import(jsonl: Path, db: Path, parse: dict[str, Any]) -> dict[str, Any]:
+    """``ecomap import FILE --store DB`` end to end: wall time and the process's peak RSS."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(db) + suffix).unlink(missing_ok=True)
+    command = [str(ECOMAP), "import", str(jsonl), "--store", str(db), "--no-progress"]
+    start = time.perf_counter()
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    error = process.stderr.read().decode(errors="replace")[-500:] if process.stderr else ""
+    out: dict[str, Any] = {
+        "command": "ecomap import " + str(jsonl.relative_to(ROOT)) + " --store DB",
+        "seconds": seconds, "exit": process.returncode, "peak_rss_mb": usage.ru_maxrss / 1024,
+        "store_bytes": sum(Path(str(db) + s).stat().st_size for s in ("", "-wal", "-shm")
+                           if Path(str(db) + s).exists()),
+    }
+    if process.returncode != 0:
+        out["error"] = error
+    if parse.get("documents"):
+        out["docs_per_s"] = parse["documents"] / seconds
+        out["ties_per_s"] = parse["ties"] / seconds
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(db) + suffix).unlink(missing_ok=True)
+    return out
+
+
 def _throughput(entry: dict[str, Any]) -> None:
     imported = entry.get("import", {})
     parse = entry.get("parse", {})
@@ -247,10 +279,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="largest size the naive baseline also runs the trend at")
     parser.add_argument("--neo4j-max", type=int, default=10_000,
                         help="largest size the Neo4j store is measured at")
+    parser.add_argument("--cli-import-max", type=int, default=10_000,
+                        help="largest size also imported once through `ecomap import`")
     parser.add_argument("--load-seconds", type=int, default=10, help="duration of each load test")
     parser.add_argument("--connections", type=int, default=8, help="concurrent load connections")
-    parser.add_argument("--skip", default="", help="comma list: import,child,api,cohort,naive,"
-                        "agree,neo4j (later steps reuse the store of an earlier import)")
+    parser.add_argument("--skip", default="", help="comma list: import,import_cli,child,api,"
+                        "cohort,naive,agree,neo4j (later steps reuse an earlier store)")
     parser.add_argument("--no-report", action="store_true", help="do not render RESULTS.md")
     parser.add_argument("--results", default=str(OUT / "results.json"),
                         help="results file; RESULTS.md also takes figures missing from it "
