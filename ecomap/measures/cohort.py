@@ -83,25 +83,24 @@ def strength_tenths(
     return result
 
 
+def _pairs(tables: CohortTables, mask: B) -> B:
+    """Which (child, member) pairs have at least one child tie selected by ``mask``."""
+    present = np.zeros(len(tables.pair_child), dtype=bool)
+    present[tables.tie_pair[mask]] = True
+    return present
+
+
 def _count_members(tables: CohortTables, mask: B) -> I64:
     """Per child, the distinct members of the child ties selected by ``mask``."""
-    keys = np.unique(tables.tie_child[mask] * max(tables.n_people, 1) + tables.tie_member[mask])
     counts: I64 = np.bincount(
-        keys // max(tables.n_people, 1), minlength=tables.n_children
+        tables.pair_child[_pairs(tables, mask)], minlength=tables.n_children
     ).astype(np.int64)
     return counts
 
 
-def _member_keys(tables: CohortTables, mask: B) -> I64:
-    keys: I64 = np.unique(
-        tables.tie_child[mask] * max(tables.n_people, 1) + tables.tie_member[mask]
-    )
-    return keys
-
-
 def _top_sum(child: I64, tenths: I64, n_children: int, top: int) -> F64:
-    """Per child, the sum of its ``top`` largest values."""
-    order = np.lexsort((-tenths, child))
+    """Per child, the sum of its ``top`` largest values (tenths are 0..1000)."""
+    order = np.argsort(child * 2048 + (1024 - tenths), kind="stable")
     c, v = child[order], tenths[order]
     rank = np.arange(len(c)) - np.searchsorted(c, c, side="left")
     keep = rank < top
@@ -144,9 +143,7 @@ def cohort_values(
     active0 = tables.active(t0)
     eff0 = tables.effective(t0, "combined")
     tenths0 = strength_tenths(tables, eff0, t0, s)
-    now_keys = _member_keys(tables, active)
-    keys0 = tables.tie_child * max(tables.n_people, 1) + tables.tie_member
-    kept = active0 & np.isin(keys0, now_keys)
+    kept = active0 & _pairs(tables, active)[tables.tie_pair]
     numerator = np.bincount(
         tables.tie_child[kept], weights=tenths0[kept].astype(np.float64), minlength=n
     )

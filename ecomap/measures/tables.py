@@ -59,12 +59,14 @@ class CohortTables:
     team: NDArray[np.object_]
     status: NDArray[np.object_]
     n_people: int
-    # child ties
+    # child ties; a pair is one (child, member), so members count once
     tie_child: I64
     tie_member: I64
     tie_start: I64
     tie_end: I64
     tie_start_known: B
+    tie_pair: I64
+    pair_child: I64
     member_adult: B
     member_paid: B
     member_social_worker: B
@@ -151,6 +153,7 @@ class CohortTables:
         person_index: dict[str, int] = {}
         category_code = {c: i for i, c in enumerate(CATEGORIES)}
         t_child, t_member, t_start, t_end = array("q"), array("q"), array("q"), array("q")
+        t_pair, p_child = array("q"), array("q")
         m_flags, m_cat = array("b"), array("b")
         o_seg, o_day = array("q"), array("q")
         o_cols = [array("b") for _ in range(8)]
@@ -162,6 +165,7 @@ class CohortTables:
             statuses.append(doc.child.status)
             people = {p.id: p for p in doc.people}
             tie_row: dict[str, int] = {}
+            pair_of: dict[str, int] = {}
             for tie in doc.ties:
                 a, b = tie.between
                 if cid not in (a, b):
@@ -173,6 +177,10 @@ class CohortTables:
                 tie_row[tie.id] = len(t_child)
                 t_child.append(c)
                 t_member.append(person_index.setdefault(other, len(person_index)))
+                if other not in pair_of:
+                    pair_of[other] = len(p_child)
+                    p_child.append(c)
+                t_pair.append(pair_of[other])
                 t_start.append(tie.started.toordinal() if tie.started else NULL_START)
                 t_end.append(tie.ended.toordinal() if tie.ended else NULL_END)
                 m_flags.append(
@@ -226,6 +234,8 @@ class CohortTables:
             tie_start=col(t_start, np.int64),  # type: ignore[arg-type]
             tie_end=col(t_end, np.int64),  # type: ignore[arg-type]
             tie_start_known=(flags & 1) > 0,
+            tie_pair=col(t_pair, np.int64),  # type: ignore[arg-type]
+            pair_child=col(p_child, np.int64),  # type: ignore[arg-type]
             member_adult=(flags & 2) > 0,
             member_paid=(flags & 4) > 0,
             member_social_worker=(flags & 8) > 0,
