@@ -414,8 +414,11 @@ class ChildNetwork:
         out: list[dict[str, Any]] = []
         child_view = rng.random() < 0.93
         since = max(self.start, self.opened)
-        for quarter in range(HISTORY_DAYS // 91):
-            day = self.start + quarter * 91 + rng.randint(3, 88)
+        days = [self.start + quarter * 91 + rng.randint(3, 88)
+                for quarter in range(HISTORY_DAYS // 91)]
+        if since > self.start:  # a case opened in the window is first reviewed within a month
+            days = sorted({min(self.as_at, since + rng.randint(1, 28)), *days})
+        for day in days:
             if day < since or day > self.as_at:
                 continue
             on = iso(day)

@@ -18,7 +18,7 @@ from typing import Any
 from ecomap.names import given_name, surname
 
 UNIT_SIZE = 96
-"""Children per unit (six social workers' caseloads)."""
+"""Children per unit (five social workers' caseloads, ~16 children each at a time)."""
 
 TEAMS: tuple[str, ...] = ("North", "South", "East", "West", "Leaving Care")
 LEAVING_CARE = "Leaving Care"
@@ -26,7 +26,7 @@ _TEAM_WEIGHTS = (0.23, 0.23, 0.22, 0.22, 0.10)
 
 # role -> (id prefix, how many in a unit)
 STAFF: dict[str, tuple[str, int]] = {
-    "social_worker": ("sw", 6),
+    "social_worker": ("sw", 5),
     "iro": ("iro", 1),
     "personal_adviser": ("pa", 5),
     "family_support_worker": ("fsw", 2),
@@ -71,7 +71,7 @@ def unit(authority: str, seed: int, number: int) -> Unit:
 
     >>> u = unit("Westmere", 1, 0)
     >>> u == unit("Westmere", 1, 0), len(u.pool("social_worker"))
-    (True, 6)
+    (True, 5)
     >>> u.pool("social_worker")[0]["id"]
     'wes-sw0000-0'
     """
