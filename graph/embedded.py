@@ -209,10 +209,10 @@ class EmbeddedStore:
 
     def get(self, child_id: str) -> EcomapDocument:
         with self._reading() as conn:
-            docs = _load(conn, [child_id])
-        if not docs:
+            found = _load(conn, [child_id])
+        if not found:
             raise ChildNotFound(child_id)
-        return docs[0]
+        return rows.document(found[0][1])
 
     def version(self, child_id: str) -> int:
         with self._reading() as conn:
@@ -306,8 +306,9 @@ class EmbeddedStore:
             wanted = sorted(set(ids))
             for start in range(0, len(wanted), _READ_BATCH):
                 with self._reading() as conn:
-                    docs = _load(conn, wanted[start:start + _READ_BATCH])
-                yield from docs
+                    texts = _load(conn, wanted[start:start + _READ_BATCH])
+                for _cid, text in texts:
+                    yield rows.document(text)
             return
         after = ""
         while True:  # keyset pagination: no cursor is held open between documents
@@ -315,10 +316,11 @@ class EmbeddedStore:
                 batch = [r[0] for r in conn.execute(
                     "SELECT id FROM children WHERE id > ? ORDER BY id LIMIT ?",
                     (after, _READ_BATCH))]
-                docs = _load(conn, batch)
+                texts = _load(conn, batch)
             if not batch:
                 return
-            yield from docs
+            for _cid, text in texts:
+                yield rows.document(text)
             after = batch[-1]
 
     def counts(self) -> StoreCounts:
@@ -403,28 +405,8 @@ def _tie_conflict(conn: sqlite3.Connection, doc: EcomapDocument) -> StoreError:
     return DocumentConflict(cid, breaches)
 
 
-def _load(conn: sqlite3.Connection, ids: Sequence[str]) -> list[EcomapDocument]:
-    """Whole documents for ``ids`` (missing ones left out), a handful of queries in all."""
+def _load(conn: sqlite3.Connection, ids: Sequence[str]) -> list[tuple[str, str]]:
+    """``(child id, ecomap/1 JSON)`` for the stored ones of ``ids``, in id order."""
     if not ids:
         return []
-    key = (json.dumps(list(ids)),)
-    scope = "IN (SELECT value FROM json_each(?))"
-    parts = rows.DocumentParts()
-    for r in conn.execute(f"SELECT {rows.CHILD_COLUMNS} FROM children WHERE id {scope}", key):
-        parts.children[r[0]] = r
-    if not parts.children:
-        return []
-    parts.group(conn.execute(
-        f"SELECT m.child_id, {_prefixed('p', rows.PERSON_COLUMNS)} FROM memberships m "
-        f"JOIN people p ON p.id = m.person_id WHERE m.child_id {scope} "
-        "ORDER BY m.child_id, m.ord", key), parts.people)
-    parts.group(conn.execute(
-        f"SELECT child_id, {rows.TIE_COLUMNS} FROM ties WHERE child_id {scope} "
-        "ORDER BY child_id, ord", key), parts.ties)
-    parts.group(conn.execute(
-        f"SELECT child_id, {rows.OBSERVATION_COLUMNS} FROM observations "
-        f"WHERE child_id {scope} ORDER BY child_id, ord", key), parts.observations)
-    parts.group(conn.execute(
-        f"SELECT child_id, {rows.EPISODE_COLUMNS} FROM episodes WHERE child_id {scope} "
-        "ORDER BY child_id, ord", key), parts.episodes)
-    return parts.documents(ids)
+    return conn.execute(rows.DOCUMENTS_JSON, (json.dumps(list(ids)),)).fetchall()

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from ecomap.model import Child, EcomapDocument, Episode, Observation, Person, Tie
+from ecomap.model import EcomapDocument, Observation, Person, Tie
 
 Row = tuple[Any, ...]
 
@@ -75,72 +73,101 @@ def to_rows(doc: EcomapDocument) -> DocumentRows:
     )
 
 
+# Rows become plain dicts (dates as date objects) and each document is validated once
+# as a whole: pydantic-core does that far faster than building each part in Python.
+
+
+def _day(value: str | None) -> date | None:
+    return None if value is None else date.fromisoformat(value)
+
+
+def person_data(row: Row) -> dict[str, Any]:
+    """A person's fields from ``PERSON_COLUMNS``."""
+    pid, name, category, role, adult, paid = row
+    return {"id": pid, "name": name, "category": category, "role": role,
+            "adult": bool(adult), "paid": bool(paid)}
+
+
+def tie_data(row: Row) -> dict[str, Any]:
+    """A tie's fields from ``TIE_COLUMNS``."""
+    tid, _ord, a, b, _member, started, ended, end_reason = row
+    return {"id": tid, "between": (a, b), "started": _day(started), "ended": _day(ended),
+            "end_reason": end_reason}
+
+
+def observation_data(row: Row) -> dict[str, Any]:
+    """An observation's fields from ``OBSERVATION_COLUMNS``."""
+    (_ord, tie_id, on, by, closeness, contact, has_support, emotional, practical,
+     informational, critical, direction, trusted, note) = row
+    return {
+        "tie": tie_id, "on": date.fromisoformat(on), "by": by, "closeness": closeness,
+        "contact": contact,
+        "support": {"emotional": emotional, "practical": practical,
+                    "informational": informational} if has_support else None,
+        "critical": critical, "direction": direction,
+        "trusted": None if trusted is None else bool(trusted), "note": note,
+    }
+
+
+def episode_data(row: Row) -> dict[str, Any]:
+    """An episode's fields from ``EPISODE_COLUMNS``."""
+    _ord, kind, start, end, reason = row
+    return {"kind": kind, "start": date.fromisoformat(start), "end": _day(end), "reason": reason}
+
+
 def person(row: Row) -> Person:
     """A person from ``PERSON_COLUMNS``."""
-    pid, name, category, role, adult, paid = row
-    return Person.model_validate({"id": pid, "name": name, "category": category, "role": role,
-                                  "adult": bool(adult), "paid": bool(paid)})
+    return Person.model_validate(person_data(row))
 
 
 def tie(row: Row) -> Tie:
     """A tie from ``TIE_COLUMNS``."""
-    tid, _ord, a, b, _member, started, ended, end_reason = row
-    return Tie.model_validate({"id": tid, "between": (a, b), "started": started,
-                               "ended": ended, "end_reason": end_reason})
+    return Tie.model_validate(tie_data(row))
 
 
 def observation(row: Row) -> Observation:
     """An observation from ``OBSERVATION_COLUMNS``."""
-    (_ord, tie_id, on, by, closeness, contact, has_support, emotional, practical,
-     informational, critical, direction, trusted, note) = row
-    support = (
-        {"emotional": emotional, "practical": practical, "informational": informational}
-        if has_support else None
-    )
-    return Observation.model_validate({
-        "tie": tie_id, "on": on, "by": by, "closeness": closeness, "contact": contact,
-        "support": support, "critical": critical, "direction": direction,
-        "trusted": None if trusted is None else bool(trusted), "note": note,
-    })
+    return Observation.model_validate(observation_data(row))
 
 
-def episode(row: Row) -> Episode:
-    """An episode from ``EPISODE_COLUMNS``."""
-    _ord, kind, start, end, reason = row
-    return Episode.model_validate({"kind": kind, "start": start, "end": end, "reason": reason})
+def _boolean(column: str) -> str:
+    return f"json(CASE {column} WHEN 1 THEN 'true' WHEN 0 THEN 'false' ELSE 'null' END)"
 
 
-@dataclass
-class DocumentParts:
-    """Rows of several children gathered by child id, then assembled into documents."""
+# Whole documents are assembled as ecomap/1 JSON by SQLite itself, one text per child:
+# the Python side then holds plain strings (which the garbage collector never scans)
+# until each document is validated, in Rust, as it is handed out. Subquery results lose
+# their JSON subtype, hence the json(...) around each. A subquery with ORDER BY feeding
+# an aggregate is never flattened by SQLite, so each array keeps the document's order.
+DOCUMENTS_JSON = f"""
+SELECT c.id, json_object(
+  'format', 'ecomap/1',
+  'child', json_object('id', c.id, 'name', c.name, 'birth_date', c.birth_date,
+                       'status', c.status, 'team', c.team),
+  'people', json((SELECT json_group_array(json_object(
+      'id', id, 'name', name, 'category', category, 'role', role,
+      'adult', {_boolean('adult')}, 'paid', {_boolean('paid')}))
+    FROM (SELECT p.* FROM memberships m JOIN people p ON p.id = m.person_id
+          WHERE m.child_id = c.id ORDER BY m.ord))),
+  'ties', json((SELECT json_group_array(json_object(
+      'id', id, 'between', json_array(a, b), 'started', started, 'ended', ended,
+      'end_reason', end_reason))
+    FROM (SELECT * FROM ties WHERE child_id = c.id ORDER BY ord))),
+  'observations', json((SELECT json_group_array(json_object(
+      'tie', tie_id, 'on', "on", 'by', by, 'closeness', closeness, 'contact', contact,
+      'support', json(CASE WHEN has_support THEN json_object('emotional', emotional,
+          'practical', practical, 'informational', informational) ELSE 'null' END),
+      'critical', critical, 'direction', direction, 'trusted', {_boolean('trusted')},
+      'note', note))
+    FROM (SELECT * FROM observations WHERE child_id = c.id ORDER BY ord))),
+  'episodes', json((SELECT json_group_array(json_object(
+      'kind', kind, 'start', start, 'end', "end", 'reason', reason))
+    FROM (SELECT * FROM episodes WHERE child_id = c.id ORDER BY ord)))
+)
+FROM children c WHERE c.id IN (SELECT value FROM json_each(?)) ORDER BY c.id
+"""
 
-    children: dict[str, Row] = field(default_factory=dict)
-    people: defaultdict[str, list[Row]] = field(default_factory=lambda: defaultdict(list))
-    ties: defaultdict[str, list[Row]] = field(default_factory=lambda: defaultdict(list))
-    observations: defaultdict[str, list[Row]] = field(default_factory=lambda: defaultdict(list))
-    episodes: defaultdict[str, list[Row]] = field(default_factory=lambda: defaultdict(list))
 
-    @staticmethod
-    def group(rows: Iterable[Row], into: defaultdict[str, list[Row]]) -> None:
-        """File rows whose first column is the child id (dropped) under that id."""
-        for row in rows:
-            into[row[0]].append(row[1:])
-
-    def documents(self, ids: Sequence[str]) -> list[EcomapDocument]:
-        """The assembled documents for ``ids`` (in that order) that have a child row."""
-        out = []
-        for cid in ids:
-            child_row = self.children.get(cid)
-            if child_row is None:
-                continue
-            _id, name, birth_date, status, team = child_row
-            out.append(EcomapDocument(
-                format="ecomap/1",
-                child=Child.model_validate({"id": cid, "name": name, "birth_date": birth_date,
-                                            "status": status, "team": team}),
-                people=[person(r) for r in self.people.get(cid, ())],
-                ties=[tie(r) for r in self.ties.get(cid, ())],
-                observations=[observation(r) for r in self.observations.get(cid, ())],
-                episodes=[episode(r) for r in self.episodes.get(cid, ())],
-            ))
-        return out
+def document(text: str) -> EcomapDocument:
+    """A stored document from its ``DOCUMENTS_JSON`` text."""
+    return EcomapDocument.model_validate_json(text)

@@ -43,14 +43,16 @@ MIGRATIONS: tuple[str, ...] = (
     ) WITHOUT ROWID;
     CREATE INDEX memberships_person ON memberships (person_id, child_id);
     -- Tie ids are unique across the store; member is the person at the other end of a
-    -- child tie (NULL for a tie between two people).
+    -- child tie (NULL for a tie between two people). References inside one document
+    -- (tie ends, member, an observation's tie) are checked by ecomap.format before any
+    -- write, not by foreign keys: those would need an index per column on every insert.
     CREATE TABLE ties (
         id         TEXT PRIMARY KEY,
         child_id   TEXT NOT NULL REFERENCES children (id) ON DELETE CASCADE,
         ord        INTEGER NOT NULL,
         a          TEXT NOT NULL,
         b          TEXT NOT NULL,
-        member     TEXT REFERENCES people (id),
+        member     TEXT,
         started    TEXT,
         ended      TEXT,
         end_reason TEXT
@@ -59,7 +61,7 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TABLE observations (
         child_id      TEXT NOT NULL REFERENCES children (id) ON DELETE CASCADE,
         ord           INTEGER NOT NULL,
-        tie_id        TEXT NOT NULL REFERENCES ties (id) ON DELETE CASCADE,
+        tie_id        TEXT NOT NULL,
         "on"          TEXT NOT NULL,
         by            TEXT NOT NULL,
         closeness     INTEGER,
@@ -74,7 +76,6 @@ MIGRATIONS: tuple[str, ...] = (
         note          TEXT,
         PRIMARY KEY (child_id, ord)
     ) WITHOUT ROWID;
-    CREATE INDEX observations_tie ON observations (tie_id);
     CREATE TABLE episodes (
         child_id TEXT NOT NULL REFERENCES children (id) ON DELETE CASCADE,
         ord      INTEGER NOT NULL,
