@@ -16,7 +16,10 @@ from ecomap.measures import child_measures
 from ecomap.measures.effective import VIEWS
 from ecomap.model import STATUSES, EcomapDocument
 
-_WINDOW_HELP = "Continuity window in days: measures run over (at - N days, at]."
+_WINDOW_HELP = (
+    "Continuity window in days: measures run over (at - N days, at] "
+    "(default: the ECOMAP_WINDOW_DAYS setting, 365)."
+)
 
 
 def _parse_at(value: str) -> date:
@@ -36,10 +39,10 @@ def _error(code: str, message: str, details: list[dict[str, str]]) -> dict[str, 
     return {"error": {"code": code, "message": message, "details": details}}
 
 
-def _default_store() -> Path:
+def _settings() -> Any:
     from api.settings import Settings
 
-    return Settings().db
+    return Settings()
 
 
 def _documents(file: str) -> Iterator[EcomapDocument | DocumentInvalid]:
@@ -64,7 +67,9 @@ def measures(
             help="Whose view of each tie: combined (the child's where given), child, worker.",
         ),
     ] = "combined",
-    window_days: Annotated[int, typer.Option("--window-days", min=0, help=_WINDOW_HELP)] = 365,
+    window_days: Annotated[
+        int | None, typer.Option("--window-days", min=0, help=_WINDOW_HELP)
+    ] = None,
     child: Annotated[
         str | None, typer.Option("--child", help="Measure this stored child instead of a FILE.")
     ] = None,
@@ -86,13 +91,16 @@ def measures(
             f"{perspective!r} is not one of {', '.join(VIEWS)}", param_hint="'--perspective'"
         )
     view: Any = perspective
+    config = _settings()
+    ms = config.measure_settings()
+    window = config.window_days if window_days is None else window_days
     if (file is None) == (child is None):
         raise typer.BadParameter("give either FILE or --child ID (not both)", param_hint="FILE")
     if child is not None:
         from graph import open_store
         from graph.base import ChildNotFound
 
-        graph_store = open_store("embedded", path=store or _default_store())
+        graph_store = open_store("embedded", path=store or config.db)
         try:
             doc = graph_store.get(child)
         except ChildNotFound:
@@ -100,7 +108,7 @@ def measures(
             raise typer.Exit(1) from None
         finally:
             graph_store.close()
-        _emit(child_measures(doc, when, view, window_days))
+        _emit(child_measures(doc, when, view, window, settings=ms))
         return
     assert file is not None
     if file != "-" and not Path(file).is_file():
@@ -117,7 +125,7 @@ def measures(
                 )
             )
         else:
-            _emit(child_measures(item, when, view, window_days))
+            _emit(child_measures(item, when, view, window, settings=ms))
     if failed:
         typer.echo(f"error: {failed} document(s) invalid; their lines hold the breaches", err=True)
         raise typer.Exit(1)
@@ -133,13 +141,19 @@ def dashboard(
     months: Annotated[
         int, typer.Option("--months", min=0, help="Month ends in the trend (oldest first).")
     ] = 12,
-    window_days: Annotated[int, typer.Option("--window-days", min=0, help=_WINDOW_HELP)] = 365,
+    window_days: Annotated[
+        int | None, typer.Option("--window-days", min=0, help=_WINDOW_HELP)
+    ] = None,
     store: Annotated[
         Path | None,
         typer.Option("--store", help="Embedded store file (default: ECOMAP_DB setting)."),
     ] = None,
 ) -> None:
-    """Print the cohort measures of the stored children in scope, with a monthly trend."""
+    """Print the cohort measures of the stored children in scope, with a monthly trend.
+
+    One JSON object: ``at``, ``scope``, ``measures`` (MEASURES.md cohort names) and
+    ``trend`` (the same at each month end, oldest first), as ``GET /api/dashboard``.
+    """
     if not at:
         raise typer.BadParameter("is required (YYYY-MM-DD)", param_hint="'--at'")
     when = _parse_at(at)
@@ -151,16 +165,28 @@ def dashboard(
     from ecomap.measures.tables import CohortTables
     from graph import open_store
 
-    graph_store = open_store("embedded", path=store or _default_store())
+    config = _settings()
+    ms = config.measure_settings()
+    window = config.window_days if window_days is None else window_days
+    graph_store = open_store("embedded", path=store or config.db)
     try:
         tables = CohortTables.from_documents(graph_store.iter_documents())
     finally:
         graph_store.close()
     ids = tables.select(team=team, status=status)
-    result: dict[str, Any] = {"scope": {"team": team, "status": status}}
-    result.update(cohort_measures(tables, when, window_days=window_days, child_ids=ids))
-    result["trend"] = cohort_trend(tables, when, months, window_days=window_days, child_ids=ids)
-    _emit(result)
+    # the same shape as GET /api/dashboard
+    _emit(
+        {
+            "at": when.isoformat(),
+            "scope": {"team": team, "status": status},
+            "measures": cohort_measures(
+                tables, when, window_days=window, child_ids=ids, settings=ms
+            ),
+            "trend": cohort_trend(
+                tables, when, months, window_days=window, child_ids=ids, settings=ms
+            ),
+        }
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -28,8 +28,8 @@ def fixture(name: str) -> EcomapDocument:
     return EcomapDocument.model_validate_json((FIXTURES / f"{name}.json").read_text())
 
 
-def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1", "TERM": "dumb"}
+def run(*args: str, stdin: str | None = None, **extra_env: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1", "TERM": "dumb", **extra_env}
     return subprocess.run(
         [str(SCRIPT), *args], capture_output=True, text=True, input=stdin, env=env, timeout=120
     )
@@ -65,6 +65,20 @@ def test_json_lines_in_input_order_with_options(tmp_path: Path) -> None:
     got = lines(result.stdout)
     assert [m["child"] for m in got] == [d.child.id for d in docs]
     assert got == [child_measures(d, date(2024, 6, 30), "worker", 180) for d in docs]
+
+
+def test_window_setting_is_the_default_and_the_flag_wins() -> None:
+    path = str(FIXTURES / "foster-care-after-move.json")
+    by_setting = run("measures", path, "--at", "2024-12-31", ECOMAP_WINDOW_DAYS="30")
+    assert by_setting.returncode == 0, by_setting.stderr
+    [got] = lines(by_setting.stdout)
+    assert got == child_measures(
+        fixture("foster-care-after-move"), date(2024, 12, 31), window_days=30
+    )
+    by_flag = run(
+        "measures", path, "--at", "2024-12-31", "--window-days", "0", ECOMAP_WINDOW_DAYS="30"
+    )
+    assert lines(by_flag.stdout)[0]["window_days"] == 0
 
 
 def test_stdin() -> None:
@@ -139,12 +153,13 @@ def test_dashboard(store_path: Path) -> None:
     tables = CohortTables.from_documents(fixture(n) for n in NAMES)
     at = date(2024, 12, 31)
     expected = {
+        "at": "2024-12-31",
         "scope": {"team": None, "status": None},
-        **cohort_measures(tables, at),
+        "measures": cohort_measures(tables, at),
         "trend": cohort_trend(tables, at, 3),
     }
     assert got == expected
-    assert got["children"] == 3
+    assert got["measures"]["children"] == 3
     assert [p["at"] for p in got["trend"]] == ["2024-10-31", "2024-11-30", "2024-12-31"]
 
 
@@ -164,7 +179,7 @@ def test_dashboard_scope(store_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     [got] = lines(result.stdout)
-    assert got["children"] == 1  # only Mia is in North and looked after
-    assert got["median_network_strength"] == 59.3
+    assert got["measures"]["children"] == 1  # only Mia is in North and looked after
+    assert got["measures"]["median_network_strength"] == 59.3
     bad = run("dashboard", "--at", "2024-12-31", "--status", "adopted", "--store", str(store_path))
     assert bad.returncode == 2 and "--status" in bad.stderr
