@@ -8,8 +8,8 @@ import {
 } from "./ecomap-style.js";
 
 const NS = "http://www.w3.org/2000/svg";
-const CX = 380, CY = 380, NODE_R = 24, CHILD_R = 36;
-export const WIDTH = 1010, HEIGHT = 770;
+const CX = 395, CY = 385, NODE_R = 24, CHILD_R = 36;
+export const WIDTH = 1060, HEIGHT = 780;
 
 function el(name, attrs = {}, parent = null) {
   const node = document.createElementNS(NS, name);
@@ -41,8 +41,11 @@ export function layout(members) {
         .sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
       const r = RING_RADII[ring];
       const fits = Math.max(1, Math.floor((r * sector) / (NODE_R * 2.6)));
+      // Each ring's people are turned a little differently, so that people of one
+      // sector on neighbouring rings do not line up and hide each other's names.
+      const shift = { 1: 0, 2: 0.25, 3: -0.25, 4: 0.1 }[ring];
       group.forEach((m, j) => {
-        const angle = start + sector * ((j + 0.5) / group.length);
+        const angle = start + sector * ((j + 0.5 + (group.length === 1 ? shift : shift / 2)) / group.length);
         // More people than fit on the arc: step alternate ones inwards so none overlap.
         const radius = group.length > fits && j % 2 === 1 ? r - NODE_R * 1.7 : r;
         places.set(m.id, { x: CX + radius * Math.cos(angle), y: CY + radius * Math.sin(angle), angle });
@@ -76,12 +79,13 @@ function background(svg, childName) {
     const a = -Math.PI / 2 + i * sector;
     el("line", { x1: CX + 55 * Math.cos(a), y1: CY + 55 * Math.sin(a), x2: CX + 365 * Math.cos(a), y2: CY + 365 * Math.sin(a), stroke: "#d5dae0", "stroke-width": 1.2 }, g);
     const mid = a + sector / 2;
-    text(g, CX + 362 * Math.cos(mid), CY + 362 * Math.sin(mid) + 5, CATEGORY_LABELS[category], {
+    text(g, CX + 352 * Math.cos(mid), CY + 352 * Math.sin(mid) + 5, CATEGORY_LABELS[category], {
       "text-anchor": "middle", "font-weight": 700, "font-size": 16, fill: "#3a4450",
     });
   });
   for (const ring of [1, 2, 3]) {
-    text(g, CX + 4, CY - RING_RADII[ring] - 40 + 15, RING_LABELS[ring], { "font-size": 12, fill: "#4d5660", "text-anchor": "middle" });
+    // On the boundary between two sectors (straight down), where no one is drawn.
+    text(g, CX, CY + RING_RADII[ring] + 40 - 6, RING_LABELS[ring], { "font-size": 13, fill: "#4d5660", "text-anchor": "middle", stroke: "#ffffff", "stroke-width": 3, "paint-order": "stroke" });
   }
 }
 
@@ -186,7 +190,7 @@ function drawNode(g, m, place, { selected, diffKind, onSelect }) {
 }
 
 function legend(svg, diff) {
-  const g = el("g", { transform: "translate(790 40)", class: "legend" }, svg);
+  const g = el("g", { transform: "translate(820 40)", class: "legend" }, svg);
   text(g, 0, 0, "Key", { "font-weight": 700, "font-size": 18 });
   let y = 30;
   for (const kind of ["strong", "normal", "tenuous", "stressful", "unrated", "ended"]) {
@@ -214,7 +218,9 @@ function legend(svg, diff) {
   text(g, 0, y + 5, "Sectors: who they are", { "font-size": 14, fill: "#4d5660" });
   if (diff) {
     y += 34;
-    text(g, 0, y, `Changes ${diff.from} → ${diff.to}`, { "font-weight": 700, "font-size": 15 });
+    text(g, 0, y, `Changes since ${diff.from}`, { "font-weight": 700, "font-size": 15 });
+    y += 20;
+    text(g, 0, y, `to ${diff.to}`, { "font-weight": 700, "font-size": 15 });
     for (const [kind, style] of Object.entries(DIFF_STYLES)) {
       y += 28;
       el("line", { x1: 0, y1: y - 5, x2: 70, y2: y - 5, stroke: style.colour, "stroke-width": 14, "stroke-opacity": 0.35 }, g);
@@ -242,7 +248,7 @@ export function drawEcomap(view, { selected = null, diff = null, onSelect = null
     const seg = trim(a, b, NODE_R + 2, NODE_R + 2);
     el("line", { x1: seg.x1, y1: seg.y1, x2: seg.x2, y2: seg.y2, stroke: "#8a939c", "stroke-width": 1.5, "stroke-dasharray": link.ended ? "3 4" : null }, links);
   }
-  const ties = el("g", { "aria-hidden": "true" }, svg);
+  const ties = el("g", { "aria-hidden": "true", class: "ties" }, svg);
   for (const m of view.members) drawTie(ties, m, places.get(m.id), diff && diff.kinds.get(m.id));
   const child = el("g", { transform: `translate(${CX} ${CY})`, "aria-hidden": "true" }, svg);
   el("circle", { r: CHILD_R, fill: "#ffffff", stroke: "#1a1a1a", "stroke-width": 3 }, child);

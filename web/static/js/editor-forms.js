@@ -29,11 +29,6 @@ function slug(text) {
   return text.trim().toLowerCase().replace(/[^a-z0-9]+/g, "_").replace(/^_+|_+$/g, "").replace(/^([0-9])/, "r_$1") || null;
 }
 
-function newId(prefix) {
-  const bytes = crypto.getRandomValues(new Uint8Array(5));
-  return `${prefix}-${Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("")}`;
-}
-
 function personName(ctx, id) {
   if (id === ctx.doc.child.id) return ctx.doc.child.name;
   return ctx.doc.people.find((p) => p.id === id)?.name || id;
@@ -64,8 +59,8 @@ export function openPerson(ctx, member) {
     if (member) {
       return { method: "PATCH", path: `${ctx.base}/people/${encodeURIComponent(member.id)}`, body: person, summary: `edit ${person.name}` };
     }
-    const body = { id: newId("p"), ...person };
-    if (data.get("tie") === "on") body.tie = { id: newId("t"), started: data.get("started") || null };
+    const body = { ...person, tie_to_child: data.get("tie") === "on" };
+    if (body.tie_to_child && data.get("started")) body.started = data.get("started");
     return { method: "POST", path: `${ctx.base}/people`, body, summary: `add ${person.name}` };
   }, ctx);
 }
@@ -85,7 +80,7 @@ export function openTie(ctx, { a = null, b = null }) {
     if (x === y) throw new Error("Choose two different people.");
     return {
       method: "POST", path: `${ctx.base}/ties`,
-      body: { id: newId("t"), between: [x, y], started: data.get("started") || null },
+      body: { between: [x, y], started: data.get("started") || null },
       summary: `tie ${personName(ctx, x)} – ${personName(ctx, y)}`,
     };
   }, ctx);

@@ -119,7 +119,7 @@ function context() {
     save: async (edit) => {
       status("Saving…");
       const ok = await queue.submit(edit);
-      if (ok) { status(`Saved: ${edit.summary}.`); await load(); }
+      if (ok) { await load(); status(`Saved: ${edit.summary}.`); }
       return ok;
     },
   };
@@ -188,7 +188,7 @@ function wire() {
   $("conflict-retry").addEventListener("click", async () => {
     await loadDocument();
     status("Saving on the latest version…");
-    if (await queue.flush()) { status("Saved."); await load(); }
+    if (await queue.flush()) { await load(); status("Saved your changes."); }
   });
   $("conflict-discard").addEventListener("click", () => { queue.discard(); status("Your unsaved changes were discarded."); load(); });
 }

@@ -4,8 +4,8 @@
 export function closenessAt(circles, x, y) {
   const box = circles.getBoundingClientRect();
   const d = Math.hypot(x - (box.left + box.width / 2), y - (box.top + box.height / 2)) / box.width;
-  if (d < 0.18) return 3;
-  if (d < 0.34) return 2;
+  if (d < 0.23) return 3;
+  if (d < 0.38) return 2;
   if (d < 0.5) return 1;
   return null;
 }

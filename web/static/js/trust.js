@@ -2,7 +2,7 @@
 // marks who they trust, how often they see them and what each helps with, and saves
 // it as their own observations. No scores, no worker notes: only their own answers.
 
-import { api, today } from "./api.js";
+import { api } from "./api.js";
 import { enableDragging } from "./trust-drag.js";
 
 const token = document.body.dataset.token;
@@ -12,7 +12,7 @@ const people = new Map(); // id -> {id, name, tie, closeness, trusted, contact, 
 let picked = null;
 
 const CLOSENESS = [[3, "Very close"], [2, "Sort of close"], [1, "Not very close"]];
-const CONTACT = [[4, "Every day"], [3, "Every week"], [2, "Every month"], [1, "A few times a year"], [0, "Not at the moment"]];
+const CONTACT = [[4, "Every day"], [3, "Every week"], [2, "Every month"], [1, "Now and then"], [0, "Not now"]];
 const HELPS = [["emotional", "My feelings"], ["practical", "Doing things"], ["informational", "Advice"]];
 
 function say(message, good = false) {
@@ -66,8 +66,9 @@ function card(p) {
 }
 
 function ringPosition(closeness, index, count) {
-  const radius = { 3: 0.135, 2: 0.26, 1: 0.42 }[closeness];
-  const angle = -Math.PI / 2 + (2 * Math.PI * (index + 0.5)) / Math.max(count, 1) + (closeness === 2 ? 0.3 : 0);
+  const radius = { 3: 0.155, 2: 0.31, 1: 0.44 }[closeness];
+  // Start below the ring's name (at the top) and go round; rings are turned apart.
+  const angle = -Math.PI / 2 + (2 * Math.PI * (index + 0.5)) / Math.max(count, 1) + (closeness === 2 ? 0.35 : 0);
   return { left: `${50 + 100 * radius * Math.cos(angle)}%`, top: `${50 + 100 * radius * Math.sin(angle)}%` };
 }
 
@@ -117,9 +118,11 @@ async function load() {
   document.title = "Who I trust";
   people.clear();
   for (const m of data.members) {
+    // Start from the young person's own earlier answers only, never an adult's view.
+    const own = m.observed_by === "child";
     people.set(m.id, {
-      id: m.id, name: m.name, tie: m.tie, closeness: m.closeness ?? null,
-      trusted: m.trusted ?? null, contact: m.contact ?? null, support: { ...(m.support || {}) }, dirty: false,
+      id: m.id, name: m.name, tie: m.tie, closeness: own ? m.closeness ?? null : null,
+      trusted: own ? m.trusted ?? null : null, contact: null, support: {}, dirty: false,
     });
   }
   draw();
@@ -132,7 +135,7 @@ async function save() {
   say("Saving…");
   try {
     for (const p of changed) {
-      const body = { tie: p.tie, on: today() };
+      const body = { tie: p.tie }; // recorded as by: child, on today, by the API
       if (p.closeness) body.closeness = p.closeness;
       if (p.trusted !== null) body.trusted = p.trusted;
       if (p.contact !== null) body.contact = p.contact;
