@@ -26,6 +26,16 @@ from ecomap.measures.tables import I64, B, CohortTables, Effective
 
 F64 = NDArray[np.float64]
 
+__all__ = [
+    "CohortTables",
+    "CohortValues",
+    "cohort_measures",
+    "cohort_trend",
+    "cohort_values",
+    "month_ends",
+    "summarise",
+]
+
 
 @dataclass(frozen=True)
 class CohortValues:
