@@ -137,6 +137,7 @@ def read_child(
     auditor: AuditorDep,
     response: Response,
 ) -> ChildPublic:
+    """The child's own fields, current version (also the `ETag`) and history size."""
     require_child(user, child_id, accounts, auditor, "child.read")
     version, doc = load(store, child_id, None)
     auditor.record(user, "child.read", child_id=child_id)

@@ -19,6 +19,7 @@ router = APIRouter(prefix="/api", tags=["admin"], responses=ERROR_RESPONSES)
 
 @router.get("/users", response_model=Listing[UserPublic], summary="List users")
 def list_users(user: CurrentUser, accounts: AccountsDep) -> Listing[UserPublic]:
+    """Every account: name, role, team, whether active. Never password hashes."""
     require_role(user, "admin")
     rows = [user_public(u) for u in accounts.users()]
     return Listing(data=rows, count=len(rows))
@@ -59,6 +60,7 @@ def list_allocations(
     accounts: AccountsDep,
     username: Annotated[str | None, Query(max_length=64)] = None,
 ) -> Listing[AllocationPublic]:
+    """Who has which children on their caseload (optionally one user's)."""
     require_role(user, "admin")
     rows = [
         AllocationPublic(username=u, child_id=c, created=False)
@@ -92,6 +94,7 @@ def allocate(
 def deallocate(
     username: Username, child_id: str, user: CurrentUser, accounts: AccountsDep, auditor: AuditorDep
 ) -> Response:
+    """Take a child off a user's caseload: they can no longer read or edit that child."""
     require_role(user, "admin")
     if not accounts.deallocate(username, child_id):
         raise ApiError(404, "no such allocation")

@@ -1,0 +1,46 @@
+"""One JSON error shape everywhere, pinned."""
+
+from __future__ import annotations
+
+from api.errors import ErrorResponse
+from tests.api.conftest import World
+
+
+def _assert_shape(body: object) -> None:
+    assert isinstance(body, dict) and set(body) == {"error"}
+    error = body["error"]
+    assert set(error) == {"code", "message", "details"}
+    assert isinstance(error["code"], str) and isinstance(error["message"], str)
+    for detail in error["details"]:
+        assert set(detail) == {"field", "message"}
+    ErrorResponse.model_validate(body)
+
+
+def test_every_kind_of_error_has_the_one_shape(world: World) -> None:
+    h = world.as_user("wendy")
+    answers = [
+        world.api.get("/api/children"),  # 401
+        world.api.get(f"/api/children/{world.ids['b']}", headers=h),  # 403
+        world.api.get("/api/nowhere", headers=h),  # 404 from routing
+        world.api.delete("/api/health"),  # 405
+        world.api.get("/api/children", params={"limit": "lots"}, headers=h),  # 422 query
+        world.api.post("/api/children", content=b"{not json", headers={
+            **h, "content-type": "application/json"}),  # 422 body
+        world.api.put(f"/api/children/{world.ids['a']}/document", json={"format": "x"},
+                      headers=h),  # 422 document
+        world.api.patch(f"/api/children/{world.ids['a']}", json={"team": "N"},
+                        headers={**h, "If-Match": '"9999"'}),  # 409
+    ]
+    assert [a.status_code for a in answers] == [401, 403, 404, 405, 422, 422, 422, 409]
+    for answer in answers:
+        assert answer.headers["content-type"].startswith("application/json")
+        _assert_shape(answer.json())
+
+
+def test_openapi_documents_the_error_shape_and_every_route(world: World) -> None:
+    schema = world.app.openapi()
+    assert "ErrorResponse" in schema["components"]["schemas"]
+    for path, operations in schema["paths"].items():
+        for method, op in operations.items():
+            assert op.get("tags"), (method, path)
+            assert op.get("summary") and op.get("description"), (method, path)
