@@ -183,6 +183,13 @@ def cohort_values(
     )
 
 
+def _array(values: Iterable[Any], dtype: Any) -> NDArray[Any]:
+    """An array of ``values`` (None becomes NaN); arrays pass through without a loop."""
+    if isinstance(values, np.ndarray):
+        return values.astype(dtype, copy=False)
+    return np.array([np.nan if v is None else v for v in values], dtype=dtype)
+
+
 def summarise(
     at: date,
     window_days: int,
@@ -206,14 +213,14 @@ def summarise(
     ...           [None, 80.0], [3, 1], [False, True], [0.5, 0.25])["median_network_strength"]
     50.5
     """
-    trusted = np.fromiter(has_trusted_adult, dtype=bool)
+    trusted = _array(has_trusted_adult, bool)
     n = len(trusted)
 
     def rate(values: Iterable[bool]) -> float | None:
-        return None if n == 0 else round_half_even(float(np.fromiter(values, bool).sum()) / n, 3)
+        return None if n == 0 else round_half_even(float(_array(values, bool).sum()) / n, 3)
 
     def median(values: Iterable[float | None], places: int) -> float | None:
-        arr = np.array([np.nan if v is None else v for v in values], dtype=np.float64)
+        arr = _array(values, np.float64)
         arr = arr[~np.isnan(arr)]
         return None if len(arr) == 0 else round_half_even(float(np.median(arr)), places)
 
@@ -225,7 +232,7 @@ def summarise(
         "single_point_of_failure_rate": rate(single_point_of_failure),
         "median_network_strength": median(network_strength, 1),
         "median_continuity": median(continuity, 1),
-        "high_worker_churn_rate": rate(np.fromiter(social_workers, np.int64) >= 3),
+        "high_worker_churn_rate": rate(_array(social_workers, np.int64) >= 3),
         "no_emotional_support_rate": rate(no_emotional_support),
         "median_paid_share": median(paid_share, 3),
     }
@@ -264,20 +271,16 @@ def cohort_measures(
     """
     values = cohort_values(tables, at, window_days=window_days, settings=settings)
     rows = tables.indices(child_ids)
-
-    def floats(a: F64) -> list[float | None]:
-        return [None if np.isnan(x) else float(x) for x in a[rows]]
-
     return summarise(
         at,
         window_days,
-        values.has_trusted_adult[rows].tolist(),
-        values.single_point_of_failure[rows].tolist(),
-        values.network_strength[rows].tolist(),
-        floats(values.continuity),
-        values.social_workers[rows].tolist(),
-        values.no_emotional_support[rows].tolist(),
-        floats(values.paid_share),
+        values.has_trusted_adult[rows],
+        values.single_point_of_failure[rows],
+        values.network_strength[rows],
+        values.continuity[rows],
+        values.social_workers[rows],
+        values.no_emotional_support[rows],
+        values.paid_share[rows],
     )
 
 
