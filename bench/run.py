@@ -117,6 +117,7 @@ def run_size(n: int, opts: argparse.Namespace, at: date, results: dict[str, Any]
     save(results)
     big = n >= 100_000
     repeats = max(1, min(opts.repeats, 3)) if big else opts.repeats
+    import_repeats = opts.import_repeats or repeats
     jsonl = str(path)
     db = DATA / f"store-{n}-seed{opts.seed}.db"
     skip = set(opts.skip)
@@ -125,11 +126,11 @@ def run_size(n: int, opts: argparse.Namespace, at: date, results: dict[str, Any]
     entry["parse"] = worker("parse", {"jsonl": jsonl}, timeout=3600)
     save(results)
     if "import" not in skip:
-        log(f"{n}: import x{repeats}")
+        log(f"{n}: import x{import_repeats}")
         entry["import"] = worker(
             "import",
             {"jsonl": jsonl, "db": str(DATA / f"import-{n}.db"), "keep": str(db),
-             "repeats": repeats},
+             "repeats": import_repeats},
             timeout=7200,
         )
         _throughput(entry)
@@ -268,6 +269,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--repeats", type=int, default=5, help="repeats per measurement")
     parser.add_argument("--quick", action="store_true", help="1k smoke run (2 repeats)")
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--import-repeats", type=int, default=0,
+                        help="repeats of the import (default: as --repeats; 3 at most at 100k)")
     parser.add_argument("--at", default="auto", help="the 'as at' date (auto: last month end)")
     parser.add_argument("--months", type=int, default=24, help="trend length in months")
     parser.add_argument("--sample", type=int, default=200, help="children sampled for latency")
@@ -307,6 +310,8 @@ def main(argv: list[str] | None = None) -> None:
         "started": datetime.now(UTC).isoformat(timespec="seconds"),
         "command": "python -m bench.run " + " ".join(argv if argv is not None else sys.argv[1:]),
         "machine": stats.machine(),
+        "commit": subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
+                                 capture_output=True, text=True, check=False).stdout.strip(),
         "options": {k: v for k, v in vars(opts).items()},
         "sizes": {},
     }
