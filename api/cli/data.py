@@ -14,6 +14,7 @@ import os
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 from typing import IO, Annotated
@@ -33,7 +34,7 @@ from rich.progress import (
 
 from ecomap.errors import Breach, DocumentInvalid
 from ecomap.model import EcomapDocument
-from graph.base import GraphStore, StoreError
+from graph.base import GraphStore, ImportResult, StoreError
 
 DEFAULT_BATCH = 500
 """Documents per call of the store's ``replace_many``."""
@@ -142,7 +143,11 @@ def _quiet_broken_pipe(write: Callable[[], None]) -> None:
 
 
 class _Importer:
-    """Feeds parsed documents to the store in batches and keeps the tally."""
+    """Feeds parsed documents to the store in batches and keeps the tally.
+
+    One batch is written on a second thread while the next is parsed: SQLite does
+    its work with the GIL released, so parsing and writing overlap.
+    """
 
     def __init__(self, store: GraphStore, batch_size: int) -> None:
         self.store = store
@@ -150,6 +155,8 @@ class _Importer:
         self.batch: list[EcomapDocument] = []
         self.imported = 0
         self.rejected: list[tuple[str, str, list[Breach]]] = []  # (source, location, breaches)
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ecomap-import")
+        self._pending: Future[ImportResult] | None = None
 
     def add(self, result: EcomapDocument | DocumentInvalid) -> None:
         if isinstance(result, DocumentInvalid):
@@ -160,13 +167,29 @@ class _Importer:
             self.flush()
 
     def flush(self) -> None:
+        """Hand the current batch to the writer (after the previous one is done)."""
         if not self.batch:
             return
-        outcome = self.store.replace_many(self.batch)
+        batch, self.batch = self.batch, []
+        self._collect()
+        self._pending = self._writer.submit(self.store.replace_many, batch)
+
+    def finish(self) -> None:
+        """Write what is left and wait for the writer."""
+        self.flush()
+        self._collect()
+
+    def close(self) -> None:
+        """Wait for a batch being written (each document stays atomic) and stop the writer."""
+        self._writer.shutdown(wait=True, cancel_futures=True)
+
+    def _collect(self) -> None:
+        if self._pending is None:
+            return
+        outcome, self._pending = self._pending.result(), None
         self.imported += len(outcome.imported)
         for child_id, breaches in outcome.rejected:
             self.rejected.append((child_id, child_id, breaches))
-        self.batch = []
 
 
 def import_documents(
@@ -220,10 +243,13 @@ def import_documents(
                 else:
                     def tick() -> None:
                         bar.advance(task)
-            for result in read_documents(stream):
-                importer.add(result)
-                tick()
-            importer.flush()
+            try:
+                for result in read_documents(stream):
+                    importer.add(result)
+                    tick()
+                importer.finish()
+            finally:
+                importer.close()
     except StoreError as exc:
         _stderr().print(f"error: the store refused the import: {exc}")
         raise typer.Exit(2) from None
