@@ -22,7 +22,7 @@ from typing import Any
 
 import httpx
 
-from bench.stats import peak_rss_mb, percentile, summary
+from bench.stats import cpu_seconds, loadavg, peak_rss_mb, percentile, summary
 
 ROOT = Path(__file__).resolve().parent.parent
 ECOMAP = ROOT / ".venv" / "bin" / "ecomap"
@@ -170,12 +170,15 @@ def load(server: Server, token: str, paths: list[str], seconds: int, connections
     listing.write_text("\n".join(paths) + "\n")
     assert server.process is not None
     _reset_peak(server.process.pid)
+    cpu_before = cpu_seconds(server.process.pid)
+    load_before = loadavg()[0]
     done = subprocess.run(
         [wrk, "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", f"{timeout}s",
          "-s", str(script), "-H", f"Authorization: Bearer {token}", server.base + paths[0]],
         env={**os.environ, "BENCH_PATHS": str(listing)}, capture_output=True, text=True,
         timeout=seconds + timeout + 60, check=False,
     )
+    server_cpu = cpu_seconds(server.process.pid) - cpu_before
     found = [line for line in done.stdout.splitlines() if line.startswith("WRK_JSON ")]
     if not found:
         return {"error": f"wrk failed: {done.stderr.strip()[-500:]}"}
@@ -194,6 +197,9 @@ def load(server: Server, token: str, paths: list[str], seconds: int, connections
         "errors": {k: raw[k] for k in ("connect", "read", "write", "status", "timeout")},
         "error_rate": failures / requests if requests else None,
         "server_peak_rss_mb": peak_rss_mb(server.process.pid),
+        "server_cpu_ms_per_request": 1000 * server_cpu / requests if requests else None,
+        "loadavg_before": load_before,
+        "loadavg_after": loadavg()[0],
     }
 
 

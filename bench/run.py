@@ -258,6 +258,9 @@ def _ratio(entry: dict[str, Any]) -> None:
         "cohort_at": naive_s / engine["at_s"]["median"],
         "cohort_at_with_tables": naive_s / (engine["at_s"]["median"] + engine["build_tables_s"]),
     }
+    if slow.get("at_cpu_s", {}).get("median") and engine.get("at_cpu_s", {}).get("median"):
+        entry["speed_ratio"]["cohort_at_cpu"] = (
+            slow["at_cpu_s"]["median"] / engine["at_cpu_s"]["median"])
     if slow.get("trend_s", {}).get("median") and engine.get("trend_s", {}).get("median"):
         entry["speed_ratio"]["trend"] = slow["trend_s"]["median"] / engine["trend_s"]["median"]
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from bench import naive
 from bench.agreement import compare_child, compare_cohort
-from bench.stats import peak_rss_mb, percentile, reset_peak, rss_mb, summary, timed
+from bench.stats import peak_rss_mb, percentile, reset_peak, rss_mb, summary, timed, timed_cpu
 
 
 def _documents(path: str) -> Iterator[Any]:
@@ -45,13 +45,14 @@ def task_parse(args: dict[str, Any]) -> dict[str, Any]:
     """Parse (and validate) every document once: the share of import spent parsing."""
     reset_peak()
     counts = {"documents": 0, "ties": 0, "observations": 0, "people": 0}
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     for doc in _documents(args["jsonl"]):  # streamed: 100k documents do not fit comfortably
         counts["documents"] += 1
         counts["ties"] += len(doc.ties)
         counts["observations"] += len(doc.observations)
         counts["people"] += len(doc.people)
-    return {"seconds": time.perf_counter() - start, **counts, "peak_rss_mb": peak_rss_mb()}
+    return {"seconds": time.perf_counter() - start, "cpu_s": time.process_time() - cpu, **counts,
+            "peak_rss_mb": peak_rss_mb()}
 
 
 def task_import(args: dict[str, Any]) -> dict[str, Any]:
@@ -62,17 +63,19 @@ def task_import(args: dict[str, Any]) -> dict[str, Any]:
     keep = Path(args["keep"])
     db.parent.mkdir(parents=True, exist_ok=True)
     seconds: list[float] = []
+    cpus: list[float] = []
     sizes: list[int] = []
     rejected = 0
     imported = 0
     reset_peak()
     for _ in range(args["repeats"]):
         _remove_store(db)
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         store = open_store("embedded", path=db)
         result = store.replace_many(_documents(args["jsonl"]))
         store.close()
         seconds.append(time.perf_counter() - start)
+        cpus.append(time.process_time() - cpu)
         sizes.append(sum(p.stat().st_size for p in _store_files(db) if p.exists()))
         rejected = len(result.rejected)
         imported = len(result.imported)
@@ -83,6 +86,7 @@ def task_import(args: dict[str, Any]) -> dict[str, Any]:
             target.unlink(missing_ok=True)
     return {
         "seconds": summary(seconds),
+        "cpu_s": summary(cpus),
         "store_bytes": sizes[-1],
         "imported": imported,
         "rejected": rejected,
@@ -115,24 +119,29 @@ def task_child(args: dict[str, Any]) -> dict[str, Any]:
     for child_id in ids[:10]:  # warm the connection and the page cache
         child_measures(store.get(child_id), at)
     reset_peak()
-    runs: dict[str, list[dict[str, float]]] = {"get": [], "measures": [], "ecomap": []}
+    runs: dict[str, list[dict[str, float]]] = {
+        "get": [], "measures": [], "ecomap": [], "measures_cpu": []}
     for _ in range(args["repeats"]):
         got: list[float] = []
         measured: list[float] = []
+        measured_cpu: list[float] = []
         drawn: list[float] = []
         for child_id in ids:
+            cpu = time.thread_time()
             start = time.perf_counter()
             doc = store.get(child_id)
             fetched = time.perf_counter()
             child_measures(doc, at)
             done = time.perf_counter()
+            measured_cpu.append(time.thread_time() - cpu)
             got.append(fetched - start)
             measured.append(done - start)
             if draw is not None:
                 start = time.perf_counter()
                 draw(store.get(child_id), at)
                 drawn.append(time.perf_counter() - start)
-        for key, values in (("get", got), ("measures", measured), ("ecomap", drawn)):
+        for key, values in (("get", got), ("measures", measured), ("ecomap", drawn),
+                            ("measures_cpu", measured_cpu)):
             if values:
                 runs[key].append(
                     {"p50": percentile(values, 50) * 1000, "p95": percentile(values, 95) * 1000}
@@ -171,32 +180,38 @@ def task_cohort(args: dict[str, Any]) -> dict[str, Any]:
                 return
             yield doc
 
-    start = time.perf_counter()
-    tables = CohortTables.from_documents(fetched())  # streamed; documents are not kept
-    total_s = time.perf_counter() - start
+    total_s, total_cpu, tables = timed_cpu(
+        lambda: CohortTables.from_documents(fetched()))  # streamed; documents are not kept
     store.close()
     load_s, tables_s = fetching[0], total_s - fetching[0]
     load_peak = peak_rss_mb()
     reset_peak()
     at_runs: list[float] = []
+    at_cpu: list[float] = []
     result: dict[str, Any] = {}
     for _ in range(args["repeats"]):
-        seconds, result = timed(lambda: cohort_measures(tables, at))
+        seconds, cpu, result = timed_cpu(lambda: cohort_measures(tables, at))
         at_runs.append(seconds)
+        at_cpu.append(cpu)
     at_peak = peak_rss_mb()
     reset_peak()
     trend_runs: list[float] = []
+    trend_cpu: list[float] = []
     trend: list[dict[str, Any]] = []
     for _ in range(args["trend_repeats"]):
-        seconds, trend = timed(lambda: cohort_trend(tables, at, args["months"]))
+        seconds, cpu, trend = timed_cpu(lambda: cohort_trend(tables, at, args["months"]))
         trend_runs.append(seconds)
+        trend_cpu.append(cpu)
     trend_peak = peak_rss_mb()
     Path(args["out"]).write_text(json.dumps({"at": result, "trend": trend}, default=str))
     return {
         "load_documents_s": load_s,
         "build_tables_s": tables_s,
+        "load_and_build_cpu_s": total_cpu,
         "at_s": summary(at_runs),
+        "at_cpu_s": summary(at_cpu),
         "trend_s": summary(trend_runs),
+        "trend_cpu_s": summary(trend_cpu),
         "months": args["months"],
         "rss_before_mb": base,
         "peak_rss_load_mb": load_peak,
@@ -216,24 +231,31 @@ def task_naive(args: dict[str, Any]) -> dict[str, Any]:
         load_s, docs = timed(lambda: list(naive.load_jsonl(args["jsonl"])))
     reset_peak()
     at_runs: list[float] = []
+    at_cpu: list[float] = []
     result: dict[str, Any] = {}
     for _ in range(args["repeats"]):
         source = naive.load_jsonl(args["jsonl"]) if stream else docs
-        seconds, result = timed(lambda: naive.cohort_measures(source, at))  # noqa: B023
+        seconds, cpu, result = timed_cpu(
+            lambda: naive.cohort_measures(source, at))  # noqa: B023
         at_runs.append(seconds)
+        at_cpu.append(cpu)
     at_peak = peak_rss_mb()
     trend_runs: list[float] = []
+    trend_cpu: list[float] = []
     trend: list[dict[str, Any]] = []
     dates = [date.fromisoformat(d) for d in args.get("trend_dates", [])]
     for _ in range(args["trend_repeats"] if dates else 0):
-        seconds, trend = timed(lambda: naive.cohort_trend(docs, dates))
+        seconds, cpu, trend = timed_cpu(lambda: naive.cohort_trend(docs, dates))
         trend_runs.append(seconds)
+        trend_cpu.append(cpu)
     Path(args["out"]).write_text(json.dumps({"at": result, "trend": trend}, default=str))
     return {
         "streamed_from_json": stream,
         "load_json_s": load_s,
         "at_s": summary(at_runs),
+        "at_cpu_s": summary(at_cpu),
         "trend_s": summary(trend_runs),
+        "trend_cpu_s": summary(trend_cpu),
         "peak_rss_at_mb": at_peak,
         "peak_rss_mb": peak_rss_mb(),
     }
