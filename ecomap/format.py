@@ -285,7 +285,7 @@ def parse_document(
     """
     if isinstance(data, bytes | str):
         try:
-            raw = json.loads(data)
+            raw = json.loads(data.decode("utf-8-sig") if isinstance(data, bytes) else data)
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             raise DocumentInvalid(source, [Breach("$", _json_message(exc))]) from None
         return _from_raw(raw, source)
@@ -323,14 +323,14 @@ def _lines(fp: IO[str] | IO[bytes]) -> Iterator[tuple[int, str | UnicodeDecodeEr
         yield lineno, (text.lstrip("\ufeff") if lineno == 1 else text)
 
 
-def _parses_alone(line: str | UnicodeDecodeError) -> bool:
+def _object_alone(line: str | UnicodeDecodeError) -> bool:
+    """Whether the line by itself is a JSON object (a JSON Lines document)."""
     if isinstance(line, UnicodeDecodeError) or not line.strip():
         return False
     try:
-        json.loads(line)
+        return isinstance(json.loads(line), dict)
     except json.JSONDecodeError:
         return False
-    return True
 
 
 def _read_stream(
@@ -342,7 +342,7 @@ def _read_stream(
         seen.append((lineno, line))
         if isinstance(line, str) and not line.strip():
             continue
-        if _parses_alone(line):  # JSON Lines (or a one-line document): stream the rest
+        if _object_alone(line):  # JSON Lines (or a one-line document): stream the rest
             yield _line_result(lineno, line)
             for n, more in lines:
                 if isinstance(more, UnicodeDecodeError) or more.strip():
@@ -352,7 +352,7 @@ def _read_stream(
     else:
         return  # nothing but blank lines: no documents
 
-    # The first line is not JSON by itself: one (pretty-printed) document, or a list.
+    # The first line is not a document by itself: one pretty-printed document, or a list.
     seen.extend(lines)
     bad_text = next((n for n, line in seen if isinstance(line, UnicodeDecodeError)), None)
     if bad_text is not None:
@@ -362,7 +362,7 @@ def _read_stream(
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as exc:
-        if sum(_parses_alone(line) for _, line in seen) >= 1:
+        if any(_object_alone(line) for _, line in seen):
             # JSON Lines whose first document line is broken: report line by line.
             for n, line in seen:
                 if isinstance(line, UnicodeDecodeError) or line.strip():

@@ -1,0 +1,168 @@
+"""Shared test data: the hand-made fixtures, a seeded synthetic generator, a hypothesis
+strategy for valid ecomap/1 documents. All of it synthetic."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import strategies as st
+
+from ecomap.format import parse_document, read_documents
+from ecomap.model import CATEGORIES, EcomapDocument
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
+SyntheticFactory = Callable[..., list[EcomapDocument]]
+DocumentStrategy = Callable[..., st.SearchStrategy[EcomapDocument]]
+
+
+@pytest.fixture(scope="session")
+def fixture_documents() -> dict[str, EcomapDocument]:
+    """The documents of ``fixtures/*.json`` by file stem (e.g. ``foster-care-after-move``)."""
+    out: dict[str, EcomapDocument] = {}
+    for path in sorted(FIXTURES.glob("*.json")):
+        [doc] = list(read_documents(path))
+        assert isinstance(doc, EcomapDocument), doc
+        out[path.stem] = doc
+    return out
+
+
+def _synthetic(count: int, seed: int = 0, *, prefix: str = "s", start: int = 0,
+               ties: int = 12, observations_per_tie: int = 3,
+               workers: int = 20) -> list[EcomapDocument]:
+    """``count`` plausible documents, deterministic in ``seed``; social workers are shared
+    from a pool of ``workers`` so people recur across children (a caseload)."""
+    rng = random.Random(seed)
+    docs = []
+    for n in range(start, start + count):
+        cid = f"c-{prefix}{n:06d}"
+        people: list[dict[str, Any]] = []
+        tie_rows: list[dict[str, Any]] = []
+        obs: list[dict[str, Any]] = []
+        sw = f"sw-{prefix}{rng.randrange(workers):03d}"
+        people.append({"id": sw, "name": f"Worker {sw}", "category": "professional",
+                       "role": "social_worker"})
+        for k in range(1, ties):
+            people.append({"id": f"{cid}-p{k}", "name": f"Person {k}",
+                           "category": rng.choice(CATEGORIES)})
+        for k, p in enumerate(people):
+            started = date(2019, 1, 1) + timedelta(days=rng.randrange(1500))
+            tie: dict[str, Any] = {"id": f"{cid}-t{k}", "between": [cid, p["id"]],
+                                   "started": started.isoformat()}
+            if rng.random() < 0.2:
+                tie["ended"] = (started + timedelta(days=rng.randrange(1, 600))).isoformat()
+                tie["end_reason"] = rng.choice(["moved_placement", "by_choice", "other"])
+            tie_rows.append(tie)
+            for q in range(observations_per_tie):
+                obs.append({
+                    "tie": tie["id"], "on": (started + timedelta(days=91 * q)).isoformat(),
+                    "by": rng.choice(["child", "worker", "carer"]),
+                    "closeness": rng.randint(1, 3), "contact": rng.randint(0, 4),
+                    "support": {"emotional": rng.randint(1, 3), "practical": rng.randint(1, 3)},
+                    "critical": rng.randint(1, 3),
+                    "direction": rng.choice(["both", "to_child", "from_child"]),
+                    "trusted": rng.random() < 0.4,
+                })
+        tie_rows.append({"id": f"{cid}-pp", "between": [people[1]["id"], people[2]["id"]]})
+        docs.append(parse_document({
+            "format": "ecomap/1",
+            "child": {"id": cid, "name": f"Child {n}", "status": rng.choice(
+                ["looked_after", "child_in_need"]), "team": rng.choice(["North", "South"])},
+            "people": people, "ties": tie_rows, "observations": obs,
+            "episodes": [{"kind": "placement", "start": "2020-01-01", "end": "2022-05-01"},
+                         {"kind": "placement", "start": "2022-05-01"}],
+        }, source=cid))
+    return docs
+
+
+@pytest.fixture(scope="session")
+def synthetic() -> SyntheticFactory:
+    """``synthetic(count, seed=0, *, prefix="s", ...)``: seeded synthetic documents."""
+    return _synthetic
+
+
+# ---------------------------------------------------------------------------- hypothesis
+
+_ids = st.text(alphabet="abcxyz019-_é", min_size=1, max_size=6)
+_text = st.text(min_size=1, max_size=12)  # any unicode, line separators included
+_slugs = st.from_regex(r"[a-z][a-z0-9_]{0,8}", fullmatch=True)
+_dates = st.dates(min_value=date(2019, 1, 1), max_value=date(2025, 12, 31))
+
+
+@st.composite
+def _document(draw: st.DrawFn, child_id: str | None = None) -> EcomapDocument:
+    cid = child_id if child_id is not None else "c-" + draw(_ids)
+    person_ids = draw(st.lists(_ids, max_size=6, unique=True))
+    people = []
+    for pid in person_ids:
+        person: dict[str, Any] = {"id": f"{cid}/{pid}", "name": draw(_text),
+                                  "category": draw(st.sampled_from(CATEGORIES))}
+        for key in ("adult", "paid"):
+            if draw(st.booleans()):
+                person[key] = draw(st.booleans())
+        if draw(st.booleans()):
+            person["role"] = draw(_slugs)
+        people.append(person)
+    ends = [cid] + [p["id"] for p in people]
+    ties = []
+    if len(ends) >= 2:
+        for k in range(draw(st.integers(0, 8))):
+            a, b = draw(st.lists(st.sampled_from(ends), min_size=2, max_size=2, unique=True))
+            tie: dict[str, Any] = {"id": f"{cid}/t{k}", "between": [a, b]}
+            started = draw(st.none() | _dates)
+            tie["started"] = started
+            if draw(st.booleans()):
+                tie["ended"] = started + timedelta(days=draw(st.integers(0, 900))) if started \
+                    else draw(_dates)
+                tie["end_reason"] = draw(st.none() | st.sampled_from(
+                    ["moved_placement", "worker_changed", "by_choice", "death", "safeguarding",
+                     "other"]))
+            ties.append(tie)
+    observations = []
+    for _ in range(draw(st.integers(0, 10)) if ties else 0):
+        tie = draw(st.sampled_from(ties))
+        on = tie["started"] + timedelta(days=draw(st.integers(0, 900))) if tie["started"] \
+            else draw(_dates)
+        ob: dict[str, Any] = {"tie": tie["id"], "on": on,
+                              "by": draw(st.sampled_from(["child", "worker", "carer", "family",
+                                                          "other"]))}
+        optional = {
+            "closeness": st.integers(1, 3), "contact": st.integers(0, 4),
+            "critical": st.integers(1, 3),
+            "direction": st.sampled_from(["both", "to_child", "from_child"]),
+            "trusted": st.booleans(), "note": st.text(max_size=20),
+            "support": st.fixed_dictionaries({}, optional={
+                "emotional": st.integers(1, 3), "practical": st.integers(1, 3),
+                "informational": st.integers(1, 3)}),
+        }
+        for key, values in optional.items():
+            if draw(st.booleans()):
+                ob[key] = draw(values)
+        observations.append(ob)
+    episodes = []
+    for _ in range(draw(st.integers(0, 3))):
+        start = draw(_dates)
+        episodes.append({
+            "kind": draw(st.sampled_from(["placement", "school"])), "start": start,
+            "end": draw(st.none() | st.just(start + timedelta(days=draw(st.integers(0, 700))))),
+            "reason": draw(st.none() | _slugs)})
+    child: dict[str, Any] = {"id": cid, "name": draw(_text)}
+    if draw(st.booleans()):
+        child["birth_date"] = draw(st.dates(min_value=date(2000, 1, 1),
+                                            max_value=date(2025, 1, 1)))
+        child["status"] = draw(st.sampled_from(
+            ["early_help", "child_in_need", "child_protection", "looked_after", "care_leaver"]))
+        child["team"] = draw(st.text(max_size=8))
+    return parse_document({"format": "ecomap/1", "child": child, "people": people,
+                           "ties": ties, "observations": observations, "episodes": episodes})
+
+
+@pytest.fixture(scope="session")
+def valid_documents() -> DocumentStrategy:
+    """``valid_documents(child_id=None)``: a hypothesis strategy for valid documents."""
+    return _document
