@@ -229,14 +229,18 @@ def render(results_path: Path, md_path: Path, out: Path) -> None:
     rows = []
     for n, e in sizes:
         imp, parse = e.get("import", {}), e.get("parse", {})
+        cli = e.get("import_cli", {})
         rows.append([f"{n:,}", fmt(parse.get("ties")), spread(imp.get("seconds")),
+                     spread(imp.get("cpu_s")),
                      spread(imp.get("docs_per_s"), 0), spread(imp.get("ties_per_s"), 0),
+                     fmt(cli.get("docs_per_s"), 0),
                      fmt(parse.get("seconds")),
                      fmt((imp.get("store_bytes") or 0) / 1e6, 1) if imp.get("store_bytes")
                      else "—",
                      fmt(imp.get("peak_rss_mb"), 0), imp.get("error", "")])
-    lines += _table(["children", "ties", "import s", "children/s", "ties/s", "of which parse s",
-                     "store MB", "peak RSS MB", "error"], rows)
+    lines += _table(["children", "ties", "import s (wall)", "import CPU s", "children/s",
+                     "ties/s", "`ecomap import` children/s", "parse alone s", "store MB",
+                     "peak RSS MB", "error"], rows)
 
     lines += ["## One child: measures and drawable ecomap (latency per call, ms)", "",
               "Library: `store.get(id)` then `child_measures(doc, at)` (what `ecomap measures` "
@@ -247,35 +251,49 @@ def render(results_path: Path, md_path: Path, out: Path) -> None:
         lib, api = e.get("child_library", {}), e.get("api", {})
         rows.append([f"{n:,}", spread(_get(lib, "measures", "p50_ms")),
                      spread(_get(lib, "measures", "p95_ms")),
+                     spread(_get(lib, "measures_cpu", "p95_ms")),
                      spread(_get(lib, "ecomap", "p95_ms")),
                      spread(_get(api, "measures", "p50_ms")),
                      spread(_get(api, "measures", "p95_ms")),
                      spread(_get(api, "ecomap", "p95_ms")),
                      fmt(lib.get("peak_rss_mb"), 0), lib.get("error", "") or api.get("error", "")])
-    lines += _table(["children", "library p50", "library p95", "library ecomap p95", "API p50",
+    lines += _table(["children", "library p50", "library p95", "library p95 CPU",
+                     "library ecomap p95", "API p50",
                      "API p95", "API ecomap p95", "peak RSS MB (library)", "error"], rows)
 
     lines += ["## API under concurrent load (wrk from a second process, loopback)", ""]
     rows = []
     for n, e in sizes:
+        one = _get(e, "api", "dashboard_one_call")
+        if one:
+            rows.append([f"{n:,}", "dashboard, one call", "1", "1", "—",
+                         fmt(one.get("seconds", 0) * 1000), "—",
+                         "0" if one.get("status") == 200 else "1", "—",
+                         fmt(one.get("server_peak_rss_mb"), 0), f"HTTP {one.get('status')}"])
         for name, load in (_get(e, "api", "load") or {}).items():
             rows.append([f"{n:,}", name, fmt(load.get("connections")), fmt(load.get("requests")),
                          fmt(load.get("rps"), 1), fmt(load.get("p50_ms")),
                          fmt(load.get("p99_ms")), fmt(load.get("error_rate"), 4),
-                         fmt(load.get("server_peak_rss_mb"), 0)])
+                         fmt(load.get("server_cpu_ms_per_request")),
+                         fmt(load.get("server_peak_rss_mb"), 0),
+                         str(load.get("skipped") or load.get("error") or "")])
     lines += _table(["children", "endpoint", "connections", "requests", "req/s", "p50 ms",
-                     "p99 ms", "error rate", "server peak RSS MB"], rows)
+                     "p99 ms", "error rate", "server CPU ms/request", "server peak RSS MB",
+                     "note"], rows)
 
     lines += ["## Cohort measures (dashboard) over the whole store", ""]
     rows = []
     for n, e in sizes:
         c = e.get("cohort", {})
         rows.append([f"{n:,}", fmt(c.get("load_documents_s")), fmt(c.get("build_tables_s")),
-                     spread(c.get("at_s"), 3), spread(c.get("trend_s")),
+                     fmt(c.get("load_and_build_cpu_s")),
+                     spread(c.get("at_s"), 3), spread(c.get("at_cpu_s"), 3),
+                     spread(c.get("trend_s")), spread(c.get("trend_cpu_s")),
                      fmt(c.get("peak_rss_load_mb"), 0), fmt(c.get("peak_rss_at_mb"), 0),
                      fmt(c.get("peak_rss_trend_mb"), 0), c.get("error", "")])
-    lines += _table(["children", "load docs s", "build tables s", "at one date s",
-                     f"{_get(results, 'options', 'months')}-month trend s",
+    lines += _table(["children", "load docs s", "build tables s", "load+build CPU s",
+                     "at one date s", "at one date CPU s",
+                     f"{_get(results, 'options', 'months')}-month trend s", "trend CPU s",
                      "peak RSS load MB", "peak RSS at MB", "peak RSS trend MB", "error"], rows)
 
     lines += ["## Engine against the naive baseline", "",
@@ -290,6 +308,7 @@ def render(results_path: Path, md_path: Path, out: Path) -> None:
         cohort_diffs = _get(ag, "cohort", "at")
         rows.append([f"{n:,}", spread(nv.get("at_s")), spread(c.get("at_s"), 3),
                      f"{r['cohort_at']:.0f}x" if r.get("cohort_at") else "—",
+                     f"{r['cohort_at_cpu']:.0f}x" if r.get("cohort_at_cpu") else "—",
                      f"{r['cohort_at_with_tables']:.1f}x" if r.get("cohort_at_with_tables")
                      else "—",
                      spread(nv.get("trend_s")),
@@ -299,7 +318,7 @@ def render(results_path: Path, md_path: Path, out: Path) -> None:
                      if "mismatching_measures" in ag else "—",
                      "—" if cohort_diffs is None else str(len(cohort_diffs)),
                      fmt(nv.get("peak_rss_mb"), 0)])
-    lines += _table(["children", "naive at one date s", "engine s", "ratio",
+    lines += _table(["children", "naive at one date s", "engine s", "ratio", "ratio (CPU)",
                      "ratio incl. tables", "naive trend s", "trend ratio",
                      "child results compared", "mismatching values", "cohort diffs",
                      "naive peak RSS MB"], rows)
