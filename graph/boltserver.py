@@ -235,9 +235,10 @@ def clear_database(
     import neo4j
 
     auth = None if user is None else neo4j.basic_auth(user, password or "")
-    with neo4j.GraphDatabase.driver(uri, auth=auth) as driver, driver.session(
-        database=database
-    ) as session:
+    with (
+        neo4j.GraphDatabase.driver(uri, auth=auth) as driver,
+        driver.session(database=database) as session,
+    ):
         before = int(session.run("MATCH (n) RETURN count(n) AS n").single(strict=True)["n"])
         session.run("MATCH (n) DETACH DELETE n").consume()
         return before

@@ -45,7 +45,7 @@ from graph.neo4j_rows import (
     Row,
     Rows,
     native,
-    observation_from,
+    observations_from,
     person_from,
     tie_from,
 )
@@ -255,7 +255,6 @@ class Neo4jStore:
         old_people = [row["id"] for row in tx.run(cypher.PEOPLE_IDS, ids=ids)]
         for query in (
             cypher.DELETE_TIES,
-            cypher.DELETE_OBSERVATIONS,
             cypher.DELETE_EPISODES,
             cypher.DELETE_KNOWS,
         ):
@@ -270,7 +269,6 @@ class Neo4jStore:
         tx.batched(cypher.CREATE_TIES, rows.ties)
         tx.batched(cypher.CREATE_PERSON_ENDS, rows.person_ends)
         tx.batched(cypher.CREATE_CHILD_ENDS, rows.child_ends)
-        tx.batched(cypher.CREATE_OBSERVATIONS, rows.observations)
         tx.batched(cypher.CREATE_EPISODES, rows.episodes)
         if old_people:
             tx.run(cypher.DELETE_ORPHANS, ids=old_people)
@@ -286,7 +284,6 @@ class Neo4jStore:
             old_people = [row["id"] for row in tx.run(cypher.PEOPLE_IDS, ids=[child_id])]
             for query in (
                 cypher.DELETE_TIES,
-                cypher.DELETE_OBSERVATIONS,
                 cypher.DELETE_EPISODES,
                 cypher.DELETE_CHILDREN,
             ):
@@ -319,13 +316,15 @@ class Neo4jStore:
         limit: int | None = None,
         offset: int = 0,
     ) -> Page:
+        offset = max(offset, 0)
+        limit = None if limit is None else max(limit, 0)
         params: dict[str, Any] = {"offset": offset, "limit": limit}
         filters: list[str] = []
         for name, value in (("team", team), ("status", status), ("ids", ids)):
             if value is not None:
                 filters.append(name)
                 params[name] = list(value) if name == "ids" else value
-        if search is not None:
+        if search:
             filters.append("search")
             params["search"] = search.lower()
         count_query = cypher.list_query(filters, count=True)
@@ -345,33 +344,32 @@ class Neo4jStore:
     def active_ties(
         self, child_id: str, at: date, perspective: ViewPerspective = "combined"
     ) -> list[ActiveTie]:
-        def work(tx: ReadTx) -> tuple[dict[str, int], list[Row], list[Row]]:
+        def work(tx: ReadTx) -> tuple[dict[str, int], list[Row]]:
             versions = _versions(tx.run(cypher.CHILD_VERSIONS, ids=[child_id]))
             if not versions:
-                return versions, [], []
-            ties = tx.run(cypher.ACTIVE_TIES, id=child_id, at=at)
-            observations = tx.run(cypher.OBSERVATIONS_UNTIL, id=child_id, at=at)
-            return versions, ties, observations
+                return versions, []
+            return versions, tx.run(cypher.ACTIVE_TIES, id=child_id, at=at)
 
-        versions, tie_rows, obs_rows = self._read(work)
+        versions, tie_rows = self._read(work)
         if not versions:
             raise ChildNotFound(child_id)
-        by_tie: dict[str, list[Observation]] = {}
-        for row in sorted((r["observation"] for r in obs_rows), key=lambda r: int(r["ord"])):
-            by_tie.setdefault(row["tie"], []).append(observation_from(row))
-        active = [
-            ActiveTie(
-                tie=tie_from(row["tie"]),
-                member=person_from(row["person"]),
-                observation=effective_observation(by_tie.get(row["tie"]["id"], []), perspective),
+        active = []
+        for row in tie_rows:
+            # A tie's observations are in document order; those after ``at`` do not count.
+            seen = [obs for _, obs in observations_from(row["tie"]) if obs.on <= at]
+            active.append(
+                ActiveTie(
+                    tie=tie_from(row["tie"]),
+                    member=person_from(row["person"]),
+                    observation=effective_observation(seen, perspective),
+                )
             )
-            for row in tie_rows
-        ]
         return sorted(active, key=lambda a: (a.member.id, a.tie.id))
 
     def iter_documents(self, ids: Sequence[str] | None = None) -> Iterator[EcomapDocument]:
         if ids is None:
-            wanted = [str(row["id"]) for row in self._read(lambda tx: tx.run(cypher.ALL_CHILD_IDS))]
+            rows = self._read(lambda tx: tx.run(cypher.ALL_CHILD_IDS))
+            wanted = sorted(str(row["id"]) for row in rows)  # code-point order, as Python
         else:
             wanted = sorted(set(ids))
         for start in range(0, len(wanted), DOCS_PER_READ):
@@ -422,7 +420,10 @@ def _conflicts(tx: WriteTx, docs: Sequence[EcomapDocument]) -> dict[str, list[Br
             owner = owners.get(tie.id)
             if owner is not None and owner != doc.child.id:
                 conflicts.setdefault(doc.child.id, []).append(
-                    Breach(f"ties[{index}].id", f"tie id {tie.id!r} belongs to another child")
+                    Breach(
+                        f"ties[{index}].id",
+                        f"tie id {tie.id!r} already belongs to another child's network",
+                    )
                 )
     return conflicts
 
@@ -454,8 +455,6 @@ def _fetch(tx: ReadTx, *, ids: list[str]) -> Fetched:
         fetched.people[row["child"]].append((int(row["ord"]), row["person"]))
     for row in tx.run(cypher.TIES, ids=found):
         fetched.ties[row["tie"]["child"]].append(row["tie"])
-    for row in tx.run(cypher.OBSERVATIONS, ids=found):
-        fetched.observations[row["observation"]["child"]].append(row["observation"])
     for row in tx.run(cypher.EPISODES, ids=found):
         fetched.episodes[row["episode"]["child"]].append(row["episode"])
     return fetched

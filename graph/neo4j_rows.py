@@ -7,6 +7,7 @@ Neo4j and on the test server alike.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -15,13 +16,11 @@ from typing import Any
 
 from ecomap.model import (
     FORMAT_NAME,
-    SUPPORT_TYPES,
     Child,
     EcomapDocument,
     Episode,
     Observation,
     Person,
-    Support,
     Tie,
 )
 
@@ -43,21 +42,22 @@ class Rows:
     ties: list[Row] = field(default_factory=list)
     person_ends: list[Row] = field(default_factory=list)
     child_ends: list[Row] = field(default_factory=list)
-    observations: list[Row] = field(default_factory=list)
     episodes: list[Row] = field(default_factory=list)
 
     def add(self, doc: EcomapDocument, version: int) -> None:
         """Add one document at the given (new) version; a later person row wins."""
         child_id = doc.child.id
-        self.children.append(
-            _clean({**doc.child.model_dump(), "version": version})
-        )
+        self.children.append(_clean({**doc.child.model_dump(), "version": version}))
         for ord_, person in enumerate(doc.people):
             self.people.pop(person.id, None)  # keep insertion order = last writer wins
             self.people[person.id] = _clean(person.model_dump())
             self.knows.append({"child": child_id, "person": person.id, "ord": ord_})
+        observed: dict[str, list[Row]] = {}
+        for ord_, obs in enumerate(doc.observations):
+            observed.setdefault(obs.tie, []).append(observation_row(ord_, obs))
         for ord_, tie in enumerate(doc.ties):
             a, b = tie.between
+            history = observed.get(tie.id, [])
             member = b if a == child_id else a if b == child_id else None
             self.ties.append(
                 _clean(
@@ -71,14 +71,16 @@ class Rows:
                         "started": tie.started,
                         "ended": tie.ended,
                         "end_reason": tie.end_reason,
+                        "observations": json.dumps(history, separators=(",", ":"))
+                        if history
+                        else None,
+                        "observation_count": len(history),
                     }
                 )
             )
             for side, end in enumerate(tie.between):
                 ends = self.child_ends if end == child_id else self.person_ends
                 ends.append({"tie": tie.id, "end": end, "side": side})
-        for ord_, obs in enumerate(doc.observations):
-            self.observations.append(observation_row(child_id, ord_, obs))
         for ord_, episode in enumerate(doc.episodes):
             self.episodes.append(
                 _clean(
@@ -94,15 +96,27 @@ class Rows:
             )
 
 
-def observation_row(child_id: str, ord_: int, obs: Observation) -> Row:
-    """One observation as a flat map; ``support`` marks whether the map was given."""
-    values: dict[str, Any] = obs.model_dump(exclude={"support", "on"})
-    # ``on`` is a Cypher keyword: the date is kept as ``on_date``.
-    values.update(child=child_id, ord=ord_, on_date=obs.on, support=obs.support is not None)
-    if obs.support is not None:
-        for kind in SUPPORT_TYPES:
-            values[kind] = getattr(obs.support, kind)
-    return _clean(values)
+def observation_row(ord_: int, obs: Observation) -> Row:
+    """One observation as JSON-ready data with its place in the document.
+
+    >>> from datetime import date
+    >>> observation_row(4, Observation(tie="t1", on=date(2024, 1, 10), by="child",
+    ...                                closeness=3, support={}))
+    {'ord': 4, 'tie': 't1', 'on': '2024-01-10', 'by': 'child', 'closeness': 3, 'support': {}}
+    """
+    return {"ord": ord_, **obs.model_dump(mode="json", exclude_none=True)}
+
+
+def observations_from(row: Mapping[str, Any]) -> list[tuple[int, Observation]]:
+    """A tie row's observations with their document positions."""
+    packed = row.get("observations")
+    if not packed:
+        return []
+    out = []
+    for item in json.loads(packed):
+        ord_ = int(item.pop("ord"))
+        out.append((ord_, Observation.model_validate(item)))
+    return out
 
 
 def native(value: Any) -> Any:
@@ -126,19 +140,7 @@ def person_from(row: Mapping[str, Any]) -> Person:
 
 
 def tie_from(row: Mapping[str, Any]) -> Tie:
-    return Tie(
-        between=(row["a"], row["b"]), **_props(row, "id", "started", "ended", "end_reason")
-    )
-
-
-def observation_from(row: Mapping[str, Any]) -> Observation:
-    values = _props(
-        row, "tie", "by", "closeness", "contact", "critical", "direction", "trusted", "note"
-    )
-    values["on"] = native(row["on_date"])
-    if row.get("support"):
-        values["support"] = Support(**_props(row, *SUPPORT_TYPES))
-    return Observation(**values)
+    return Tie(between=(row["a"], row["b"]), **_props(row, "id", "started", "ended", "end_reason"))
 
 
 def episode_from(row: Mapping[str, Any]) -> Episode:
@@ -158,7 +160,6 @@ class Fetched:
         default_factory=lambda: defaultdict(list)
     )
     ties: defaultdict[str, list[Row]] = field(default_factory=lambda: defaultdict(list))
-    observations: defaultdict[str, list[Row]] = field(default_factory=lambda: defaultdict(list))
     episodes: defaultdict[str, list[Row]] = field(default_factory=lambda: defaultdict(list))
 
     def document(self, child_id: str) -> EcomapDocument:
@@ -167,18 +168,20 @@ class Fetched:
         def ordered(rows: Iterable[Row]) -> list[Row]:
             return sorted(rows, key=lambda row: int(row["ord"]))
 
+        ties = ordered(self.ties[child_id])
+        observed = sorted((pair for row in ties for pair in observations_from(row)), key=_first)
         return EcomapDocument(
             format=FORMAT_NAME,
             child=child_from(self.children[child_id]),
             people=[person_from(row) for _, row in sorted(self.people[child_id], key=_first)],
-            ties=[tie_from(row) for row in ordered(self.ties[child_id])],
-            observations=[observation_from(row) for row in ordered(self.observations[child_id])],
+            ties=[tie_from(row) for row in ties],
+            observations=[obs for _, obs in observed],
             episodes=[episode_from(row) for row in ordered(self.episodes[child_id])],
         )
 
 
-def _first(pair: tuple[int, Row]) -> int:
-    return pair[0]
+def _first(pair: tuple[int, Any]) -> int:
+    return int(pair[0])
 
 
 __all__ = [
@@ -188,8 +191,8 @@ __all__ = [
     "child_from",
     "episode_from",
     "native",
-    "observation_from",
     "observation_row",
+    "observations_from",
     "person_from",
     "tie_from",
 ]

@@ -63,8 +63,9 @@ def store(target: Target) -> Iterator[Neo4jStore]:
         yield opened
 
 
-def _doc(child: str, *people: str, ties: list[dict[str, Any]] | None = None,
-         **extra: Any) -> EcomapDocument:
+def _doc(
+    child: str, *people: str, ties: list[dict[str, Any]] | None = None, **extra: Any
+) -> EcomapDocument:
     """A small document: the child tied to each person from 2020-01-01."""
     return EcomapDocument.model_validate(
         {
@@ -84,9 +85,10 @@ def _doc(child: str, *people: str, ties: list[dict[str, Any]] | None = None,
 
 def _raw(target: Target, query: str, **params: Any) -> list[dict[str, Any]]:
     auth = neo4j.basic_auth(target["user"], target["password"])
-    with neo4j.GraphDatabase.driver(target["uri"], auth=auth) as driver, driver.session(
-        database=target["database"]
-    ) as session:
+    with (
+        neo4j.GraphDatabase.driver(target["uri"], auth=auth) as driver,
+        driver.session(database=target["database"]) as session,
+    ):
         rows: list[dict[str, Any]] = session.run(query, params).data()
         return rows
 
@@ -98,18 +100,17 @@ def test_test_server_listens_on_loopback_and_stops_cleanly() -> None:
     server = BoltTestServer().start()
     try:
         assert server.uri.startswith("bolt://127.0.0.1:")
-        with neo4j.GraphDatabase.driver(
-            server.uri, auth=(server.user, server.password)
-        ) as driver:
-            assert driver.execute_query("RETURN 1 AS one", database_=server.database)[0][0][
-                "one"
-            ] == 1
+        with neo4j.GraphDatabase.driver(server.uri, auth=(server.user, server.password)) as driver:
+            assert (
+                driver.execute_query("RETURN 1 AS one", database_=server.database)[0][0]["one"] == 1
+            )
     finally:
         server.stop()
     assert not server.running
-    with pytest.raises(ServiceUnavailable), neo4j.GraphDatabase.driver(
-        server.uri, auth=(server.user, server.password)
-    ) as driver:
+    with (
+        pytest.raises(ServiceUnavailable),
+        neo4j.GraphDatabase.driver(server.uri, auth=(server.user, server.password)) as driver,
+    ):
         driver.verify_connectivity()
 
 
@@ -150,16 +151,20 @@ def test_a_person_is_one_node_shared_by_children(store: Neo4jStore, target: Targ
 
 
 def test_no_read_query_contains_a_write_clause() -> None:
-    reads = [v for v in vars(cypher).values() if isinstance(v, str) and v.startswith(
-        ("MATCH", "UNWIND")) and v not in _write_queries()]
+    reads = [
+        v
+        for v in vars(cypher).values()
+        if isinstance(v, str) and v.startswith(("MATCH", "UNWIND")) and v not in _write_queries()
+    ]
     assert len(reads) > 10
     assert all(cypher.is_read(query) for query in reads)
     assert not any(cypher.is_read(query) for query in _write_queries())
 
 
 def _write_queries() -> set[str]:
-    names = [name for name in vars(cypher) if name.startswith(
-        ("DELETE_", "MERGE_", "CREATE_", "LOCK_"))]
+    names = [
+        name for name in vars(cypher) if name.startswith(("DELETE_", "MERGE_", "CREATE_", "LOCK_"))
+    ]
     return {getattr(cypher, name) for name in names}
 
 
