@@ -147,15 +147,18 @@ def migrate(conn: sqlite3.Connection) -> int:
 
 
 def _statements(script: str) -> list[str]:
-    """Split a migration into statements (executescript would commit behind our back)."""
+    """Split a migration into statements (executescript would commit behind our back).
+
+    >>> _statements("CREATE TABLE a (x TEXT DEFAULT ';'); CREATE INDEX i ON a (x);")
+    ["CREATE TABLE a (x TEXT DEFAULT ';');", 'CREATE INDEX i ON a (x);']
+    """
+    lines = [line for line in script.splitlines() if not line.strip().startswith("--")]
     out, buf = [], ""
-    for line in script.splitlines(keepends=True):
-        if line.strip().startswith("--"):
-            continue
-        buf += line
+    for piece in "\n".join(lines).split(";"):
+        buf += piece + ";"
         if sqlite3.complete_statement(buf):
-            out.append(buf.strip())
+            statement = buf.strip()
+            if statement != ";":
+                out.append(statement)
             buf = ""
-    if buf.strip():
-        out.append(buf.strip())
     return out

@@ -1,0 +1,55 @@
+"""The stores the contract suite runs against: one registry, one ``store`` fixture.
+
+To run the whole contract suite against another store, write a factory (a context
+manager taking the pytest request and yielding a fresh, empty store) and add one
+``pytest.param`` line to ``STORE_FACTORIES``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from pathlib import Path
+
+import pytest
+
+from graph.base import GraphStore
+from graph.embedded import EmbeddedStore
+
+StoreFactory = Callable[[pytest.FixtureRequest], AbstractContextManager[GraphStore]]
+
+
+@contextmanager
+def embedded_memory(request: pytest.FixtureRequest) -> Iterator[GraphStore]:
+    """An in-memory embedded store."""
+    with EmbeddedStore.memory() as store:
+        yield store
+
+
+@contextmanager
+def embedded_file(request: pytest.FixtureRequest) -> Iterator[GraphStore]:
+    """An embedded store in a new SQLite file under the test's temporary directory."""
+    tmp_path: Path = request.getfixturevalue("tmp_path")
+    with EmbeddedStore(tmp_path / "store" / "ecomap.db") as store:
+        yield store
+
+
+# The registry: every store the contract suite must hold for. One line per store.
+STORE_FACTORIES: list[object] = [
+    pytest.param(embedded_memory, id="embedded-memory"),
+    pytest.param(embedded_file, id="embedded-file"),
+]
+
+
+@pytest.fixture(params=STORE_FACTORIES)
+def store_factory(request: pytest.FixtureRequest) -> StoreFactory:
+    """The factory of the store under test (to open a second, independent store)."""
+    factory: StoreFactory = request.param
+    return factory
+
+
+@pytest.fixture
+def store(store_factory: StoreFactory, request: pytest.FixtureRequest) -> Iterator[GraphStore]:
+    """A fresh, empty store of each kind in ``STORE_FACTORIES``."""
+    with store_factory(request) as opened:
+        yield opened

@@ -1,0 +1,212 @@
+"""The embedded SQLite store beyond the contract: files, WAL, migrations, threads, crashes."""
+
+from __future__ import annotations
+
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ecomap.format import write_jsonl
+from ecomap.model import EcomapDocument
+from graph import open_store, sqlite_schema
+from graph.base import StoreError
+from graph.embedded import EmbeddedStore
+
+
+def test_file_is_created_on_first_use_with_wal(tmp_path: Path,
+                                               fixture_documents: dict[str, Any]) -> None:
+    path = tmp_path / "not" / "yet" / "ecomap.db"
+    assert not path.exists()
+    with EmbeddedStore(path) as store:
+        assert path.exists()
+        store.replace(fixture_documents["foster-care-after-move"])
+        conn = store._conn()
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert conn.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
+        assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    with EmbeddedStore(path) as reopened:
+        assert reopened.get("c-mia") == fixture_documents["foster-care-after-move"]
+
+
+def test_open_store_picks_the_embedded_store(tmp_path: Path) -> None:
+    memory = open_store("embedded", path=":memory:")
+    assert isinstance(memory, EmbeddedStore) and memory.path == ":memory:"
+    memory.close()
+    on_disk = open_store("embedded", path=tmp_path / "x.db")
+    assert isinstance(on_disk, EmbeddedStore) and (tmp_path / "x.db").exists()
+    on_disk.close()
+
+
+def _versions(path: Path) -> tuple[int, list[int]]:
+    with sqlite3.connect(path) as conn:
+        user_version = conn.execute("PRAGMA user_version").fetchone()[0]
+        applied = [r[0] for r in conn.execute("SELECT version FROM schema_version ORDER BY 1")]
+    conn.close()
+    return user_version, applied
+
+
+def test_new_database_gets_every_migration_once(tmp_path: Path) -> None:
+    path = tmp_path / "ecomap.db"
+    EmbeddedStore(path).close()
+    expected = list(range(1, len(sqlite_schema.MIGRATIONS) + 1))
+    assert _versions(path) == (len(expected), expected)
+    EmbeddedStore(path).close()  # reopening applies nothing again
+    assert _versions(path) == (len(expected), expected)
+
+
+def test_later_migrations_are_applied_in_order_on_open(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        fixture_documents: dict[str, EcomapDocument]) -> None:
+    path = tmp_path / "ecomap.db"
+    with EmbeddedStore(path) as store:
+        store.replace(fixture_documents["child-in-need-at-home"])
+    base = len(sqlite_schema.MIGRATIONS)
+    monkeypatch.setattr(sqlite_schema, "MIGRATIONS", (
+        *sqlite_schema.MIGRATIONS,
+        "CREATE TABLE extra_one (x INTEGER);",
+        "ALTER TABLE extra_one ADD COLUMN y TEXT; CREATE INDEX extra_one_y ON extra_one (y);",
+    ))
+    monkeypatch.setattr(sqlite_schema, "SCHEMA_VERSION", base + 2)
+    with EmbeddedStore(path) as store:
+        assert store.get("c-leo") == fixture_documents["child-in-need-at-home"]
+    assert _versions(path) == (base + 2, list(range(1, base + 3)))
+    with sqlite3.connect(path) as conn:
+        assert [r[1] for r in conn.execute("PRAGMA table_info(extra_one)")] == ["x", "y"]
+    conn.close()
+
+
+def test_a_failed_migration_changes_nothing(tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "ecomap.db"
+    EmbeddedStore(path).close()
+    base = len(sqlite_schema.MIGRATIONS)
+    monkeypatch.setattr(sqlite_schema, "MIGRATIONS", (
+        *sqlite_schema.MIGRATIONS, "CREATE TABLE half (x INTEGER); SELECT * FROM no_such_table;"))
+    monkeypatch.setattr(sqlite_schema, "SCHEMA_VERSION", base + 1)
+    with pytest.raises(sqlite3.OperationalError):
+        EmbeddedStore(path)
+    assert _versions(path)[0] == base
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'half'"
+                            ).fetchone()[0] == 0
+    conn.close()
+
+
+def test_a_database_from_a_newer_ecomap_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "ecomap.db"
+    EmbeddedStore(path).close()
+    with sqlite3.connect(path) as conn:
+        conn.execute(f"PRAGMA user_version = {sqlite_schema.SCHEMA_VERSION + 1}")
+    conn.close()
+    with pytest.raises(StoreError, match="newer"):
+        EmbeddedStore(path)
+
+
+def test_a_closed_store_refuses_calls() -> None:
+    store = EmbeddedStore.memory()
+    store.close()
+    with pytest.raises(StoreError, match="closed"):
+        store.counts()
+
+
+@pytest.mark.parametrize("kind", ["memory", "file"])
+def test_threads_read_and_write_at_once(kind: str, tmp_path: Path, synthetic: Any) -> None:
+    store = EmbeddedStore.memory() if kind == "memory" else EmbeddedStore(tmp_path / "t.db")
+    docs = synthetic(40, seed=3)
+    errors: list[BaseException] = []
+
+    def writer(part: list[EcomapDocument]) -> None:
+        try:
+            for d in part:
+                store.replace(d)
+                assert store.get(d.child.id) == d
+        except BaseException as exc:  # reported below, on the main thread
+            errors.append(exc)
+
+    def reader() -> None:
+        try:
+            for _ in range(20):
+                seen = list(store.iter_documents())
+                assert all(d == docs[int(d.child.id[-6:])] for d in seen)
+                store.children(team="North")
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(docs[i::4],)) for i in range(4)]
+    threads += [threading.Thread(target=reader) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert list(store.iter_documents()) == docs
+    store.close()
+
+
+_WRITER = textwrap.dedent("""
+    import sys
+    from ecomap.format import read_documents
+    from graph.embedded import EmbeddedStore
+    path, first, second = sys.argv[1:4]
+    rounds = [list(read_documents(first)), list(read_documents(second))]
+    store = EmbeddedStore(path)
+    print("ready", flush=True)
+    n = 0
+    while True:  # alternate the two versions until killed
+        store.replace_many(rounds[n % 2])
+        n += 1
+""")
+
+
+@pytest.mark.slow
+def test_a_writer_killed_mid_import_leaves_each_child_whole(tmp_path: Path,
+                                                           synthetic: Any) -> None:
+    path = tmp_path / "crash.db"
+    old = synthetic(700, seed=1)
+    new = synthetic(700, seed=2)  # same children and tie ids, other content
+    assert all(a.child.id == b.child.id and a != b for a, b in zip(old, new, strict=True))
+    with EmbeddedStore(path) as store:
+        assert store.replace_many(old).rejected == []
+    files = []
+    for name, docs in (("new.jsonl", new), ("old.jsonl", old)):
+        with open(tmp_path / name, "w", encoding="utf-8") as fp:
+            write_jsonl(docs, fp)
+        files.append(str(tmp_path / name))
+
+    with subprocess.Popen([sys.executable, "-c", _WRITER, str(path), *files],
+                          stdout=subprocess.PIPE, text=True) as writer:
+        try:
+            assert writer.stdout is not None and writer.stdout.readline().strip() == "ready"
+            deadline = time.monotonic() + 60
+            watch = sqlite3.connect(path, timeout=30)
+            while watch.execute("SELECT max(version) FROM children").fetchone()[0] < 3:
+                assert time.monotonic() < deadline, "the writer never committed"
+                time.sleep(0.02)
+            watch.close()
+            time.sleep(0.15)  # well inside a later batch
+        finally:
+            writer.send_signal(signal.SIGKILL)
+            writer.wait()
+    assert writer.returncode == -signal.SIGKILL
+
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    conn.close()
+    with EmbeddedStore(path) as store:
+        by_id = {d.child.id: d for d in store.iter_documents()}
+        assert sorted(by_id) == [d.child.id for d in old]
+        for before, after in zip(old, new, strict=True):
+            assert by_id[before.child.id] in (before, after)
+        counts = store.counts()
+        assert counts.children == len(old)
+        assert counts.observations == sum(len(d.observations) for d in by_id.values())
+        assert counts.ties == sum(len(d.ties) for d in by_id.values())
