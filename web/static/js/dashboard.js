@@ -38,7 +38,7 @@ function tiles(cohort) {
     const dd = document.createElement("dd");
     dd.textContent = format(cohort[key], kind);
     dd.dataset.measure = key;
-    dd.dataset.value = cohort[key] === null || cohort[key] === undefined ? "" : String(cohort[key]);
+    dd.dataset.value = JSON.stringify(cohort[key] ?? null);
     div.append(dt, dd);
     return div;
   }));

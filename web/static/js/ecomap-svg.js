@@ -24,6 +24,17 @@ function text(parent, x, y, content, attrs = {}) {
   return t;
 }
 
+/** A five-pointed star as a polygon (a drawing, not text, so it is no part of a name). */
+function star(parent, r = 7) {
+  const points = [];
+  for (let i = 0; i < 10; i++) {
+    const a = -Math.PI / 2 + (i * Math.PI) / 5;
+    const rr = i % 2 ? r * 0.45 : r;
+    points.push(`${(rr * Math.cos(a)).toFixed(2)},${(rr * Math.sin(a)).toFixed(2)}`);
+  }
+  return el("polygon", { points: points.join(" "), fill: "#1a1a1a" }, parent);
+}
+
 function initials(name) {
   return name.split(/\s+/).filter(Boolean).slice(0, 2).map((w) => w[0].toUpperCase()).join("");
 }
@@ -151,12 +162,13 @@ function describeMember(m, diffKind) {
 }
 
 function drawNode(g, m, place, { selected, diffKind, onSelect }) {
+  const at = `translate(${place.x.toFixed(1)} ${place.y.toFixed(1)})`;
+  // The focusable button holds shapes only; its name is its aria-label. The written
+  // initials, name and badges sit in a sibling group hidden from assistive technology.
   const node = el("g", {
     class: "member", tabindex: 0, role: "button", "data-id": m.id,
-    "aria-label": describeMember(m, diffKind), "aria-pressed": selected ? "true" : "false",
-    transform: `translate(${place.x.toFixed(1)} ${place.y.toFixed(1)})`,
+    "aria-label": describeMember(m, diffKind), "aria-pressed": selected ? "true" : "false", transform: at,
   }, g);
-  el("title", {}, node).textContent = describeMember(m, diffKind);
   if (selected) el("circle", { r: NODE_R + 8, fill: "none", stroke: "#0b5cad", "stroke-width": 4 }, node);
   const ended = lineKind(m) === "ended";
   el("circle", {
@@ -164,25 +176,27 @@ function drawNode(g, m, place, { selected, diffKind, onSelect }) {
     stroke: ended ? "#595959" : "#1a1a1a", "stroke-width": 2, "stroke-dasharray": ended ? "4 3" : null,
   }, node);
   if (m.adult === false) el("circle", { r: NODE_R - 5, fill: "none", stroke: "#1a1a1a", "stroke-width": 1 }, node);
-  text(node, 0, 5, initials(m.name), { "text-anchor": "middle", "font-weight": 700, "font-size": 15 });
+  const words = el("g", { transform: at, "aria-hidden": "true", "pointer-events": "none", "data-for": m.id }, g);
+  el("title", {}, words).textContent = describeMember(m, diffKind);
+  text(words, 0, 5, initials(m.name), { "text-anchor": "middle", "font-weight": 700, "font-size": 15 });
   const below = place.y >= CY - 5;
-  const label = text(node, 0, below ? NODE_R + 18 : -NODE_R - 8, short(m.name), {
-    "text-anchor": "middle", "font-size": 14, stroke: "#ffffff", "stroke-width": 4, "paint-order": "stroke",
+  const name = text(words, 0, below ? NODE_R + 18 : -NODE_R - 8, short(m.name), {
+    class: "member-label", "pointer-events": "auto", "text-anchor": "middle", "font-size": 14, "font-weight": 600, stroke: "#ffffff", "stroke-width": 4, "paint-order": "stroke",
   });
-  label.setAttribute("font-weight", 600);
   if (m.trusted) {
-    const star = el("g", { transform: `translate(${NODE_R - 4} ${-NODE_R + 4})` }, node);
-    el("circle", { r: 11, fill: "#ffd24d", stroke: "#1a1a1a", "stroke-width": 1.5 }, star);
-    text(star, 0, 5, "★", { "text-anchor": "middle", "font-size": 14 });
+    const badge = el("g", { transform: `translate(${NODE_R - 4} ${-NODE_R + 4})` }, words);
+    el("circle", { r: 11, fill: "#ffd24d", stroke: "#1a1a1a", "stroke-width": 1.5 }, badge);
+    star(badge);
   }
   if (diffKind) {
-    const badge = { gained: "+", lost: "−", changed: "~" }[diffKind];
-    const b = el("g", { transform: `translate(${-NODE_R + 2} ${-NODE_R + 2})` }, node);
+    const sign = { gained: "+", lost: "−", changed: "~" }[diffKind];
+    const b = el("g", { transform: `translate(${-NODE_R + 2} ${-NODE_R + 2})` }, words);
     el("circle", { r: 11, fill: DIFF_STYLES[diffKind].colour }, b);
-    text(b, 0, 5, badge, { "text-anchor": "middle", "font-size": 16, "font-weight": 700, fill: "#ffffff" });
+    text(b, 0, 5, sign, { "text-anchor": "middle", "font-size": 16, "font-weight": 700, fill: "#ffffff" });
   }
   if (onSelect) {
     node.addEventListener("click", () => onSelect(m));
+    name.addEventListener("click", () => onSelect(m));
     node.addEventListener("keydown", (e) => {
       if (e.key === "Enter" || e.key === " ") { e.preventDefault(); onSelect(m); }
     });
@@ -203,9 +217,9 @@ function legend(svg, diff) {
   el("line", { x1: 0, y1: 0, x2: 70, y2: 0, stroke: "#1a1a1a", "stroke-width": 2.5, "marker-end": "url(#arrow)" }, arrowsRow);
   text(arrowsRow, 86, 5, "help flows this way", { "font-size": 15 });
   y += 34;
-  const star = el("g", { transform: `translate(12 ${y})` }, g);
-  el("circle", { r: 11, fill: "#ffd24d", stroke: "#1a1a1a", "stroke-width": 1.5 }, star);
-  text(star, 0, 5, "★", { "text-anchor": "middle", "font-size": 14 });
+  const trusted = el("g", { transform: `translate(12 ${y})` }, g);
+  el("circle", { r: 11, fill: "#ffd24d", stroke: "#1a1a1a", "stroke-width": 1.5 }, trusted);
+  star(trusted);
   text(g, 86, y + 5, "trusted", { "font-size": 15 });
   y += 30;
   const kid = el("g", { transform: `translate(12 ${y})` }, g);

@@ -1,0 +1,76 @@
+"""The leaders' dashboard in a real browser: its numbers are the API's numbers, its
+charts are drawn by the bundled plotly.js, and its CSV link gives the same trend."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.web.conftest import LEADER, Server, api_client, screenshot, sign_in
+
+pytestmark = pytest.mark.browser
+
+AT = "2024-12-31"
+MEASURES = ["children", "has_trusted_adult_rate", "single_point_of_failure_rate",
+            "median_network_strength", "median_continuity", "high_worker_churn_rate",
+            "no_emotional_support_rate", "median_paid_share"]
+
+
+def open_dashboard(page: Page, server: Server, query: str) -> None:
+    sign_in(page, server, LEADER)
+    page.get_by_role("link", name="Open the dashboard").click()
+    page.wait_for_url("**/dashboard**")
+    page.goto(f"{server.url}/dashboard?{query}")
+    expect(page.locator("#status")).to_contain_text("children as at")
+
+
+def shown(page: Page) -> dict[str, object]:
+    """The number behind each tile, as the page holds it."""
+    pairs = page.locator("#tiles dd").evaluate_all(
+        "ds => ds.map(d => [d.dataset.measure, d.dataset.value])")
+    return {k: json.loads(v) for k, v in pairs}
+
+
+def test_the_dashboards_numbers_equal_the_apis(page: Page, server: Server) -> None:
+    open_dashboard(page, server, f"at={AT}&months=12")
+    with api_client(server, LEADER) as client:
+        api = client.get("/api/dashboard", params={"at": AT, "months": 12}).json()
+    assert api["measures"]["children"] == len(server.fixtures)
+    assert shown(page) == {k: api["measures"][k] for k in MEASURES}
+    # ...and the words on the tiles say the same (rates as percentages).
+    tiles = dict(zip(page.locator("#tiles dd").evaluate_all("ds => ds.map(d => d.dataset.measure)"),
+                     page.locator("#tiles dd").all_inner_texts(), strict=True))
+    assert tiles["children"] == str(len(server.fixtures))
+    rate = api["measures"]["has_trusted_adult_rate"]
+    assert tiles["has_trusted_adult_rate"] == f"{round(rate * 100, 1):g}%"
+    # The monthly table has the API's twelve month ends, newest first.
+    months = page.locator("#trend-table tbody th").all_inner_texts()
+    assert months == [row["at"] for row in reversed(api["trend"])]
+    assert len(months) == 12
+    # Every chart was drawn by plotly (an SVG inside each chart box).
+    assert page.locator(".chart .main-svg").count() >= 8
+    screenshot(page, "dashboard")
+
+
+def test_filters_narrow_the_scope_like_the_api(page: Page, server: Server) -> None:
+    open_dashboard(page, server, f"at={AT}&months=6")
+    page.get_by_label("Status").select_option("looked_after")
+    page.get_by_role("button", name="Show").click()
+    expect(page.locator("#status")).to_contain_text("1 children as at")
+    with api_client(server, LEADER) as client:
+        api = client.get("/api/dashboard", params={"at": AT, "months": 6,
+                                                   "status": "looked_after"}).json()
+        csv_text = client.get("/api/dashboard.csv", params={"at": AT, "months": 6,
+                                                           "status": "looked_after"}).text
+    assert shown(page) == {k: api["measures"][k] for k in MEASURES}
+    href = page.get_by_role("link", name="Download CSV").get_attribute("href")
+    assert href is not None and "status=looked_after" in href and "months=6" in href
+    response = page.request.get(server.url + href)
+    assert response.ok
+    assert response.text() == csv_text
+    rows = list(csv.DictReader(io.StringIO(response.text())))
+    assert [r["at"] for r in rows] == [row["at"] for row in api["trend"]]
