@@ -209,13 +209,16 @@ class Neo4jStore:
 
     def replace_many(self, docs: Iterable[EcomapDocument]) -> ImportResult:
         result = ImportResult()
+        refused: list[tuple[int, str, list[Breach]]] = []  # reported in input order
+        position: dict[int, int] = {}  # id(doc) -> place in the input
 
         def valid() -> Iterator[EcomapDocument]:
-            for doc in docs:
+            for place, doc in enumerate(docs):
                 breaches = validate_document(doc)
                 if breaches:
-                    result.rejected.append((doc.child.id, breaches))
+                    refused.append((place, doc.child.id, breaches))
                 else:
+                    position[id(doc)] = place
                     yield doc
 
         for batch in _batches(valid(), DOCS_PER_TRANSACTION):
@@ -228,22 +231,25 @@ class Neo4jStore:
                 for doc in batch:
                     try:
                         self.replace(doc)
-                        stored.append(doc.child.id)
+                        stored.append(doc)
                     except DocumentConflict as conflict:
-                        rejected.append((doc.child.id, conflict.breaches))
-            result.imported.extend(stored)
-            result.rejected.extend(rejected)
+                        rejected.append((doc, conflict.breaches))
+            result.imported.extend(doc.child.id for doc in stored)
+            refused.extend((position[id(doc)], doc.child.id, b) for doc, b in rejected)
+            for doc in batch:
+                del position[id(doc)]
+        result.rejected.extend((child, breaches) for _, child, breaches in sorted(refused))
         return result
 
     def _store_batch(
         self, tx: WriteTx, *, batch: list[EcomapDocument]
-    ) -> tuple[list[str], list[tuple[str, list[Breach]]]]:
+    ) -> tuple[list[EcomapDocument], list[tuple[EcomapDocument, list[Breach]]]]:
         conflicts = _conflicts(tx, batch)
         good = [doc for doc in batch if doc.child.id not in conflicts]
         versions = _versions(tx.run(cypher.LOCK_CHILDREN, ids=[d.child.id for d in good]))
         self._store(tx, good, versions)
-        rejected = [(d.child.id, conflicts[d.child.id]) for d in batch if d.child.id in conflicts]
-        return [d.child.id for d in good], rejected
+        rejected = [(d, conflicts[d.child.id]) for d in batch if d.child.id in conflicts]
+        return good, rejected
 
     def _store(
         self, tx: WriteTx, docs: list[EcomapDocument], versions: dict[str, int]

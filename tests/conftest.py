@@ -3,17 +3,20 @@ strategy for valid ecomap/1 documents. All of it synthetic."""
 
 from __future__ import annotations
 
+import os
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import strategies as st
+from neo4j import GraphDatabase as Neo4jDriver
 
 from ecomap.format import parse_document, read_documents
 from ecomap.model import CATEGORIES, EcomapDocument
+from graph.boltserver import BoltTestServer, clear_database
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
@@ -166,3 +169,63 @@ def _document(draw: st.DrawFn, child_id: str | None = None) -> EcomapDocument:
 def valid_documents() -> DocumentStrategy:
     """``valid_documents(child_id=None)``: a hypothesis strategy for valid documents."""
     return _document
+
+
+# ---------------------------------------------------------------------------- Bolt servers
+# The Neo4j store's tests, the Bolt rows of the contract suite and the API suite's
+# Neo4j run share one ArcadeDB Bolt server, started once per session on loopback.
+# With NEO4J_URI set they also run against that Neo4j, which they wipe between tests:
+# point it at an empty test database (a database holding data is refused unless
+# ECOMAP_TEST_NEO4J_WIPE=1).
+
+BOLT_TARGETS = ["arcadedb", "neo4j"] if os.environ.get("NEO4J_URI") else ["arcadedb"]
+
+
+@pytest.fixture(scope="session")
+def bolt_server() -> Iterator[BoltTestServer]:
+    """ArcadeDB's Bolt server (``graph.boltserver``), started once for the session."""
+    with BoltTestServer() as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def neo4j_server() -> dict[str, Any]:
+    """Connection settings of the Neo4j that ``NEO4J_URI`` names, checked to be disposable."""
+    target: dict[str, Any] = {
+        "uri": os.environ["NEO4J_URI"],
+        "user": os.environ.get("NEO4J_USER", "neo4j"),
+        "password": os.environ.get("NEO4J_PASSWORD", ""),
+        "database": os.environ.get("NEO4J_DATABASE") or None,
+    }
+    if os.environ.get("ECOMAP_TEST_NEO4J_WIPE") != "1":
+        with Neo4jDriver.driver(target["uri"], auth=(target["user"], target["password"])) as d:
+            held = d.execute_query("MATCH (n) RETURN count(n) AS n", database_=target["database"])
+        if held.records[0]["n"]:
+            pytest.fail("NEO4J_URI names a database holding data and the tests wipe it: use an "
+                        "empty test database or set ECOMAP_TEST_NEO4J_WIPE=1")
+    return target
+
+
+@pytest.fixture
+def arcadedb_target(bolt_server: BoltTestServer) -> dict[str, Any]:
+    """Connection settings (uri, user, password, database) of the session's test
+    server, its database wiped."""
+    target: dict[str, Any] = {"uri": bolt_server.uri, "user": bolt_server.user,
+                              "password": bolt_server.password,
+                              "database": bolt_server.database}
+    clear_database(**target)
+    return target
+
+
+@pytest.fixture
+def neo4j_target(neo4j_server: dict[str, Any]) -> dict[str, Any]:
+    """Connection settings of the NEO4J_URI database, wiped."""
+    clear_database(**neo4j_server)
+    return dict(neo4j_server)
+
+
+@pytest.fixture(params=BOLT_TARGETS)
+def bolt_target(request: pytest.FixtureRequest) -> dict[str, Any]:
+    """Each Bolt database in turn (the test server; NEO4J_URI's too when set), wiped."""
+    target: dict[str, Any] = request.getfixturevalue(f"{request.param}_target")
+    return target

@@ -7,7 +7,6 @@ empty test database).
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Iterator
 from datetime import date
@@ -20,7 +19,7 @@ from neo4j.exceptions import ServiceUnavailable
 from ecomap.model import EcomapDocument
 from graph import cypher, open_store
 from graph.base import ChildNotFound, DocumentConflict, DocumentInvalid, VersionConflict
-from graph.boltserver import BoltTestServer, clear_database, free_port
+from graph.boltserver import BoltTestServer, free_port
 from graph.neo4j import Neo4jStore, ReadTx, effective_observation
 
 pytestmark = pytest.mark.bolt
@@ -28,37 +27,14 @@ pytestmark = pytest.mark.bolt
 Target = dict[str, Any]
 
 
-@pytest.fixture(scope="module")
-def arcadedb() -> Iterator[BoltTestServer]:
-    with BoltTestServer() as server:
-        yield server
-
-
-def _targets() -> list[str]:
-    return ["arcadedb", "neo4j"] if os.environ.get("NEO4J_URI") else ["arcadedb"]
-
-
-@pytest.fixture(params=_targets())
-def target(request: pytest.FixtureRequest) -> Target:
-    if request.param == "neo4j":
-        return {
-            "uri": os.environ["NEO4J_URI"],
-            "user": os.environ.get("NEO4J_USER", "neo4j"),
-            "password": os.environ.get("NEO4J_PASSWORD", ""),
-            "database": os.environ.get("NEO4J_DATABASE") or None,
-        }
-    server: BoltTestServer = request.getfixturevalue("arcadedb")
-    return {
-        "uri": server.uri,
-        "user": server.user,
-        "password": server.password,
-        "database": server.database,
-    }
+@pytest.fixture
+def target(bolt_target: Target) -> Target:
+    """The test server's database (and NEO4J_URI's when set), wiped: tests/conftest.py."""
+    return bolt_target
 
 
 @pytest.fixture
 def store(target: Target) -> Iterator[Neo4jStore]:
-    clear_database(**target)
     with Neo4jStore(**target) as opened:
         yield opened
 
@@ -306,13 +282,14 @@ def test_bulk_load_batches_keep_each_document_atomic(store: Neo4jStore) -> None:
 
 
 def test_open_store_builds_it_from_settings_values(target: Target) -> None:
-    clear_database(**target)
     opened = open_store("neo4j", **target)
     try:
         assert isinstance(opened, Neo4jStore)
-        assert opened.counts().children == 0
+        opened.replace(_doc("c1", "p1"))
     finally:
         opened.close()
+    with Neo4jStore(**target) as again:
+        assert again.get("c1") == _doc("c1", "p1")
 
 
 # ------------------------------------------------------------ as-at view
