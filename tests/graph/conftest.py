@@ -7,6 +7,7 @@ manager taking the pytest request and yielding a fresh, empty store) and add one
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
@@ -15,6 +16,7 @@ import pytest
 
 from graph.base import GraphStore
 from graph.embedded import EmbeddedStore
+from graph.neo4j import Neo4jStore
 
 StoreFactory = Callable[[pytest.FixtureRequest], AbstractContextManager[GraphStore]]
 
@@ -34,10 +36,27 @@ def embedded_file(request: pytest.FixtureRequest) -> Iterator[GraphStore]:
         yield store
 
 
+@contextmanager
+def bolt_arcadedb(request: pytest.FixtureRequest) -> Iterator[GraphStore]:
+    """The Neo4j store on the session's ArcadeDB Bolt test server, database wiped."""
+    with Neo4jStore(**request.getfixturevalue("arcadedb_target")) as store:
+        yield store
+
+
+@contextmanager
+def bolt_neo4j(request: pytest.FixtureRequest) -> Iterator[GraphStore]:
+    """The Neo4j store on the Neo4j that NEO4J_URI names, database wiped."""
+    with Neo4jStore(**request.getfixturevalue("neo4j_target")) as store:
+        yield store
+
+
 # The registry: every store the contract suite must hold for. One line per store.
 STORE_FACTORIES: list[object] = [
     pytest.param(embedded_memory, id="embedded-memory"),
     pytest.param(embedded_file, id="embedded-file"),
+    pytest.param(bolt_arcadedb, id="bolt-arcadedb", marks=pytest.mark.bolt),
+    *([pytest.param(bolt_neo4j, id="bolt-neo4j", marks=pytest.mark.bolt)]
+      if os.environ.get("NEO4J_URI") else []),
 ]
 
 
