@@ -185,7 +185,7 @@ class EmbeddedStore:
                 conn.execute("SAVEPOINT doc")
                 try:
                     _write(conn, doc, None)
-                except DocumentConflict as err:
+                except (DocumentConflict, DocumentInvalid) as err:
                     conn.execute("ROLLBACK TO doc")
                     result.rejected.append((doc.child.id, err.breaches))
                 else:
@@ -359,6 +359,15 @@ def _drop_orphans(conn: sqlite3.Connection, person_ids: Iterable[str]) -> None:
 
 def _write(conn: sqlite3.Connection, doc: EcomapDocument, expected_version: int | None) -> int:
     """Replace one child's network inside the caller's transaction; return the new version."""
+    try:
+        return _write_rows(conn, doc, expected_version)
+    except UnicodeEncodeError:  # a lone surrogate (e.g. JSON "\\ud800") cannot be stored
+        raise DocumentInvalid(doc.child.id, [
+            Breach("$", "contains text that is not valid Unicode (a lone surrogate)")]) from None
+
+
+def _write_rows(conn: sqlite3.Connection, doc: EcomapDocument,
+                expected_version: int | None) -> int:
     cid = doc.child.id
     current = _current_version(conn, cid)
     if expected_version is not None and expected_version != (current or 0):

@@ -103,6 +103,7 @@ def connect(target: str, *, wal: bool) -> sqlite3.Connection:
     conn.execute("PRAGMA synchronous = NORMAL")
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA busy_timeout = 30000")
+    conn.execute("PRAGMA cache_size = -32768")  # up to 32 MiB of pages per connection
     # Python's lower() folds every script, SQLite's only ASCII (searching "Zoë" by "zoË").
     conn.create_function("py_lower", 1, lambda s: s.lower() if isinstance(s, str) else s,
                          deterministic=True)

@@ -208,6 +208,11 @@ def test_not_a_document(text: str | bytes, message: str) -> None:
     assert breach.path == "$" and message in breach.message
 
 
+def test_text_that_is_not_unicode_names_the_field() -> None:
+    text = json.dumps(base()).replace('"Maureen"', '"Maur\\ud800een"')
+    assert "people[0].name" in breaches(text)
+
+
 def test_validate_document_checks_documents_built_in_code() -> None:
     doc = parse_document(base())
     broken = doc.model_copy(update={
