@@ -111,9 +111,10 @@ def test_bad_flags_name_the_flag(args: list[str], flag: str, tmp_path: Path) -> 
 
 def test_synth_import_export_round_trip(synthetic_file: Path, tmp_path: Path) -> None:
     store = tmp_path / "la.db"
-    done = run("import", str(synthetic_file), "--store", str(store), cwd=tmp_path)
+    done = run("import", str(synthetic_file), "--store", str(store), "--progress", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("imported 30, rejected 0")
+    assert "importing children.jsonl" in done.stderr  # the bar goes to stderr, not stdout
     exported = run("export", "--store", str(store), "--out", "back.jsonl", cwd=tmp_path)
     assert exported.returncode == 0, exported.stderr
     assert documents(tmp_path / "back.jsonl") == documents(synthetic_file)
