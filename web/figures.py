@@ -53,7 +53,7 @@ def _figure(data: Sequence[Any], title: str, **layout: Any) -> Figure:
         "title": {"text": title, "x": 0, "xanchor": "left"},
         "template": "none",
         "font": {"family": "system-ui, sans-serif", "size": 14, "color": "#1a1a1a"},
-        "margin": {"l": 60, "r": 20, "t": 50, "b": 50},
+        "margin": {"l": 60, "r": 20, "t": 70, "b": 50},
         "height": 320,
     }
     fig.update_layout(**{**base, **layout})
@@ -94,11 +94,11 @@ def trusted_adult_figure(cohort: Mapping[str, Any]) -> Figure:
     ]
     return _figure(
         bars,
-        f"Share with a trusted adult ({cohort.get('children', 0)} children)",
+        f"Share with a trusted adult<br><sup>{cohort.get('children', 0)} children</sup>",
         barmode="stack",
-        xaxis={"title": {"text": "% of children"}, "range": [0, 100]},
+        xaxis={"range": [0, 100], "ticksuffix": "%"},
         yaxis={"showticklabels": False},
-        legend={"orientation": "h", "y": -0.35},
+        legend={"orientation": "h", "y": -0.3, "traceorder": "normal"},
         height=240,
     )
 
@@ -140,7 +140,7 @@ def distribution_figure(
             "showarrow": False, "font": {"color": "#1a1a1a"},
         })
     missing = len(values) - len(present)
-    subtitle = f" ({missing} without a value)" if missing else ""
+    subtitle = f"<br><sup>{len(present)} children; {missing} without a value</sup>"
     return _figure(
         [hist],
         f"{title}{subtitle}",
@@ -166,7 +166,7 @@ def churn_figure(social_workers: Sequence[int], *, rate: float | None = None) ->
     patterns = ["", "", "", "x"]
     title = "Social workers in the year"
     if rate is not None:
-        title += f": {_percent(rate)}% had 3 or more"
+        title += f"<br><sup>{_percent(rate)}% had 3 or more</sup>"
     return _figure(
         [go.Bar(
             x=["0", "1", "2", "3+"], y=counts,
@@ -196,7 +196,7 @@ def support_gaps_figure(gaps: Mapping[str, float | None], children: int) -> Figu
             textposition="outside",
             hovertemplate="No one for %{x}: %{y}%<extra></extra>",
         )],
-        f"Support gaps ({children} children)",
+        f"Support gaps<br><sup>share of the {children} children with no one for each</sup>",
         yaxis={"title": {"text": "% of children with no one"}, "range": [0, 105]},
     )
 

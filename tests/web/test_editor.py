@@ -27,7 +27,8 @@ def set_date(page: Page, at: str) -> None:
 
 
 def drawn_members(page: Page) -> set[str]:
-    return set(page.locator("#map-canvas [data-id]").evaluate_all("ns => ns.map(n => n.dataset.id)"))
+    ids = page.locator("#map-canvas [data-id]").evaluate_all("ns => ns.map(n => n.dataset.id)")
+    return set(ids)
 
 
 def test_the_date_control_redraws_the_map(page: Page, server: Server) -> None:

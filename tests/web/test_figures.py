@@ -47,7 +47,7 @@ def test_distribution_leaves_out_children_without_a_value_and_says_so() -> None:
     fig = distribution_figure([None, 30.0, None, 70.0], title="Continuity", axis="x",
                               median=50.0)
     assert list(fig["data"][0]["x"]) == [30.0, 70.0]
-    assert "(2 without a value)" in fig["layout"]["title"]["text"]
+    assert "2 children; 2 without a value" in fig["layout"]["title"]["text"]
     assert fig["layout"]["shapes"][0]["x0"] == 50.0
     assert fig["layout"]["annotations"][0]["text"] == "median 50.0"
 

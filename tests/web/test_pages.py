@@ -72,7 +72,7 @@ def test_dashboard_page(page: Page, server: Server) -> None:
     sign_in(page, server, LEADER)
     page.goto(f"{server.url}/dashboard?at=2024-12-31&months=24")
     expect(page.locator("#status")).to_contain_text("children as at")
-    page.wait_for_function("document.querySelectorAll('.chart .main-svg').length >= 8")
+    page.locator("#fig-medians_trend .main-svg").first.wait_for()
     check(page, "dashboard-24-months")
 
 

@@ -90,8 +90,11 @@ function background(svg, childName) {
     const a = -Math.PI / 2 + i * sector;
     el("line", { x1: CX + 55 * Math.cos(a), y1: CY + 55 * Math.sin(a), x2: CX + 365 * Math.cos(a), y2: CY + 365 * Math.sin(a), stroke: "#d5dae0", "stroke-width": 1.2 }, g);
     const mid = a + sector / 2;
-    text(g, CX + 352 * Math.cos(mid), CY + 352 * Math.sin(mid) + 5, CATEGORY_LABELS[category], {
-      "text-anchor": "middle", "font-weight": 700, "font-size": 16, fill: "#3a4450",
+    // Side labels hug the outer ring from inside the picture so none is cut off.
+    const c = Math.cos(mid), side = Math.abs(c) > 0.9;
+    const r = side ? 372 : 352;
+    text(g, CX + r * c, CY + r * Math.sin(mid) + 5, CATEGORY_LABELS[category], {
+      "text-anchor": side ? (c < 0 ? "start" : "end") : "middle", "font-weight": 700, "font-size": 16, fill: "#3a4450", stroke: "#ffffff", "stroke-width": 4, "paint-order": "stroke",
     });
   });
   for (const ring of [1, 2, 3]) {
