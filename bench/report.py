@@ -230,15 +230,18 @@ def render(results_path: Path, md_path: Path, out: Path) -> None:
     for n, e in sizes:
         imp, parse = e.get("import", {}), e.get("parse", {})
         cli = e.get("import_cli", {})
+        per_cpu = (parse["documents"] / imp["cpu_s"]["median"]
+                   if parse.get("documents") and _get(imp, "cpu_s", "median") else None)
         rows.append([f"{n:,}", fmt(parse.get("ties")), spread(imp.get("seconds")),
-                     spread(imp.get("cpu_s")),
+                     spread(imp.get("cpu_s")), fmt(per_cpu, 0),
                      spread(imp.get("docs_per_s"), 0), spread(imp.get("ties_per_s"), 0),
                      fmt(cli.get("docs_per_s"), 0),
                      fmt(parse.get("seconds")),
                      fmt((imp.get("store_bytes") or 0) / 1e6, 1) if imp.get("store_bytes")
                      else "—",
                      fmt(imp.get("peak_rss_mb"), 0), imp.get("error", "")])
-    lines += _table(["children", "ties", "import s (wall)", "import CPU s", "children/s",
+    lines += _table(["children", "ties", "import s (wall)", "import CPU s",
+                     "children per CPU-s", "children/s (wall)",
                      "ties/s", "`ecomap import` children/s", "parse alone s", "store MB",
                      "peak RSS MB", "error"], rows)
 

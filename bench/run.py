@@ -153,7 +153,8 @@ def run_size(n: int, opts: argparse.Namespace, at: date, results: dict[str, Any]
         log(f"{n}: API latency and load")
         try:
             entry["api"] = run_api(db, ids, at, repeats=opts.repeats, seconds=opts.load_seconds,
-                                   connections=opts.connections, out=OUT / f"api-{n}")
+                                   connections=opts.connections, out=OUT / f"api-{n}",
+                                   dashboard=n <= opts.dashboard_max)
         except Exception as error:  # an API not there yet is a gap in the report, not a crash
             entry["api"] = {"error": repr(error)[:500]}
         save(results)
@@ -287,6 +288,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="largest size the Neo4j store is measured at")
     parser.add_argument("--cli-import-max", type=int, default=10_000,
                         help="largest size also imported once through `ecomap import`")
+    parser.add_argument("--dashboard-max", type=int, default=10_000,
+                        help="largest size the API dashboard is called at (it rebuilds the "
+                        "cohort tables from the store on every request)")
     parser.add_argument("--load-seconds", type=int, default=10, help="duration of each load test")
     parser.add_argument("--connections", type=int, default=8, help="concurrent load connections")
     parser.add_argument("--skip", default="", help="comma list: import,import_cli,child,api,"
