@@ -110,3 +110,15 @@ def test_compare_view_lists_gained_lost_and_changed(page: Page, server: Server) 
     # Gone ties are drawn cut, new ones highlighted, in the same picture.
     assert page.locator('#map-canvas g.ties line[data-line="ended"]').count() == 4
     screenshot(page, "editor-compare")
+
+
+def test_a_worker_makes_the_young_persons_link_and_it_opens_their_page(
+    page: Page, server: Server
+) -> None:
+    open_map(page, server, "c-mia", "2024-12-31")
+    page.get_by_role("button", name="Link for the young person").click()
+    dialog = page.get_by_role("dialog", name="The young person's link")
+    url = dialog.get_by_label("Link").input_value()
+    assert url.startswith(f"{server.url}/trust/")
+    page.goto(url)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Hi Mia!")

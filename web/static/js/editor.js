@@ -64,7 +64,10 @@ function render() {
     ? `${name}'s network on ${state.compare.diff.to}, compared with ${state.compare.diff.from}.`
     : `${name}'s network on ${state.view.at}: ${state.view.members.length} people.`;
   const chosen = view.members.find((m) => m.id === state.selected);
-  if (chosen) $("selected").replaceChildren(...memberPanel(chosen, actions));
+  if (chosen) {
+    $("selected").replaceChildren(...memberPanel(chosen, actions));
+    $("selected").classList.remove("empty");
+  }
   $("changes").hidden = !state.compare;
   if (state.compare) {
     const names = new Map((state.doc?.people || []).map((p) => [p.id, p.name]));
@@ -159,6 +162,23 @@ async function compare(event) {
   } catch (e) { status(`Could not compare: ${describe(e)}`); }
 }
 
+async function makeLink() {
+  try {
+    const { data } = await api(`${base}/links`, { method: "POST", body: {} });
+    const box = $("link-dialog");
+    $("link-url").value = new URL(data.url, location.origin).href;
+    $("link-expires").textContent = new Date(data.expires).toLocaleDateString();
+    $("link-copy").onclick = async () => {
+      try { await navigator.clipboard.writeText($("link-url").value); status("Link copied."); } catch {
+        $("link-url").select(); status("Select the link and copy it.");
+      }
+    };
+    box.querySelector("[data-close]").onclick = () => box.close();
+    box.showModal();
+    $("link-url").select();
+  } catch (e) { status(`Could not make a link: ${describe(e)}`); }
+}
+
 function wire() {
   $("sign-out").addEventListener("click", signOut);
   $("at").value = state.at;
@@ -182,6 +202,7 @@ function wire() {
   });
   document.addEventListener("keydown", (e) => { if (e.key === "Escape" && state.linking) { stopLinking(); status("Stopped drawing."); } });
   $("print").addEventListener("click", () => window.print());
+  $("make-link").addEventListener("click", makeLink);
   const fileName = () => `ecomap-${childId}-${state.compare ? `${state.compare.diff.from}-to-${state.compare.diff.to}` : state.at}`;
   $("download-svg").addEventListener("click", () => downloadSvg($("map-canvas").querySelector("svg"), fileName()));
   $("download-png").addEventListener("click", () => downloadPng($("map-canvas").querySelector("svg"), fileName()));
