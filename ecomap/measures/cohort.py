@@ -59,7 +59,7 @@ def strength_tenths(
     """Every child tie's strength on ``at`` in tenths (0 where unrated), as the per-child path."""
     w = settings.weights
     row = eff.row
-    if len(tables.obs_key) == 0:
+    if tables.n_observations == 0:
         return np.zeros(len(tables.tie_child), dtype=np.int64)
     closeness = tables.obs_closeness[row].astype(np.int64)
     contact = tables.obs_contact[row].astype(np.int64)
@@ -134,11 +134,11 @@ def cohort_values(
     eff = tables.effective(at, "combined")
     tenths = strength_tenths(tables, eff, at, s)
 
-    trusted_tie = eff.rated & (tables.obs_trusted[eff.row] == 1) if len(tables.obs_key) else (
+    trusted_tie = eff.rated & (tables.obs_trusted[eff.row] == 1) if tables.n_observations else (
         np.zeros(len(active), dtype=bool)
     )
     trusted = _count_members(tables, active & tables.member_adult & trusted_tie)
-    emotional_tie = eff.rated & (tables.obs_emotional[eff.row] >= 2) if len(tables.obs_key) else (
+    emotional_tie = eff.rated & (tables.obs_emotional[eff.row] >= 2) if tables.n_observations else (
         np.zeros(len(active), dtype=bool)
     )
     emotional = _count_members(tables, active & emotional_tie)

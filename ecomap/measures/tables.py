@@ -2,8 +2,10 @@
 
 One row per child tie and one per observation of a child tie, as numpy arrays;
 dates are proleptic ordinals. Observations are kept sorted by (tie, side, date,
-document order), so "the latest observation on or before t" of every tie is a
-single ``searchsorted`` (see :meth:`CohortTables.effective`).
+document order) and grouped into one segment per (tie, side), so "the latest
+observation on or before t" of every tie is the last of the segment's prefix
+dated <= t: one sequential pass over the observations (see
+:meth:`CohortTables.effective`).
 """
 
 from __future__ import annotations
@@ -71,9 +73,10 @@ class CohortTables:
     member_paid: B
     member_social_worker: B
     member_category: I8
-    # observations of child ties, sorted by (tie, side, day, document order)
-    obs_segment: I64
-    obs_key: I64
+    # observations of child ties, sorted by (tie, side, day, document order);
+    # segment 2*tie + side holds rows seg_start[segment]:seg_start[segment + 1]
+    seg_start: I64
+    obs_day: NDArray[np.int32]
     obs_closeness: I8
     obs_contact: I8
     obs_emotional: I8
@@ -83,7 +86,11 @@ class CohortTables:
     obs_direction: I8
     obs_trusted: I8
     day_min: int
-    stride: int
+
+    @property
+    def n_observations(self) -> int:
+        """How many observations of child ties the tables hold."""
+        return len(self.obs_day)
 
     @property
     def n_children(self) -> int:
@@ -119,30 +126,25 @@ class CohortTables:
     def effective(self, at: date, perspective: View) -> Effective:
         """Each child tie's effective observation on ``at`` (MEASURES.md), vectorised.
 
-        The latest observation of a side on or before t is the last row whose
-        key (segment, day) is <= (segment, t); rows of one day keep document
-        order, so the later in the document wins.
+        Within a segment (one tie, one side) rows are sorted by date and, on one
+        date, by document order; those dated <= t are a prefix, so the latest -
+        and of one day's, the later in the document - is the prefix's last row.
         """
         n = len(self.tie_child)
-        offset = min(max(at.toordinal() - self.day_min, -1), self.stride - 1)
-        ties = np.arange(n, dtype=np.int64)
-
-        def side(which: int) -> tuple[B, I64]:
-            segment = ties * 2 + which
-            row = np.searchsorted(self.obs_key, segment * self.stride + offset, side="right") - 1
-            safe = np.clip(row, 0, None)
-            ok: B = (row >= 0) & (self.obs_segment[safe] == segment) if len(self.obs_key) else (
-                np.zeros(n, dtype=bool)
-            )
-            return ok, safe
-
-        child_ok, child_row = side(CHILD_SIDE)
+        if self.n_observations == 0:
+            return Effective(np.zeros(n, dtype=bool), np.zeros(n, dtype=np.int64))
+        within = self.obs_day <= at.toordinal() - self.day_min
+        upto = np.concatenate(([0], np.cumsum(within, dtype=np.int64)))
+        counts = upto[self.seg_start[1:]] - upto[self.seg_start[:-1]]
+        last = self.seg_start[:-1] + counts - 1
+        child_ok, child_row = counts[CHILD_SIDE::2] > 0, last[CHILD_SIDE::2]
+        adult_ok, adult_row = counts[ADULT_SIDE::2] > 0, last[ADULT_SIDE::2]
         if perspective == "child":
-            return Effective(child_ok, child_row)
-        adult_ok, adult_row = side(ADULT_SIDE)
+            return Effective(child_ok, np.maximum(child_row, 0))
         if perspective == "worker":
-            return Effective(adult_ok, adult_row)
-        return Effective(child_ok | adult_ok, np.where(child_ok, child_row, adult_row))
+            return Effective(adult_ok, np.maximum(adult_row, 0))
+        row = np.where(child_ok, child_row, adult_row)
+        return Effective(child_ok | adult_ok, np.maximum(row, 0))
 
     @classmethod
     def from_documents(cls, docs: Iterable[EcomapDocument]) -> CohortTables:
@@ -216,6 +218,9 @@ class CohortTables:
         stride = int(day.max()) - day_min + 2 if len(day) else 2
         key = segment * stride + (day - day_min)
         order = np.argsort(key, kind="stable")
+        del key
+        per_segment = np.bincount(segment, minlength=2 * len(t_child))
+        seg_start = np.concatenate(([0], np.cumsum(per_segment))).astype(np.int64)
 
         def col(values: array[int], dtype: type[np.generic]) -> NDArray[np.generic]:
             return np.frombuffer(values, dtype=dtype).copy() if len(values) else np.zeros(0, dtype)
@@ -240,8 +245,8 @@ class CohortTables:
             member_paid=(flags & 4) > 0,
             member_social_worker=(flags & 8) > 0,
             member_category=col(m_cat, np.int8),  # type: ignore[arg-type]
-            obs_segment=segment[order],
-            obs_key=key[order],
+            seg_start=seg_start,
+            obs_day=(day[order] - day_min).astype(np.int32),
             obs_closeness=obs_col(0),
             obs_contact=obs_col(1),
             obs_emotional=obs_col(2),
@@ -251,5 +256,4 @@ class CohortTables:
             obs_direction=obs_col(6),
             obs_trusted=obs_col(7),
             day_min=day_min,
-            stride=stride,
         )
