@@ -1,8 +1,8 @@
 """Cohort (dashboard) measures over many children, vectorised with numpy, and monthly trends.
 
 Why numpy: the measures are per-tie arithmetic, "latest row on or before t"
-look-ups and per-child group sums - sort, ``searchsorted`` and ``bincount`` do
-each for a whole store in one pass, with no new dependency, and the elementwise
+look-ups and per-child group sums - sorting once, then cumulative sums and
+``bincount`` do each for a whole store in one pass, with no new dependency, and the elementwise
 arithmetic repeats the per-child path's float operations in the same order, so
 both paths give the same numbers to the bit. networkx stays for single-child
 graph work (density) and the per-child path is the oracle in tests.
