@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 from pydantic import ValidationError
 
@@ -60,9 +60,8 @@ def json_path(loc: Sequence[int | str]) -> str:
 # --------------------------------------------------------------------------- rules
 
 
-@dataclass(frozen=True)
-class _TieFacts:
-    index: int
+class _TieFacts(NamedTuple):
+    at: int
     id: str | None
     ends: tuple[str | None, ...] | None
     started: date | None
@@ -161,21 +160,21 @@ def _cross_breaches(f: _Facts) -> list[Breach]:
     for t in f.ties:
         if t.id is not None:
             if t.id in tie_at:
-                out.append(Breach(f"ties[{t.index}].id", f"tie id {t.id!r} is used more than once "
-                                                         f"(first at ties[{tie_at[t.id].index}])"))
+                out.append(Breach(f"ties[{t.at}].id", f"tie id {t.id!r} is used more than once "
+                                                         f"(first at ties[{tie_at[t.id].at}])"))
             else:
                 tie_at[t.id] = t
         if t.ends is not None:
             for k, ref in enumerate(t.ends):
                 if ref is not None and ref not in known:
-                    out.append(Breach(f"ties[{t.index}].between[{k}]",
+                    out.append(Breach(f"ties[{t.at}].between[{k}]",
                                       f"{ref!r} is neither this document's child nor one of "
                                       "its people"))
             if len(t.ends) == 2 and t.ends[0] is not None and t.ends[0] == t.ends[1]:
-                out.append(Breach(f"ties[{t.index}].between",
+                out.append(Breach(f"ties[{t.at}].between",
                                   f"a tie's two ends must differ (both are {t.ends[0]!r})"))
         if t.started is not None and t.ended is not None and t.ended < t.started:
-            out.append(Breach(f"ties[{t.index}].ended",
+            out.append(Breach(f"ties[{t.at}].ended",
                               f"ended {t.ended} is before started {t.started}"))
 
     for i, tie_id, on in f.observations:

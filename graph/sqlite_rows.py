@@ -24,10 +24,6 @@ def _iso(d: date | None) -> str | None:
     return None if d is None else d.isoformat()
 
 
-def _flag(b: bool | None) -> int | None:
-    return None if b is None else int(b)
-
-
 @dataclass(frozen=True)
 class DocumentRows:
     """One document as rows ready for ``executemany`` (child id first where tables need it)."""
@@ -41,7 +37,10 @@ class DocumentRows:
 
 
 def to_rows(doc: EcomapDocument) -> DocumentRows:
-    """Flatten a document into rows; order columns keep the document's order."""
+    """Flatten a document into rows; order columns keep the document's order.
+
+    Booleans go in as they are: sqlite3 stores ``True``/``False`` as 1/0.
+    """
     c = doc.child
     cid = c.id
     ties = []
@@ -50,19 +49,15 @@ def to_rows(doc: EcomapDocument) -> DocumentRows:
         member = b if a == cid else a if b == cid else None
         ties.append((cid, t.id, i, a, b, member, _iso(t.started), _iso(t.ended), t.end_reason))
     observations = []
-    for i, o in enumerate(doc.observations):
+    no_support = (0, None, None, None)
+    for i, o in enumerate(doc.observations):  # the hot loop of a bulk import
         s = o.support
-        observations.append((
-            cid, i, o.tie, o.on.isoformat(), o.by, o.closeness, o.contact,
-            0 if s is None else 1,
-            None if s is None else s.emotional,
-            None if s is None else s.practical,
-            None if s is None else s.informational,
-            o.critical, o.direction, _flag(o.trusted), o.note,
-        ))
+        support = no_support if s is None else (1, s.emotional, s.practical, s.informational)
+        observations.append((cid, i, o.tie, o.on.isoformat(), o.by, o.closeness, o.contact,
+                             *support, o.critical, o.direction, o.trusted, o.note))
     return DocumentRows(
         child=(cid, c.name, _iso(c.birth_date), c.status, c.team),
-        people=[(p.id, p.name, p.category, p.role, int(p.adult), int(p.paid)) for p in doc.people],
+        people=[(p.id, p.name, p.category, p.role, p.adult, p.paid) for p in doc.people],
         memberships=[(cid, p.id, i) for i, p in enumerate(doc.people)],
         ties=ties,
         observations=observations,
