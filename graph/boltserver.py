@@ -14,6 +14,7 @@ store. Use it as a context manager::
 
 from __future__ import annotations
 
+import atexit
 import base64
 import importlib.util
 import json
@@ -23,6 +24,7 @@ import signal
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -32,6 +34,10 @@ from types import TracebackType
 ROOT_USER = "root"
 _MAIN_CLASS = "com.arcadedb.server.ArcadeDBServer"
 _BOLT_PLUGIN = "Bolt:com.arcadedb.bolt.BoltProtocolPlugin"
+
+
+_SHARED: BoltTestServer | None = None
+_SHARED_LOCK = threading.Lock()
 
 
 class BoltServerError(RuntimeError):
@@ -149,6 +155,35 @@ class BoltTestServer:
             self.stop()
             raise
         return self
+
+    @classmethod
+    def shared(cls) -> BoltTestServer:
+        """One server for this whole process, started on first use and stopped at exit
+        (or by :meth:`stop`): for test fixtures that cannot share a pytest fixture."""
+        with _SHARED_LOCK:
+            global _SHARED
+            if _SHARED is None or not _SHARED.running:
+                _SHARED = cls().start()
+                atexit.register(_SHARED.stop)
+            return _SHARED
+
+    def create_database(self, name: str) -> dict[str, str]:
+        """Create another database on the running server; return its connection
+        settings (``uri``, ``user``, ``password``, ``database``) for ``Neo4jStore``."""
+        if not name.isidentifier():
+            raise ValueError(f"database name {name!r} must be letters, digits and _")
+        self._command(f"create database {name}")
+        return {"uri": self.uri, "user": self.user, "password": self.password, "database": name}
+
+    @property
+    def target(self) -> dict[str, str]:
+        """Connection settings of the default database, for ``Neo4jStore(**target)``."""
+        return {
+            "uri": self.uri,
+            "user": self.user,
+            "password": self.password,
+            "database": self.database,
+        }
 
     def stop(self) -> None:
         """Stop the server (SIGTERM, then SIGKILL after 15 s) and remove its root."""

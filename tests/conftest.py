@@ -183,9 +183,11 @@ BOLT_TARGETS = ["arcadedb", "neo4j"] if os.environ.get("NEO4J_URI") else ["arcad
 
 @pytest.fixture(scope="session")
 def bolt_server() -> Iterator[BoltTestServer]:
-    """ArcadeDB's Bolt server (``graph.boltserver``), started once for the session."""
-    with BoltTestServer() as server:
-        yield server
+    """ArcadeDB's Bolt server (``graph.boltserver``), started once for the session and
+    shared with code that reaches it through ``BoltTestServer.shared()``."""
+    server = BoltTestServer.shared()
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="session")

@@ -9,6 +9,7 @@ import functools
 import socket
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, ExitStack
 from dataclasses import dataclass, field
@@ -31,7 +32,7 @@ from api.settings import Settings
 from ecomap.model import EcomapDocument
 from graph.base import GraphStore
 
-STORE_KINDS = ["embedded"]
+STORE_KINDS = ["embedded", "neo4j"]
 PASSWORD = "correct horse battery"
 
 
@@ -41,6 +42,12 @@ def open_test_store(kind: str, tmp: Path) -> GraphStore:
         from graph.embedded import EmbeddedStore
 
         return EmbeddedStore(tmp / "store.db")
+    if kind == "neo4j":  # a database of its own on the session's Bolt test server
+        from graph.boltserver import BoltTestServer
+        from graph.neo4j import Neo4jStore
+
+        server = BoltTestServer.shared()
+        return Neo4jStore(**server.create_database(f"api_{uuid.uuid4().hex[:12]}"))
     raise ValueError(f"unknown store kind {kind!r}")
 
 
