@@ -14,7 +14,8 @@ export const CATEGORY_FILLS = {
 };
 
 export const RING_LABELS = { 1: "very close", 2: "sort of close", 3: "not very close", 4: "not rated yet" };
-export const RING_RADII = { 0: 0, 1: 120, 2: 205, 3: 290, 4: 340 };
+// Each ring is a band [inner, outer] people are placed within; the drawn circle is its outer edge.
+export const RING_BANDS = { 1: [82, 165], 2: [178, 252], 3: [266, 322], 4: [336, 346] };
 
 export const LINE_LABELS = {
   strong: "strong", normal: "normal", tenuous: "tenuous", stressful: "stressful",

@@ -4,7 +4,7 @@
 
 import {
   CATEGORIES, CATEGORY_FILLS, CATEGORY_LABELS, DIFF_STYLES, LINE_LABELS, LINE_STYLES,
-  RING_LABELS, RING_RADII,
+  RING_BANDS, RING_LABELS,
 } from "./ecomap-style.js";
 
 const NS = "http://www.w3.org/2000/svg";
@@ -41,28 +41,66 @@ function initials(name) {
 
 function short(name, n = 16) { return name.length > n ? `${name.slice(0, n - 1)}…` : name; }
 
-/** Where each member sits: the angle of their category's sector, the radius of their ring. */
-export function layout(members) {
+/** The name written on the map: first name and initial ("Esme L."); in full in the panel. */
+function label(name) {
+  const words = name.split(/\s+/).filter(Boolean);
+  if (words.length < 2 || /^(mr|mrs|ms|miss|dr|coach)\.?$/i.test(words[0])) return short(name, 14);
+  return short(`${words[0]} ${words[1][0]}.`, 14);
+}
+
+/** The sectors: one per category in a fixed order, each as wide as its share of people
+ * (with a floor, so an empty sector keeps room for its name). */
+export function sectors(members) {
+  const weights = CATEGORIES.map((c) => members.filter((m) => m.category === c).length + 1.5);
+  const total = weights.reduce((a, b) => a + b, 0);
+  let start = -Math.PI / 2;
+  return CATEGORIES.map((category, i) => {
+    const size = (2 * Math.PI * weights[i]) / total;
+    const sector = { category, start, size };
+    start += size;
+    return sector;
+  });
+}
+
+const SLOT = NODE_R * 2 + 16; // room one person needs along a row
+
+/** Rows within a ring's band, nearest the band's middle first. */
+function rows(ring) {
+  const [lo, hi] = RING_BANDS[ring];
+  const mid = (lo + hi) / 2;
+  const out = [mid];
+  for (let step = 1; out.length < 6; step++) {
+    const up = mid + step * 42, down = mid - step * 42;
+    if (up <= hi) out.push(up);
+    if (down >= lo) out.push(down);
+    if (up > hi && down < lo) break;
+  }
+  return out;
+}
+
+/** Where each member sits: within their category's sector, on their ring's band, filling
+ * rows across the sector so that people do not cover each other. */
+export function layout(members, parts = sectors(members)) {
   const places = new Map();
-  const sector = (2 * Math.PI) / CATEGORIES.length;
-  CATEGORIES.forEach((category, i) => {
-    const start = -Math.PI / 2 + i * sector;
+  for (const { category, start, size } of parts) {
     for (const ring of [1, 2, 3, 4]) {
       const group = members.filter((m) => m.category === category && ringOf(m) === ring)
         .sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
-      const r = RING_RADII[ring];
-      const fits = Math.max(1, Math.floor((r * sector) / (NODE_R * 2.6)));
-      // Each ring's people are turned a little differently, so that people of one
-      // sector on neighbouring rings do not line up and hide each other's names.
-      const shift = { 1: 0, 2: 0.25, 3: -0.25, 4: 0.1 }[ring];
-      group.forEach((m, j) => {
-        const angle = start + sector * ((j + 0.5 + (group.length === 1 ? shift : shift / 2)) / group.length);
-        // More people than fit on the arc: step alternate ones inwards so none overlap.
-        const radius = group.length > fits && j % 2 === 1 ? r - NODE_R * 1.7 : r;
-        places.set(m.id, { x: CX + radius * Math.cos(angle), y: CY + radius * Math.sin(angle), angle });
+      const radii = rows(ring);
+      let k = 0;
+      radii.forEach((r, rowIndex) => {
+        const last = rowIndex === radii.length - 1;
+        const room = Math.max(1, Math.floor((r * size) / SLOT));
+        const take = last ? group.length - k : Math.min(room, group.length - k);
+        for (let j = 0; j < take; j++, k++) {
+          // Alternate rows are turned half a slot so names do not stack up.
+          const turn = rowIndex % 2 ? 0.5 / Math.max(take, 1) : 0;
+          const angle = start + size * (((j + 0.5) / take + turn) % 1);
+          places.set(group[k].id, { x: CX + r * Math.cos(angle), y: CY + r * Math.sin(angle), angle });
+        }
       });
     }
-  });
+  }
   return places;
 }
 
@@ -79,27 +117,25 @@ function defs(svg) {
   }
 }
 
-function background(svg, childName) {
+function background(svg, parts) {
   const g = el("g", { "aria-hidden": "true" }, svg);
   el("rect", { x: 0, y: 0, width: WIDTH, height: HEIGHT, fill: "#ffffff" }, g);
   for (const ring of [3, 2, 1]) {
-    el("circle", { cx: CX, cy: CY, r: RING_RADII[ring] + 40, fill: ring === 1 ? "#f7f9fc" : "none", stroke: "#c4cbd4", "stroke-width": 1.2 }, g);
+    el("circle", { cx: CX, cy: CY, r: RING_BANDS[ring][1] + 6, fill: ring === 1 ? "#f7f9fc" : "none", stroke: "#c4cbd4", "stroke-width": 1.2 }, g);
   }
-  const sector = (2 * Math.PI) / CATEGORIES.length;
-  CATEGORIES.forEach((category, i) => {
-    const a = -Math.PI / 2 + i * sector;
-    el("line", { x1: CX + 55 * Math.cos(a), y1: CY + 55 * Math.sin(a), x2: CX + 365 * Math.cos(a), y2: CY + 365 * Math.sin(a), stroke: "#d5dae0", "stroke-width": 1.2 }, g);
-    const mid = a + sector / 2;
+  for (const { category, start, size } of parts) {
+    el("line", { x1: CX + 55 * Math.cos(start), y1: CY + 55 * Math.sin(start), x2: CX + 365 * Math.cos(start), y2: CY + 365 * Math.sin(start), stroke: "#d5dae0", "stroke-width": 1.2 }, g);
+    const mid = start + size / 2;
     // Side labels hug the outer ring from inside the picture so none is cut off.
-    const c = Math.cos(mid), side = Math.abs(c) > 0.9;
+    const c = Math.cos(mid), side = Math.abs(c) > 0.8;
     const r = side ? 372 : 352;
     text(g, CX + r * c, CY + r * Math.sin(mid) + 5, CATEGORY_LABELS[category], {
       "text-anchor": side ? (c < 0 ? "start" : "end") : "middle", "font-weight": 700, "font-size": 16, fill: "#3a4450", stroke: "#ffffff", "stroke-width": 4, "paint-order": "stroke",
     });
-  });
+  }
   for (const ring of [1, 2, 3]) {
-    // On the boundary between two sectors (straight down), where no one is drawn.
-    text(g, CX, CY + RING_RADII[ring] + 40 - 6, RING_LABELS[ring], { "font-size": 13, fill: "#4d5660", "text-anchor": "middle", stroke: "#ffffff", "stroke-width": 3, "paint-order": "stroke" });
+    // Straight up, on the line between the last sector and the first, where no one sits.
+    text(g, CX, CY - RING_BANDS[ring][1] + 12, RING_LABELS[ring], { "font-size": 13, fill: "#4d5660", "text-anchor": "middle", stroke: "#ffffff", "stroke-width": 3, "paint-order": "stroke" });
   }
 }
 
@@ -183,7 +219,7 @@ function drawNode(g, m, place, { selected, diffKind, onSelect }) {
   el("title", {}, words).textContent = describeMember(m, diffKind);
   text(words, 0, 5, initials(m.name), { "text-anchor": "middle", "font-weight": 700, "font-size": 15 });
   const below = place.y >= CY - 5;
-  const name = text(words, 0, below ? NODE_R + 18 : -NODE_R - 8, short(m.name), {
+  const name = text(words, 0, below ? NODE_R + 18 : -NODE_R - 8, label(m.name), {
     class: "member-label", "pointer-events": "auto", "text-anchor": "middle", "font-size": 14, "font-weight": 600, stroke: "#ffffff", "stroke-width": 4, "paint-order": "stroke",
   });
   if (m.trusted) {
@@ -256,8 +292,9 @@ export function drawEcomap(view, { selected = null, diff = null, onSelect = null
     "aria-label": `Ecomap of ${view.child.name} on ${view.at}: ${view.members.length} people`,
   });
   defs(svg);
-  background(svg, view.child.name);
-  const places = layout(view.members);
+  const parts = sectors(view.members);
+  background(svg, parts);
+  const places = layout(view.members, parts);
   const links = el("g", { "aria-hidden": "true" }, svg);
   for (const link of view.links) {
     const a = places.get(link.between[0]), b = places.get(link.between[1]);
@@ -270,7 +307,7 @@ export function drawEcomap(view, { selected = null, diff = null, onSelect = null
   const child = el("g", { transform: `translate(${CX} ${CY})`, "aria-hidden": "true" }, svg);
   el("circle", { r: CHILD_R, fill: "#ffffff", stroke: "#1a1a1a", "stroke-width": 3 }, child);
   el("circle", { r: CHILD_R - 6, fill: "none", stroke: "#1a1a1a", "stroke-width": 1 }, child);
-  text(child, 0, 6, short(view.child.name, 10), { "text-anchor": "middle", "font-weight": 700, "font-size": 17 });
+  text(child, 0, 6, short(view.child.name.split(/\s+/)[0], 9), { "text-anchor": "middle", "font-weight": 700, "font-size": 17 });
   const nodes = el("g", { role: "list", "aria-label": "People in the network" }, svg);
   const ordered = [...view.members].sort((a, b) =>
     CATEGORIES.indexOf(a.category) - CATEGORIES.indexOf(b.category) || ringOf(a) - ringOf(b) || a.name.localeCompare(b.name));
