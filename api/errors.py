@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -157,7 +158,10 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         message = exc.detail if isinstance(exc.detail, str) else "request refused"
-        return error_response(exc.status_code, message, headers=getattr(exc, "headers", None))
+        headers = dict(getattr(exc, "headers", None) or {})
+        if exc.status_code == 405:
+            headers["Allow"] = ", ".join(allowed_methods(request.app, request.url.path))
+        return error_response(exc.status_code, message, headers=headers or None)
 
     @app.exception_handler(DocumentInvalid)
     async def _document(request: Request, exc: DocumentInvalid) -> JSONResponse:
@@ -197,6 +201,21 @@ def install(app: FastAPI) -> None:
         return error_response(500, "internal error")
 
 
+def allowed_methods(app: FastAPI, path: str) -> list[str]:
+    """Every method the schema documents for ``path`` (one route per method in FastAPI, so
+    Starlette's own ``Allow`` names only the first)."""
+    patterns: list[tuple[re.Pattern[str], list[str]]] | None = getattr(
+        app.state, "allow_patterns", None)
+    if patterns is None:
+        patterns = [
+            (re.compile("^" + re.sub(r"\\{[^/]+?\\}", "[^/]+", re.escape(p)) + "$"),
+             [m.upper() for m in ops])
+            for p, ops in app.openapi()["paths"].items()
+        ]
+        app.state.allow_patterns = patterns
+    return sorted({m for rx, methods in patterns if rx.match(path) for m in methods})
+
+
 def conflict_response(current: int | None) -> JSONResponse:
     """409 for a stale write: the body and the ``ETag`` header give the current version."""
     headers = {"ETag": f'"{current}"'} if current is not None else None
@@ -213,9 +232,11 @@ def conflict_response(current: int | None) -> JSONResponse:
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorResponse, "description": desc}
     for status, desc in (
+        (400, "The body could not be read (e.g. not valid JSON)."),
         (401, "Not signed in, or the link is expired or revoked."),
         (403, "Signed in, but this role or allocation does not allow it."),
         (404, "No such resource."),
+        (413, "The body is over the size limit."),
         (422, "Invalid input: each bad field is named."),
     )
 }

@@ -88,7 +88,7 @@ class AllocationPublic(BaseModel):
 
 class LinkCreate(Body):
     days: float | None = Field(
-        None, gt=0, le=90, description="Lifetime in days (at most the `link_days` setting)."
+        None, strict=True, gt=0, le=90, description="Lifetime in days (at most the `link_days` setting)."
     )
 
 

@@ -2,11 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Generic, TypeVar
+from datetime import datetime
+from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 T = TypeVar("T")
+
+
+def _iso_moment(value: Any) -> Any:
+    """Accept a ``datetime`` or an ISO 8601 string only (not a number of seconds)."""
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError:
+            pass
+    raise ValueError("must be a date and time written YYYY-MM-DDTHH:MM:SS")
+
+
+IsoMoment = Annotated[datetime, BeforeValidator(_iso_moment)]
 
 
 class Listing(BaseModel, Generic[T]):

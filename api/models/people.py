@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints
 
 from api.models.children import Name
 from api.models.common import Body
@@ -21,15 +21,15 @@ class PersonBase(Body):
     role: Slug | None = Field(
         None, description="Optional slug, e.g. `grandparent`, `social_worker`."
     )
-    adult: bool | None = Field(None, description="Default: true except for friends.")
-    paid: bool | None = Field(None, description="Default: true for professionals and carers.")
+    adult: StrictBool | None = Field(None, description="Default: true except for friends.")
+    paid: StrictBool | None = Field(None, description="Default: true for professionals and carers.")
 
 
 class PersonCreate(PersonBase):
     id: PersonId | None = Field(
         None, description="Leave out to have one made; an existing id elsewhere is the same person."
     )
-    tie_to_child: bool = Field(
+    tie_to_child: StrictBool = Field(
         True, description="Also add a tie between the child and this person."
     )
     started: IsoDate | None = Field(None, description="When the tie to the child began.")
@@ -54,8 +54,8 @@ class PersonUpdate(Body):
     name: Name | None = None
     category: Category | None = None
     role: Slug | None = None
-    adult: bool | None = None
-    paid: bool | None = None
+    adult: StrictBool | None = None
+    paid: StrictBool | None = None
 
     model_config = ConfigDict(
         json_schema_extra={"examples": [{"role": "kinship_carer", "category": "carer"}]}
@@ -78,8 +78,8 @@ class YoungPersonNew(Body):
 
     name: Name
     category: Category
-    closeness: Annotated[int, Field(ge=1, le=3)] | None = None
-    trusted: bool | None = None
+    closeness: Annotated[int, Field(ge=1, le=3, strict=True)] | None = None
+    trusted: StrictBool | None = None
 
     model_config = ConfigDict(
         json_schema_extra={"examples": [{"name": "Kez", "category": "friend", "closeness": 3}]}

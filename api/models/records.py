@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from api.models.common import Body
 from api.models.people import PersonId
 from ecomap.model import Direction, EpisodeKind, IsoDate, Perspective, Slug
 
-Rating3 = Annotated[int, Field(ge=1, le=3)]
-Contact = Annotated[int, Field(ge=0, le=4)]
+Rating3 = Annotated[int, Field(ge=1, le=3, strict=True)]
+Contact = Annotated[int, Field(ge=0, le=4, strict=True)]
 Note = Annotated[str, Field(max_length=4000)]
 
 
@@ -26,7 +26,7 @@ class ObservationBase(Body):
     closeness: Rating3 | None = None
     contact: Contact | None = None
     support: SupportRatings | None = None
-    trusted: bool | None = None
+    trusted: StrictBool | None = None
 
 
 class ObservationCreate(ObservationBase):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -10,7 +9,7 @@ from fastapi import APIRouter, Query
 from api.deps import AccountsDep, CurrentUser, require_role
 from api.errors import ERROR_RESPONSES
 from api.models.accounts import AuditEntryPublic
-from api.models.common import Listing
+from api.models.common import IsoMoment, Listing
 
 router = APIRouter(prefix="/api", tags=["admin"], responses=ERROR_RESPONSES)
 
@@ -24,8 +23,8 @@ def read_audit(
     ] = None,
     child_id: Annotated[str | None, Query(max_length=128)] = None,
     action: Annotated[str | None, Query(max_length=64, description="e.g. `tie.end`.")] = None,
-    since: Annotated[datetime | None, Query(description="From this moment (inclusive).")] = None,
-    until: Annotated[datetime | None, Query(description="Before this moment.")] = None,
+    since: Annotated[IsoMoment | None, Query(description="From this moment (inclusive).")] = None,
+    until: Annotated[IsoMoment | None, Query(description="Before this moment.")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> Listing[AuditEntryPublic]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query, Response
@@ -11,7 +10,7 @@ from api.deps import AccountsDep, AuditorDep, CurrentUser, StoreDep, require_chi
 from api.editing import etag, load, save
 from api.errors import ERROR_RESPONSES
 from api.routes.children import CONFLICT, IfMatch
-from ecomap.model import EcomapDocument
+from ecomap.model import EcomapDocument, IsoDate
 from ecomap.view import document_as_at
 
 router = APIRouter(prefix="/api/children", tags=["documents"], responses=ERROR_RESPONSES)
@@ -55,7 +54,7 @@ def get_document(
     auditor: AuditorDep,
     response: Response,
     at: Annotated[
-        date | None, Query(description="As it stood on this date (default: all of it).")
+        IsoDate | None, Query(description="As it stood on this date (default: all of it).")
     ] = None,
 ) -> EcomapDocument:
     """The child's network over time as an ``ecomap/1`` document; with ``at``, as it was

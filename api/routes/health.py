@@ -8,8 +8,9 @@ from fastapi import APIRouter
 from pydantic import BaseModel
 
 from api.deps import SettingsDep
+from api.errors import ERROR_RESPONSES
 
-router = APIRouter(prefix="/api", tags=["health"])
+router = APIRouter(prefix="/api", tags=["health"], responses=ERROR_RESPONSES)
 
 
 class Health(BaseModel):

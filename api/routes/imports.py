@@ -128,6 +128,10 @@ async def import_documents(
             spool.close()
             raise ApiError(413, f"imports are limited to {settings.max_import_bytes} bytes")
         spool.write(chunk)
+    if size == 0:
+        spool.close()
+        raise ApiError(422, "the body is empty: send one ecomap/1 document per line",
+                       details=[ErrorDetail(field="$", message="is empty")])
     return StreamingResponse(
         _results(store, spool, user, auditor), media_type="application/x-ndjson"
     )

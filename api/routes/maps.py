@@ -24,7 +24,7 @@ from api.errors import ERROR_RESPONSES, ApiError, ErrorDetail
 from api.models.views import DiffPublic, EcomapPublic
 from ecomap.measures.effective import effective_observation, observations_by_tie
 from ecomap.measures.strength import tie_measures
-from ecomap.model import EcomapDocument
+from ecomap.model import EcomapDocument, IsoDate
 from ecomap.view import ecomap_diff, ecomap_view
 
 router = APIRouter(prefix="/api/children", tags=["ecomap"], responses=ERROR_RESPONSES)
@@ -35,7 +35,7 @@ PerspectiveQ = Annotated[
         description="Whose view: the child's, the adults', or combined (the child's where given)."
     ),
 ]
-AtQ = Annotated[date | None, Query(description="As at this date (default: today).")]
+AtQ = Annotated[IsoDate | None, Query(description="As at this date (default: today).")]
 
 
 @router.get("/{child_id}/ecomap", response_model=EcomapPublic, summary="The ecomap on a date")
@@ -74,8 +74,8 @@ def read_diff(
     auditor: AuditorDep,
     settings: SettingsDep,
     today: TodayDep,
-    from_: Annotated[date, Query(alias="from", description="The earlier date.")],
-    to: Annotated[date | None, Query(description="The later date (default: today).")] = None,
+    from_: Annotated[IsoDate, Query(alias="from", description="The earlier date.")],
+    to: Annotated[IsoDate | None, Query(description="The later date (default: today).")] = None,
     perspective: PerspectiveQ = "combined",
 ) -> dict[str, Any]:
     """Ties gained and lost (with when and why they ended), and for the people kept,
@@ -166,15 +166,18 @@ def _export(
     )
 
 
-_XML: dict[int | str, dict[str, Any]] = {
-    200: {"content": {"application/xml": {}}, "description": "The network file."}
+_GRAPHML: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"application/graphml+xml": {}}, "description": "The network as GraphML."}
+}
+_GEXF: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"application/gexf+xml": {}}, "description": "The network file."}
 }
 
 
 @router.get(
     "/{child_id}/export.graphml",
     response_class=StreamingResponse,
-    responses=_XML,
+    responses=_GRAPHML,
     summary="The network as GraphML",
 )
 def export_graphml(
@@ -194,7 +197,7 @@ def export_graphml(
 @router.get(
     "/{child_id}/export.gexf",
     response_class=StreamingResponse,
-    responses=_XML,
+    responses=_GEXF,
     summary="The network as GEXF",
 )
 def export_gexf(
