@@ -64,7 +64,7 @@ def _reset_peak(pid: int) -> None:
 class Server:
     """``ecomap serve`` on a free loopback port over a given embedded store."""
 
-    def __init__(self, db: Path, workdir: Path) -> None:
+    def __init__(self, db: Path, workdir: Path, prefix: tuple[str, ...] = ()) -> None:
         from graph.boltserver import free_port
 
         self.port = free_port()
@@ -80,6 +80,7 @@ class Server:
             "ECOMAP_SECRET_KEY": "bench-secret-key-not-secret-0123456789",
             "ECOMAP_COOKIE_SECURE": "false",
         }
+        self.prefix = prefix  # e.g. a profiler that runs the server
         self.process: subprocess.Popen[bytes] | None = None
         self.base = f"http://127.0.0.1:{self.port}"
 
@@ -100,7 +101,7 @@ class Server:
             raise RuntimeError(f"ecomap user allocate failed: {made.stderr.strip()[-500:]}")
         log = (self.workdir / "server.log").open("wb")
         self.process = subprocess.Popen(
-            [str(ECOMAP), "serve", "--host", "127.0.0.1", "--port", str(self.port)],
+            [*self.prefix, str(ECOMAP), "serve", "--host", "127.0.0.1", "--port", str(self.port)],
             env=self.env, cwd=self.workdir, stdout=log, stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
         )
@@ -124,9 +125,9 @@ class Server:
         answer.raise_for_status()
         return str(answer.json()["token"])
 
-    def stop(self) -> None:
+    def stop(self, sig: int = signal.SIGTERM) -> None:
         if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
+            self.process.send_signal(sig)
             try:
                 self.process.wait(timeout=20)
             except subprocess.TimeoutExpired:
