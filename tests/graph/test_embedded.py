@@ -210,3 +210,30 @@ def test_a_writer_killed_mid_import_leaves_each_child_whole(tmp_path: Path,
         assert counts.children == len(old)
         assert counts.observations == sum(len(d.observations) for d in by_id.values())
         assert counts.ties == sum(len(d.ties) for d in by_id.values())
+
+
+def test_two_stores_on_one_file_take_turns(tmp_path: Path, synthetic: Any) -> None:
+    """As the API and a CLI import would: separate openers wait on SQLite's lock."""
+    path = tmp_path / "shared.db"
+    first, second = EmbeddedStore(path), EmbeddedStore(path)
+    a, b = synthetic(30, seed=4, prefix="a"), synthetic(30, seed=5, prefix="b")
+    errors: list[BaseException] = []
+
+    def load(store: EmbeddedStore, docs: list[EcomapDocument]) -> None:
+        try:
+            for d in docs[:10]:
+                store.replace(d)
+            assert store.replace_many(docs[10:]).rejected == []
+        except BaseException as exc:  # reported below, on the main thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=load, args=(first, a)),
+               threading.Thread(target=load, args=(second, b))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert list(first.iter_documents()) == list(second.iter_documents()) == a + b
+    first.close()
+    second.close()
