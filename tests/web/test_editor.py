@@ -26,8 +26,11 @@ def set_date(page: Page, at: str) -> None:
     expect(page.locator("#status")).to_have_text(f"Showing the map on {at}.")
 
 
-def drawn_members(page: Page) -> set[str]:
-    ids = page.locator("#map-canvas [data-id]").evaluate_all("ns => ns.map(n => n.dataset.id)")
+def drawn_members(page: Page, *, ended: bool = False) -> set[str]:
+    """Ids of the people drawn with a live tie (or, with ``ended``, with a cut one)."""
+    selector = "[data-ended]" if ended else ":not([data-ended])"
+    ids = page.locator(f"#map-canvas [data-id]{selector}").evaluate_all(
+        "ns => ns.map(n => n.dataset.id)")
     return set(ids)
 
 
@@ -38,10 +41,16 @@ def test_the_date_control_redraws_the_map(page: Page, server: Server) -> None:
     open_map(page, server, "c-mia", "2023-06-30")
     assert drawn_members(page) == {"p-mia-gran", "p-mia-mum", "fc-harris", "sw-okafor",
                                    "p-mia-kai", "tch-patel"}
+    assert drawn_members(page, ended=True) == set()  # nothing ended in the year before
     screenshot(page, "editor-2023-06-30")
     set_date(page, "2024-12-31")
     assert drawn_members(page) == {"p-mia-gran", "p-mia-mum", "fc-begum", "sw-lind",
                                    "tch-osei", "p-mia-zoe"}
+    # Ended in the year before 2024-12-31, so drawn cut: the move and the worker change.
+    assert drawn_members(page, ended=True) == {"fc-harris", "p-mia-kai", "tch-patel",
+                                               "sw-okafor"}
+    page.get_by_role("checkbox", name="Ties ended in the year before").uncheck()
+    assert drawn_members(page, ended=True) == set()
     expect(page.locator("#map-caption")).to_contain_text("on 2024-12-31")
 
 

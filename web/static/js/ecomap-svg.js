@@ -128,7 +128,7 @@ function background(svg, parts) {
     const mid = start + size / 2;
     // Side labels hug the outer ring from inside the picture so none is cut off.
     const c = Math.cos(mid), side = Math.abs(c) > 0.8;
-    const r = side ? 372 : 352;
+    const r = 372;
     text(g, CX + r * c, CY + r * Math.sin(mid) + 5, CATEGORY_LABELS[category], {
       "text-anchor": side ? (c < 0 ? "start" : "end") : "middle", "font-weight": 700, "font-size": 16, fill: "#3a4450", stroke: "#ffffff", "stroke-width": 4, "paint-order": "stroke",
     });
@@ -207,6 +207,7 @@ function drawNode(g, m, place, { selected, diffKind, onSelect }) {
   const node = el("g", {
     class: "member", tabindex: 0, role: "button", "data-id": m.id,
     "aria-label": describeMember(m, diffKind), "aria-pressed": selected ? "true" : "false", transform: at,
+    "data-ended": lineKind(m) === "ended" ? "true" : null,
   }, g);
   if (selected) el("circle", { r: NODE_R + 8, fill: "none", stroke: "#0b5cad", "stroke-width": 4 }, node);
   const ended = lineKind(m) === "ended";

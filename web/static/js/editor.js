@@ -36,8 +36,29 @@ async function loadDocument() {
   state.etag = etag;
 }
 
+/** Ties to the child that ended in the year before the map's date, drawn cut. */
+function recentlyEnded() {
+  if (!$("show-ended").checked || !state.doc) return [];
+  const at = state.view.at;
+  const yearBefore = new Date(`${at}T12:00:00Z`);
+  yearBefore.setUTCFullYear(yearBefore.getUTCFullYear() - 1);
+  const from = yearBefore.toISOString().slice(0, 10);
+  const childId = state.doc.child.id;
+  const present = new Set(state.view.members.map((m) => m.id));
+  const people = new Map(state.doc.people.map((p) => [p.id, p]));
+  const out = [];
+  for (const t of state.doc.ties) {
+    if (!t.ended || t.ended > at || t.ended <= from || !t.between.includes(childId)) continue;
+    const other = t.between[0] === childId ? t.between[1] : t.between[0];
+    if (present.has(other) || !people.has(other) || out.some((m) => m.id === other)) continue;
+    out.push({ ...people.get(other), tie: t.id, started: t.started, ended: t.ended, end_reason: t.end_reason,
+      line: "ended", arrows: null, strength: null, components: null, trusted: false, ring: 4 });
+  }
+  return out;
+}
+
 function membersForDrawing() {
-  if (!state.compare) return state.view.members;
+  if (!state.compare) return [...state.view.members, ...recentlyEnded()];
   const lost = state.compare.diff.lost.map((m) => ({ ...m, ended: m.ended || state.compare.diff.to }));
   return [...state.view.members, ...lost];
 }
@@ -62,7 +83,8 @@ function render() {
   $("title").textContent = `${name}'s ecomap`;
   $("map-caption").textContent = state.compare
     ? `${name}'s network on ${state.compare.diff.to}, compared with ${state.compare.diff.from}.`
-    : `${name}'s network on ${state.view.at}: ${state.view.members.length} people.`;
+    : `${name}'s network on ${state.view.at}: ${state.view.members.length} people${
+      view.members.length > state.view.members.length ? `, and ${view.members.length - state.view.members.length} ties ended in the year before (cut lines)` : ""}.`;
   const chosen = view.members.find((m) => m.id === state.selected);
   if (chosen) {
     $("selected").replaceChildren(...memberPanel(chosen, actions));
@@ -188,6 +210,7 @@ function wire() {
   $("next-month").addEventListener("click", () => shiftMonth(1));
   $("today").addEventListener("click", () => setDate(today()));
   $("perspective").addEventListener("change", (e) => { state.perspective = e.target.value; load(); });
+  $("show-ended").addEventListener("change", () => render());
   const yearAgo = new Date(); yearAgo.setFullYear(yearAgo.getFullYear() - 1);
   $("compare-from").value = yearAgo.toISOString().slice(0, 10);
   $("compare-to").value = state.at;
