@@ -98,12 +98,25 @@ def main() -> None:
     accounts.close()
 
     port = _free_port()
-    env = {**os.environ, "ECOMAP_ACCOUNTS_DB": str(accounts_path),
-           "ECOMAP_SECRET_KEY": "bench-secret-key"}
+    env = {
+        **os.environ,
+        "ECOMAP_ACCOUNTS_DB": str(accounts_path),
+        "ECOMAP_SECRET_KEY": "bench-secret-key",
+    }
     server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "ecomap"), "serve", "--store", str(db),
-         "--host", "127.0.0.1", "--port", str(port)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            str(Path(sys.executable).parent / "ecomap"),
+            "serve",
+            "--store",
+            str(db),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     results: dict[str, dict[str, float]] = {}
     try:
@@ -119,20 +132,23 @@ def main() -> None:
                 raise RuntimeError("server did not start")
             time.sleep(0.2)
         with httpx.Client(base_url=base, timeout=60) as client:
-            token = client.post("/api/auth/login",
-                                json={"username": "bench", "password": PASSWORD}).json()["token"]
+            token = client.post(
+                "/api/auth/login", json={"username": "bench", "password": PASSWORD}
+            ).json()["token"]
             client.cookies.clear()
             headers = {"Authorization": f"Bearer {token}"}
             for name, suffix in (("ecomap", "ecomap"), ("measures", "measures")):
                 for cid in caseload[:10]:  # warm up
-                    client.get(f"/api/children/{cid}/{suffix}", params={"at": args.at},
-                               headers=headers)
+                    client.get(
+                        f"/api/children/{cid}/{suffix}", params={"at": args.at}, headers=headers
+                    )
                 timings = []
                 for i in range(args.requests):
                     cid = caseload[i % len(caseload)]
                     started = time.perf_counter()
-                    response = client.get(f"/api/children/{cid}/{suffix}", params={"at": args.at},
-                                          headers=headers)
+                    response = client.get(
+                        f"/api/children/{cid}/{suffix}", params={"at": args.at}, headers=headers
+                    )
                     timings.append((time.perf_counter() - started) * 1000)
                     assert response.status_code == 200, response.text
                 results[name] = {
@@ -142,15 +158,22 @@ def main() -> None:
                     "max_ms": round(max(timings), 1),
                     "requests": args.requests,
                 }
-                print(f"GET /api/children/{{id}}/{suffix}: p50 {results[name]['p50_ms']} ms, "
-                      f"p95 {results[name]['p95_ms']} ms ({args.requests} requests)", flush=True)
+                print(
+                    f"GET /api/children/{{id}}/{suffix}: p50 {results[name]['p50_ms']} ms, "
+                    f"p95 {results[name]['p95_ms']} ms ({args.requests} requests)",
+                    flush=True,
+                )
     finally:
         server.terminate()
         server.wait(timeout=10)
     report = {
-        "children": counts.children, "people": counts.people, "ties": counts.ties,
-        "observations": counts.observations, "build_seconds": build_seconds,
-        "at": args.at, "results": results,
+        "children": counts.children,
+        "people": counts.people,
+        "ties": counts.ties,
+        "observations": counts.observations,
+        "build_seconds": build_seconds,
+        "at": args.at,
+        "results": results,
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")

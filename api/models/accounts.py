@@ -88,7 +88,11 @@ class AllocationPublic(BaseModel):
 
 class LinkCreate(Body):
     days: float | None = Field(
-        None, strict=True, gt=0, le=90, description="Lifetime in days (at most the `link_days` setting)."
+        None,
+        strict=True,
+        gt=0,
+        le=90,
+        description="Lifetime in days (at most the `link_days` setting).",
     )
 
 

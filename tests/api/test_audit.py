@@ -16,26 +16,68 @@ def test_each_write_is_recorded_with_who_what_when(fresh_world: World) -> None:
     tie = next(t.id for t in w.store.get(child).ties if child in t.between)
     person = w.docs["a"].people[0].id
     writes = [
-        ("child.create", lambda: w.api.post("/api/children", headers=h,
-                                            json={"id": "c-new", "name": "New"})),
-        ("child.update", lambda: w.api.patch(f"/api/children/{child}", headers=h,
-                                             json={"team": "North"})),
-        ("person.create", lambda: w.api.post(f"/api/children/{child}/people", headers=h,
-                                             json={"name": "Kez", "category": "friend"})),
-        ("person.update", lambda: w.api.patch(f"/api/children/{child}/people/{person}", headers=h,
-                                              json={"role": "relative"})),
-        ("tie.create", lambda: w.api.post(f"/api/children/{child}/ties", headers=h,
-                                          json={"between": [child, person], "id": "t-x"})),
-        ("tie.end", lambda: w.api.post(f"/api/children/{child}/ties/t-x/end", headers=h,
-                                       json={"ended": "2030-01-01", "end_reason": "other"})),
-        ("observation.create", lambda: w.api.post(
-            f"/api/children/{child}/observations", headers=h,
-            json={"tie": tie, "on": "2025-01-01", "by": "worker", "note": NOTE})),
-        ("episode.create", lambda: w.api.post(f"/api/children/{child}/episodes", headers=h,
-                                              json={"kind": "school", "start": "2025-09-01"})),
-        ("document.replace", lambda: w.api.put(
-            f"/api/children/{child}/document", headers=h,
-            json=w.store.get(child).model_dump(mode="json", exclude_none=True))),
+        (
+            "child.create",
+            lambda: w.api.post("/api/children", headers=h, json={"id": "c-new", "name": "New"}),
+        ),
+        (
+            "child.update",
+            lambda: w.api.patch(f"/api/children/{child}", headers=h, json={"team": "North"}),
+        ),
+        (
+            "person.create",
+            lambda: w.api.post(
+                f"/api/children/{child}/people",
+                headers=h,
+                json={"name": "Kez", "category": "friend"},
+            ),
+        ),
+        (
+            "person.update",
+            lambda: w.api.patch(
+                f"/api/children/{child}/people/{person}", headers=h, json={"role": "relative"}
+            ),
+        ),
+        (
+            "tie.create",
+            lambda: w.api.post(
+                f"/api/children/{child}/ties",
+                headers=h,
+                json={"between": [child, person], "id": "t-x"},
+            ),
+        ),
+        (
+            "tie.end",
+            lambda: w.api.post(
+                f"/api/children/{child}/ties/t-x/end",
+                headers=h,
+                json={"ended": "2030-01-01", "end_reason": "other"},
+            ),
+        ),
+        (
+            "observation.create",
+            lambda: w.api.post(
+                f"/api/children/{child}/observations",
+                headers=h,
+                json={"tie": tie, "on": "2025-01-01", "by": "worker", "note": NOTE},
+            ),
+        ),
+        (
+            "episode.create",
+            lambda: w.api.post(
+                f"/api/children/{child}/episodes",
+                headers=h,
+                json={"kind": "school", "start": "2025-09-01"},
+            ),
+        ),
+        (
+            "document.replace",
+            lambda: w.api.put(
+                f"/api/children/{child}/document",
+                headers=h,
+                json=w.store.get(child).model_dump(mode="json", exclude_none=True),
+            ),
+        ),
         ("link.create", lambda: w.api.post(f"/api/children/{child}/links", headers=h)),
         ("child.delete", lambda: w.api.delete("/api/children/c-new", headers=h)),
     ]
@@ -45,17 +87,29 @@ def test_each_write_is_recorded_with_who_what_when(fresh_world: World) -> None:
         assert response.status_code < 300, (action, response.text)
         [entry], _ = w.accounts.audit(limit=1)
         assert (entry.actor, entry.role, entry.action, entry.outcome) == (
-            "wendy", "worker", action, "ok")
+            "wendy",
+            "worker",
+            action,
+            "ok",
+        )
         assert entry.child_id in (child, "c-new")
         assert entry.at >= before.replace(microsecond=0)
 
 
 def test_reads_of_a_named_child_are_recorded(world: World) -> None:
     child = world.ids["a"]
-    for path, action in (("", "child.read"), ("/document", "document.read"),
-                         ("/ecomap", "ecomap.read"), ("/measures", "measures.read")):
-        assert world.api.get(f"/api/children/{child}{path}",
-                             headers=world.as_user("wendy")).status_code == 200
+    for path, action in (
+        ("", "child.read"),
+        ("/document", "document.read"),
+        ("/ecomap", "ecomap.read"),
+        ("/measures", "measures.read"),
+    ):
+        assert (
+            world.api.get(
+                f"/api/children/{child}{path}", headers=world.as_user("wendy")
+            ).status_code
+            == 200
+        )
         [entry], _ = world.accounts.audit(limit=1)
         assert (entry.action, entry.child_id, entry.actor) == (action, child, "wendy")
 
@@ -68,8 +122,9 @@ def test_refusals_are_recorded_too(world: World) -> None:
 
 
 def test_young_person_writes_are_recorded_against_the_link(world: World) -> None:
-    response = world.api.post("/api/me/people", headers=world.as_link("link"),
-                              json={"name": "Kez", "category": "friend"})
+    response = world.api.post(
+        "/api/me/people", headers=world.as_link("link"), json={"name": "Kez", "category": "friend"}
+    )
     assert response.status_code == 201
     [entry], _ = world.accounts.audit(limit=1)
     assert entry.actor.startswith("link:") and entry.role == "young_person"
@@ -79,10 +134,16 @@ def test_young_person_writes_are_recorded_against_the_link(world: World) -> None
 def test_admin_queries_the_log_and_it_never_holds_notes(world: World) -> None:
     child = world.ids["a"]
     tie = next(t.id for t in world.store.get(child).ties if child in t.between)
-    world.api.post(f"/api/children/{child}/observations", headers=world.as_user("wendy"),
-                   json={"tie": tie, "on": "2025-01-01", "by": "worker", "note": NOTE})
-    page = world.api.get("/api/audit", params={"child_id": child, "action": "observation.create"},
-                         headers=world.as_user("ada"))
+    world.api.post(
+        f"/api/children/{child}/observations",
+        headers=world.as_user("wendy"),
+        json={"tie": tie, "on": "2025-01-01", "by": "worker", "note": NOTE},
+    )
+    page = world.api.get(
+        "/api/audit",
+        params={"child_id": child, "action": "observation.create"},
+        headers=world.as_user("ada"),
+    )
     assert page.status_code == 200
     assert page.json()["count"] >= 1
     assert all(row["child_id"] == child for row in page.json()["data"])

@@ -50,8 +50,9 @@ def test_sessions_expire(fresh_world: World) -> None:
 
 def test_a_link_made_by_the_worker_works_until_it_expires(fresh_world: World) -> None:
     w = fresh_world
-    made = w.api.post(f"/api/children/{w.ids['a']}/links", headers=w.as_user("wendy"),
-                      json={"days": 2})
+    made = w.api.post(
+        f"/api/children/{w.ids['a']}/links", headers=w.as_user("wendy"), json={"days": 2}
+    )
     assert made.status_code == 201
     token = made.json()["url"].removeprefix("/trust/")
     h = {"Authorization": f"Link {token}"}
@@ -76,18 +77,27 @@ def test_a_forged_or_altered_link_is_refused(world: World) -> None:
     token = world.links["link"]
     payload, signature = token.rsplit(".", 1)
     forged = payload + "." + ("A" if signature[0] != "A" else "B") + signature[1:]
-    assert world.api.get("/api/me/map", headers={"Authorization": f"Link {forged}"}).status_code == 401
+    assert (
+        world.api.get("/api/me/map", headers={"Authorization": f"Link {forged}"}).status_code == 401
+    )
     assert world.api.get("/api/me/map", headers={"Authorization": "Link x.y"}).status_code == 401
 
 
 def test_links_cannot_outlive_the_setting(world: World) -> None:
-    response = world.api.post(f"/api/children/{world.ids['a']}/links", headers=world.as_user("wendy"),
-                              json={"days": 60})
+    response = world.api.post(
+        f"/api/children/{world.ids['a']}/links", headers=world.as_user("wendy"), json={"days": 60}
+    )
     assert response.status_code == 422
 
 
 def test_a_session_token_is_not_a_link_and_a_link_is_not_a_session(world: World) -> None:
     session = world.as_user("wendy")["Authorization"].removeprefix("Bearer ")
-    assert world.api.get("/api/me/map", headers={"Authorization": f"Link {session}"}).status_code == 401
+    assert (
+        world.api.get("/api/me/map", headers={"Authorization": f"Link {session}"}).status_code
+        == 401
+    )
     link = world.links["link"]
-    assert world.api.get("/api/children", headers={"Authorization": f"Bearer {link}"}).status_code == 401
+    assert (
+        world.api.get("/api/children", headers={"Authorization": f"Bearer {link}"}).status_code
+        == 401
+    )

@@ -1,4 +1,4 @@
-"""The authorisation matrix: every route × every kind of caller, allowed or refused."""
+"""The authorisation matrix: every route x every kind of caller, allowed or refused."""
 
 from __future__ import annotations
 
@@ -53,7 +53,8 @@ def _open_tie(w: World) -> Request:
     data["ties"].append({"id": tie_id, "between": [w.ids["a"], person], "started": "2020-01-01"})
     w.store.replace(type(doc).model_validate(data))
     return f"/api/children/{w.ids['a']}/ties/{tie_id}/end", {
-        "json": {"ended": "2024-01-01", "end_reason": "by_choice"}}
+        "json": {"ended": "2024-01-01", "end_reason": "by_choice"}
+    }
 
 
 def _new_link(w: World) -> Request:
@@ -69,8 +70,10 @@ def _new_allocation(w: World) -> Request:
 
 def _document(w: World) -> Request:
     doc = w.store.get(w.ids["a"])
-    return f"/api/children/{w.ids['a']}/document", {"content": dump_document(doc),
-                                                   "headers": {"content-type": "application/json"}}
+    return f"/api/children/{w.ids['a']}/document", {
+        "content": dump_document(doc),
+        "headers": {"content-type": "application/json"},
+    }
 
 
 def _import(w: World) -> Request:
@@ -88,68 +91,166 @@ ROUTES: list[Route] = [
     Route("GET", "/api/auth/me", frozenset(SIGNED_IN), fixed("/api/auth/me")),
     Route("POST", "/api/auth/logout", frozenset(SIGNED_IN), fixed("/api/auth/logout")),
     Route("GET", "/api/children", frozenset(SIGNED_IN), fixed("/api/children")),
-    Route("POST", "/api/children", frozenset(WORKERS),
-          lambda w: ("/api/children", {"json": {"id": new_id("c"), "name": "New", "team": "North"}}),
-          ok=201),
+    Route(
+        "POST",
+        "/api/children",
+        frozenset(WORKERS),
+        lambda w: ("/api/children", {"json": {"id": new_id("c"), "name": "New", "team": "North"}}),
+        ok=201,
+    ),
     Route("GET", "/api/children/{child_id}", frozenset({"wendy"}), fixed(A)),
-    Route("PATCH", "/api/children/{child_id}", frozenset({"wendy"}),
-          fixed(A, json={"team": "North"})),
-    Route("DELETE", "/api/children/{child_id}", frozenset({"wendy"}),
-          fixed("/api/children/{d}"), ok=204),
+    Route(
+        "PATCH", "/api/children/{child_id}", frozenset({"wendy"}), fixed(A, json={"team": "North"})
+    ),
+    Route(
+        "DELETE",
+        "/api/children/{child_id}",
+        frozenset({"wendy"}),
+        fixed("/api/children/{d}"),
+        ok=204,
+    ),
     Route("GET", "/api/children/{child_id}/document", frozenset({"wendy"}), fixed(A + "/document")),
     Route("PUT", "/api/children/{child_id}/document", frozenset({"wendy"}), _document),
-    Route("POST", "/api/children/{child_id}/people", frozenset({"wendy"}),
-          fixed(A + "/people", json={"name": "Kez", "category": "friend"}), ok=201),
-    Route("PATCH", "/api/children/{child_id}/people/{person_id}", frozenset({"wendy"}),
-          lambda w: (f"/api/children/{w.ids['a']}/people/{w.docs['a'].people[0].id}",
-                     {"json": {"role": "relative"}})),
-    Route("POST", "/api/children/{child_id}/ties", frozenset({"wendy"}),
-          lambda w: (f"/api/children/{w.ids['a']}/ties",
-                     {"json": {"between": [w.ids["a"], w.docs["a"].people[1].id],
-                               "started": "2024-01-01"}}), ok=201),
+    Route(
+        "POST",
+        "/api/children/{child_id}/people",
+        frozenset({"wendy"}),
+        fixed(A + "/people", json={"name": "Kez", "category": "friend"}),
+        ok=201,
+    ),
+    Route(
+        "PATCH",
+        "/api/children/{child_id}/people/{person_id}",
+        frozenset({"wendy"}),
+        lambda w: (
+            f"/api/children/{w.ids['a']}/people/{w.docs['a'].people[0].id}",
+            {"json": {"role": "relative"}},
+        ),
+    ),
+    Route(
+        "POST",
+        "/api/children/{child_id}/ties",
+        frozenset({"wendy"}),
+        lambda w: (
+            f"/api/children/{w.ids['a']}/ties",
+            {"json": {"between": [w.ids["a"], w.docs["a"].people[1].id], "started": "2024-01-01"}},
+        ),
+        ok=201,
+    ),
     Route("POST", "/api/children/{child_id}/ties/{tie_id}/end", frozenset({"wendy"}), _open_tie),
-    Route("POST", "/api/children/{child_id}/observations", frozenset({"wendy"}),
-          lambda w: (f"/api/children/{w.ids['a']}/observations",
-                     {"json": {"tie": _tie_of(w), "on": "2025-01-01", "by": "worker",
-                               "closeness": 2}}), ok=201),
-    Route("POST", "/api/children/{child_id}/episodes", frozenset({"wendy"}),
-          fixed(A + "/episodes", json={"kind": "school", "start": "2025-09-01"}), ok=201),
-    Route("GET", "/api/children/{child_id}/ecomap", frozenset({"wendy"}),
-          fixed(A + "/ecomap", params={"at": "2025-01-01"})),
-    Route("GET", "/api/children/{child_id}/diff", frozenset({"wendy"}),
-          fixed(A + "/diff", params={"from": "2024-01-01", "to": "2025-01-01"})),
-    Route("GET", "/api/children/{child_id}/measures", frozenset({"wendy"}),
-          fixed(A + "/measures", params={"at": "2025-01-01"})),
-    Route("GET", "/api/children/{child_id}/measures/history", frozenset({"wendy"}),
-          fixed(A + "/measures/history", params={"at": "2025-01-01", "months": 2})),
-    Route("GET", "/api/children/{child_id}/export.graphml", frozenset({"wendy"}),
-          fixed(A + "/export.graphml")),
-    Route("GET", "/api/children/{child_id}/export.gexf", frozenset({"wendy"}),
-          fixed(A + "/export.gexf")),
-    Route("POST", "/api/children/{child_id}/links", frozenset({"wendy"}), fixed(A + "/links"),
-          ok=201),
+    Route(
+        "POST",
+        "/api/children/{child_id}/observations",
+        frozenset({"wendy"}),
+        lambda w: (
+            f"/api/children/{w.ids['a']}/observations",
+            {"json": {"tie": _tie_of(w), "on": "2025-01-01", "by": "worker", "closeness": 2}},
+        ),
+        ok=201,
+    ),
+    Route(
+        "POST",
+        "/api/children/{child_id}/episodes",
+        frozenset({"wendy"}),
+        fixed(A + "/episodes", json={"kind": "school", "start": "2025-09-01"}),
+        ok=201,
+    ),
+    Route(
+        "GET",
+        "/api/children/{child_id}/ecomap",
+        frozenset({"wendy"}),
+        fixed(A + "/ecomap", params={"at": "2025-01-01"}),
+    ),
+    Route(
+        "GET",
+        "/api/children/{child_id}/diff",
+        frozenset({"wendy"}),
+        fixed(A + "/diff", params={"from": "2024-01-01", "to": "2025-01-01"}),
+    ),
+    Route(
+        "GET",
+        "/api/children/{child_id}/measures",
+        frozenset({"wendy"}),
+        fixed(A + "/measures", params={"at": "2025-01-01"}),
+    ),
+    Route(
+        "GET",
+        "/api/children/{child_id}/measures/history",
+        frozenset({"wendy"}),
+        fixed(A + "/measures/history", params={"at": "2025-01-01", "months": 2}),
+    ),
+    Route(
+        "GET",
+        "/api/children/{child_id}/export.graphml",
+        frozenset({"wendy"}),
+        fixed(A + "/export.graphml"),
+    ),
+    Route(
+        "GET",
+        "/api/children/{child_id}/export.gexf",
+        frozenset({"wendy"}),
+        fixed(A + "/export.gexf"),
+    ),
+    Route(
+        "POST", "/api/children/{child_id}/links", frozenset({"wendy"}), fixed(A + "/links"), ok=201
+    ),
     Route("GET", "/api/children/{child_id}/links", frozenset({"wendy"}), fixed(A + "/links")),
     Route("DELETE", "/api/links/{link_id}", frozenset({"wendy", "ada"}), _new_link),
-    Route("GET", "/api/dashboard", frozenset({"wendy", "walt", "lena"}),
-          fixed("/api/dashboard", params={"at": "2025-01-01", "months": 2})),
-    Route("GET", "/api/dashboard.csv", frozenset({"wendy", "walt", "lena"}),
-          fixed("/api/dashboard.csv", params={"at": "2025-01-01", "months": 2})),
+    Route(
+        "GET",
+        "/api/dashboard",
+        frozenset({"wendy", "walt", "lena"}),
+        fixed("/api/dashboard", params={"at": "2025-01-01", "months": 2}),
+    ),
+    Route(
+        "GET",
+        "/api/dashboard.csv",
+        frozenset({"wendy", "walt", "lena"}),
+        fixed("/api/dashboard.csv", params={"at": "2025-01-01", "months": 2}),
+    ),
     Route("GET", "/api/me/map", frozenset(YOUNG), fixed("/api/me/map")),
     # a link for another child names a tie that is not theirs: refused, nothing written
-    Route("POST", "/api/me/observations", frozenset({"link"}), _young_observation, ok=201,
-          special={"link_other_child": 422}),
-    Route("POST", "/api/me/people", frozenset(YOUNG),
-          fixed("/api/me/people", json={"name": "Kez", "category": "friend", "closeness": 3}),
-          ok=201),
+    Route(
+        "POST",
+        "/api/me/observations",
+        frozenset({"link"}),
+        _young_observation,
+        ok=201,
+        special={"link_other_child": 422},
+    ),
+    Route(
+        "POST",
+        "/api/me/people",
+        frozenset(YOUNG),
+        fixed("/api/me/people", json={"name": "Kez", "category": "friend", "closeness": 3}),
+        ok=201,
+    ),
     Route("GET", "/api/users", frozenset({"ada"}), fixed("/api/users")),
-    Route("POST", "/api/users", frozenset({"ada"}),
-          lambda w: ("/api/users", {"json": {"username": new_id("u"), "role": "worker",
-                                             "password": "a long passphrase"}}), ok=201),
+    Route(
+        "POST",
+        "/api/users",
+        frozenset({"ada"}),
+        lambda w: (
+            "/api/users",
+            {"json": {"username": new_id("u"), "role": "worker", "password": "a long passphrase"}},
+        ),
+        ok=201,
+    ),
     Route("GET", "/api/allocations", frozenset({"ada"}), fixed("/api/allocations")),
-    Route("POST", "/api/allocations", frozenset({"ada"}),
-          fixed("/api/allocations", json={"username": "lena", "child_id": "c-new"}), ok=201),
-    Route("DELETE", "/api/allocations/{username}/{child_id}", frozenset({"ada"}), _new_allocation,
-          ok=204),
+    Route(
+        "POST",
+        "/api/allocations",
+        frozenset({"ada"}),
+        fixed("/api/allocations", json={"username": "lena", "child_id": "c-new"}),
+        ok=201,
+    ),
+    Route(
+        "DELETE",
+        "/api/allocations/{username}/{child_id}",
+        frozenset({"ada"}),
+        _new_allocation,
+        ok=204,
+    ),
     Route("GET", "/api/audit", frozenset({"ada"}), fixed("/api/audit")),
     Route("POST", "/api/import", frozenset({"ada"}), _import),
     Route("GET", "/api/export", frozenset({"ada"}), fixed("/api/export")),
@@ -181,8 +282,9 @@ def expected(route: Route, caller: str) -> int:
 CASES = list(itertools.product(ROUTES, CALLERS))
 
 
-@pytest.mark.parametrize(("route", "caller"), CASES,
-                         ids=[f"{r.method} {r.template} as {c}" for r, c in CASES])
+@pytest.mark.parametrize(
+    ("route", "caller"), CASES, ids=[f"{r.method} {r.template} as {c}" for r, c in CASES]
+)
 def test_route_answers_each_caller(world: World, route: Route, caller: str) -> None:
     path, extra = route.make(world)
     extra = dict(extra)
@@ -218,8 +320,9 @@ def test_link_for_another_child_reads_only_that_child(world: World) -> None:
 
 
 def test_leader_dashboard_has_no_names(world: World) -> None:
-    response = world.api.get("/api/dashboard", params={"at": "2025-01-01", "months": 3},
-                             headers=world.as_user("lena"))
+    response = world.api.get(
+        "/api/dashboard", params={"at": "2025-01-01", "months": 3}, headers=world.as_user("lena")
+    )
     assert response.status_code == 200
     names = {doc.child.name for doc in world.docs.values()}
     names |= {p.name for doc in world.docs.values() for p in doc.people}
@@ -228,11 +331,15 @@ def test_leader_dashboard_has_no_names(world: World) -> None:
 
 
 def test_leader_with_a_team_cannot_look_at_another_team(world: World) -> None:
-    response = world.api.get("/api/dashboard", params={"team": "South"},
-                             headers=world.as_user("lena"))
+    response = world.api.get(
+        "/api/dashboard", params={"team": "South"}, headers=world.as_user("lena")
+    )
     assert response.status_code == 403
-    whole = world.api.get("/api/dashboard", params={"team": "South", "at": "2025-01-01",
-                                                    "months": 1}, headers=world.as_user("lou"))
+    whole = world.api.get(
+        "/api/dashboard",
+        params={"team": "South", "at": "2025-01-01", "months": 1},
+        headers=world.as_user("lou"),
+    )
     assert whole.status_code == 200
     assert whole.json()["measures"]["children"] == 1  # c-leo is the South team
 

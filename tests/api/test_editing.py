@@ -19,34 +19,41 @@ def test_two_workers_editing_the_same_map_never_overwrite_each_other(world: Worl
 
     first = loaded_w.json()
     first["child"]["team"] = "North-East"
-    saved = world.api.put(f"/api/children/{child}/document", json=first,
-                          headers={**wendy, "If-Match": etag})
+    saved = world.api.put(
+        f"/api/children/{child}/document", json=first, headers={**wendy, "If-Match": etag}
+    )
     assert saved.status_code == 200
     new_etag = saved.headers["etag"]
     assert new_etag != etag
 
     second = loaded_s.json()
     second["child"]["status"] = "care_leaver"
-    stale = world.api.put(f"/api/children/{child}/document", json=second,
-                          headers={**wes, "If-Match": etag})
+    stale = world.api.put(
+        f"/api/children/{child}/document", json=second, headers={**wes, "If-Match": etag}
+    )
     assert stale.status_code == 409
     error = stale.json()["error"]
     assert error["code"] == "version_conflict"
-    assert error["details"] == [{"field": "If-Match",
-                                 "message": f"current version is {new_etag.strip(chr(34))}"}]
+    assert error["details"] == [
+        {"field": "If-Match", "message": f"current version is {new_etag.strip(chr(34))}"}
+    ]
     assert stale.headers["etag"] == new_etag
     stored = world.store.get(child)
     assert stored.child.team == "North-East" and stored.child.status == "looked_after"
 
     # a stale If-Match on a small edit is refused the same way
-    patch = world.api.patch(f"/api/children/{child}", json={"team": "X"},
-                            headers={**wes, "If-Match": etag})
+    patch = world.api.patch(
+        f"/api/children/{child}", json={"team": "X"}, headers={**wes, "If-Match": etag}
+    )
     assert patch.status_code == 409 and world.store.get(child).child.team == "North-East"
 
 
 def test_malformed_if_match_is_named(world: World) -> None:
-    response = world.api.patch(f"/api/children/{world.ids['a']}", json={"team": "North"},
-                               headers={**world.as_user("wendy"), "If-Match": "yesterday"})
+    response = world.api.patch(
+        f"/api/children/{world.ids['a']}",
+        json={"team": "North"},
+        headers={**world.as_user("wendy"), "If-Match": "yesterday"},
+    )
     assert response.status_code == 422
     assert response.json()["error"]["details"][0]["field"] == "If-Match"
 
@@ -62,9 +69,11 @@ def test_concurrent_writes_over_http_lose_nothing(live: LiveServer) -> None:
 
     def post(n: int) -> int:
         with httpx.Client(base_url=live.url, timeout=30) as client:
-            return client.post(f"/api/children/{child}/observations", headers=headers,
-                               json={"tie": tie, "on": "2025-06-01", "by": "worker",
-                                     "contact": n % 5}).status_code
+            return client.post(
+                f"/api/children/{child}/observations",
+                headers=headers,
+                json={"tie": tie, "on": "2025-06-01", "by": "worker", "contact": n % 5},
+            ).status_code
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         codes = list(pool.map(post, range(8)))

@@ -24,12 +24,17 @@ def test_every_kind_of_error_has_the_one_shape(world: World) -> None:
         world.api.get("/api/nowhere", headers=h),  # 404 from routing
         world.api.delete("/api/health"),  # 405
         world.api.get("/api/children", params={"limit": "lots"}, headers=h),  # 422 query
-        world.api.post("/api/children", content=b"{not json", headers={
-            **h, "content-type": "application/json"}),  # 422 body
-        world.api.put(f"/api/children/{world.ids['a']}/document", json={"format": "x"},
-                      headers=h),  # 422 document
-        world.api.patch(f"/api/children/{world.ids['a']}", json={"team": "N"},
-                        headers={**h, "If-Match": '"9999"'}),  # 409
+        world.api.post(
+            "/api/children", content=b"{not json", headers={**h, "content-type": "application/json"}
+        ),  # 422 body
+        world.api.put(
+            f"/api/children/{world.ids['a']}/document", json={"format": "x"}, headers=h
+        ),  # 422 document
+        world.api.patch(
+            f"/api/children/{world.ids['a']}",
+            json={"team": "N"},
+            headers={**h, "If-Match": '"9999"'},
+        ),  # 409
     ]
     assert [a.status_code for a in answers] == [401, 403, 404, 405, 422, 422, 422, 409]
     for answer in answers:

@@ -16,8 +16,11 @@ from tests.api.conftest import World
 
 DATES = ("2023-06-30", "2025-06-01")
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
-FILES = {"a": "foster-care-after-move.json", "b": "child-in-need-at-home.json",
-         "d": "care-leaver-professional-network.json"}
+FILES = {
+    "a": "foster-care-after-move.json",
+    "b": "child-in-need-at-home.json",
+    "d": "care-leaver-professional-network.json",
+}
 
 
 @pytest.mark.parametrize("at", DATES)
@@ -28,11 +31,17 @@ def test_api_measures_equal_the_cli_for_the_fixtures(world: World, at: str) -> N
         path = FIXTURES / FILES[key]
         cli = subprocess.run(
             [str(Path(sys.executable).parent / "ecomap"), "measures", str(path), "--at", at],
-            capture_output=True, text=True, check=True, timeout=120,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=120,
         )
         from_cli = json.loads(cli.stdout.splitlines()[0])
-        api = world.api.get(f"/api/children/{world.ids[key]}/measures", params={"at": at},
-                            headers=world.as_user(user))
+        api = world.api.get(
+            f"/api/children/{world.ids[key]}/measures",
+            params={"at": at},
+            headers=world.as_user(user),
+        )
         assert api.status_code == 200
         assert api.json() == from_cli
 
@@ -40,21 +49,28 @@ def test_api_measures_equal_the_cli_for_the_fixtures(world: World, at: str) -> N
 def test_ecomap_view_numbers_are_the_measures_numbers(world: World) -> None:
     child = world.ids["a"]
     for at in DATES:
-        view = world.api.get(f"/api/children/{child}/ecomap", params={"at": at},
-                             headers=world.as_user("wendy")).json()
+        view = world.api.get(
+            f"/api/children/{child}/ecomap", params={"at": at}, headers=world.as_user("wendy")
+        ).json()
         measures = child_measures(world.store.get(child), date.fromisoformat(at))
-        drawn = [(m["id"], m["strength"], m["line"], m["arrows"], m["trusted"], m["components"])
-                 for m in view["members"]]
-        measured = [(t["member"], t["strength"], t["line"], t["arrows"], t["trusted"],
-                     t["components"]) for t in measures["ties"]]
+        drawn = [
+            (m["id"], m["strength"], m["line"], m["arrows"], m["trusted"], m["components"])
+            for m in view["members"]
+        ]
+        measured = [
+            (t["member"], t["strength"], t["line"], t["arrows"], t["trusted"], t["components"])
+            for t in measures["ties"]
+        ]
         assert drawn == measured
 
 
 def test_history_is_the_measures_at_month_ends(world: World) -> None:
     child = world.ids["b"]
-    history = world.api.get(f"/api/children/{child}/measures/history",
-                            params={"at": "2025-03-15", "months": 3},
-                            headers=world.as_user("walt")).json()
+    history = world.api.get(
+        f"/api/children/{child}/measures/history",
+        params={"at": "2025-03-15", "months": 3},
+        headers=world.as_user("walt"),
+    ).json()
     assert [m["at"] for m in history["data"]] == ["2025-01-31", "2025-02-28", "2025-03-15"]
     doc = world.store.get(child)
     for entry in history["data"]:
@@ -84,8 +100,9 @@ def test_network_exports_read_back_with_networkx(world: World) -> None:
     doc = world.store.get(child)
     h = world.as_user("wendy")
     graphml = world.api.get(f"/api/children/{child}/export.graphml", headers=h)
-    gexf = world.api.get(f"/api/children/{child}/export.gexf", params={"at": "2025-01-01"},
-                         headers=h)
+    gexf = world.api.get(
+        f"/api/children/{child}/export.gexf", params={"at": "2025-01-01"}, headers=h
+    )
     assert graphml.status_code == gexf.status_code == 200
     full = nx.parse_graphml(graphml.text)
     assert full.number_of_nodes() == 1 + len(doc.people)

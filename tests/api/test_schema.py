@@ -3,8 +3,9 @@
 Runs over real HTTP (uvicorn on loopback), a bounded number of examples per operation.
 The positive-data check is left out on purpose: a schema-valid request may still break a
 rule the schema cannot say (a tie id that does not exist, a date before the tie began),
-and the API rightly answers 422. Path parameters naming a child are pointed at a child the caller may see, so generated
-requests reach the handlers rather than stopping at the allocation check.
+and the API rightly answers 422. Path parameters naming a child are pointed at a child
+the caller may see, so generated requests reach the handlers rather than stopping at the
+allocation check.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ def _ndjson(ctx: Any, value: Any) -> bytes:
     """The import body is JSON Lines text; send generated text as it is."""
     return value.encode("utf-8") if isinstance(value, str) else str(value).encode("utf-8")
 
+
 ADMIN_PATHS = ("/api/users", "/api/allocations", "/api/audit", "/api/import", "/api/export")
 
 
@@ -49,8 +51,7 @@ def _headers(live: LiveServer, path: str) -> dict[str, str]:
 
 
 @schema.parametrize()
-@settings(max_examples=4, deadline=None, derandomize=True,
-          suppress_health_check=list(HealthCheck))
+@settings(max_examples=4, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 def test_no_server_errors_and_no_schema_violations(case: Any, live: LiveServer) -> None:
     params = case.path_parameters or {}
     if "child_id" in params and case.method != "DELETE":
@@ -60,5 +61,6 @@ def test_no_server_errors_and_no_schema_violations(case: Any, live: LiveServer) 
         # the body is JSON Lines text: any bytes are "a string", so there is no
         # schema-violating body to refuse (bad lines are reported line by line)
         excluded.append(negative_data_rejection)
-    case.call_and_validate(base_url=live.url, headers=_headers(live, case.path),
-                           excluded_checks=excluded)
+    case.call_and_validate(
+        base_url=live.url, headers=_headers(live, case.path), excluded_checks=excluded
+    )
