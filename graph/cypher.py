@@ -150,14 +150,16 @@ CREATE_KNOWS = WriteQuery(
     "UNWIND $rows AS r MATCH (c:Child {id: r.child}) MATCH (p:Person {id: r.person}) "
     "CREATE (c)-[:KNOWS {ord: r.ord}]->(p)"
 )
-CREATE_TIES = WriteQuery("UNWIND $rows AS r CREATE (t:Tie) SET t = r")
-CREATE_PERSON_ENDS = WriteQuery(
-    "UNWIND $rows AS r MATCH (t:Tie {id: r.tie}) MATCH (p:Person {id: r.end}) "
-    "CREATE (t)-[:END {side: r.side}]->(p)"
+# A tie and the END edges to its two ends in one statement: no lookup of the new tie.
+CREATE_CHILD_TIES = WriteQuery(
+    "UNWIND $rows AS r MATCH (c:Child {id: r.child}) MATCH (p:Person {id: r.member}) "
+    "CREATE (t:Tie) SET t = r.props "
+    "CREATE (t)-[:END {side: r.side}]->(c) CREATE (t)-[:END {side: 1 - r.side}]->(p)"
 )
-CREATE_CHILD_ENDS = WriteQuery(
-    "UNWIND $rows AS r MATCH (t:Tie {id: r.tie}) MATCH (c:Child {id: r.end}) "
-    "CREATE (t)-[:END {side: r.side}]->(c)"
+CREATE_PERSON_TIES = WriteQuery(
+    "UNWIND $rows AS r MATCH (a:Person {id: r.a}) MATCH (b:Person {id: r.b}) "
+    "CREATE (t:Tie) SET t = r.props "
+    "CREATE (t)-[:END {side: 0}]->(a) CREATE (t)-[:END {side: 1}]->(b)"
 )
 CREATE_EPISODES = WriteQuery("UNWIND $rows AS r CREATE (e:Episode) SET e = r")
 

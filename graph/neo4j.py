@@ -272,9 +272,8 @@ class Neo4jStore:
         tx.batched(cypher.MERGE_CHILDREN, rows.children)
         tx.batched(cypher.MERGE_PEOPLE, list(rows.people.values()))
         tx.batched(cypher.CREATE_KNOWS, rows.knows)
-        tx.batched(cypher.CREATE_TIES, rows.ties)
-        tx.batched(cypher.CREATE_PERSON_ENDS, rows.person_ends)
-        tx.batched(cypher.CREATE_CHILD_ENDS, rows.child_ends)
+        tx.batched(cypher.CREATE_CHILD_TIES, rows.child_ties)
+        tx.batched(cypher.CREATE_PERSON_TIES, rows.person_ties)
         tx.batched(cypher.CREATE_EPISODES, rows.episodes)
         if old_people:
             tx.run(cypher.DELETE_ORPHANS, ids=old_people)

@@ -39,9 +39,8 @@ class Rows:
     children: list[Row] = field(default_factory=list)
     people: dict[str, Row] = field(default_factory=dict)
     knows: list[Row] = field(default_factory=list)
-    ties: list[Row] = field(default_factory=list)
-    person_ends: list[Row] = field(default_factory=list)
-    child_ends: list[Row] = field(default_factory=list)
+    child_ties: list[Row] = field(default_factory=list)  # {props, child, member, side}
+    person_ties: list[Row] = field(default_factory=list)  # {props, a, b}
     episodes: list[Row] = field(default_factory=list)
 
     def add(self, doc: EcomapDocument, version: int) -> None:
@@ -59,28 +58,28 @@ class Rows:
             a, b = tie.between
             history = observed.get(tie.id, [])
             member = b if a == child_id else a if b == child_id else None
-            self.ties.append(
-                _clean(
-                    {
-                        "id": tie.id,
-                        "child": child_id,
-                        "ord": ord_,
-                        "a": a,
-                        "b": b,
-                        "member": member,
-                        "started": tie.started,
-                        "ended": tie.ended,
-                        "end_reason": tie.end_reason,
-                        "observations": json.dumps(history, separators=(",", ":"))
-                        if history
-                        else None,
-                        "observation_count": len(history),
-                    }
-                )
+            props = _clean(
+                {
+                    "id": tie.id,
+                    "child": child_id,
+                    "ord": ord_,
+                    "a": a,
+                    "b": b,
+                    "member": member,
+                    "started": tie.started,
+                    "ended": tie.ended,
+                    "end_reason": tie.end_reason,
+                    "observations": json.dumps(history, separators=(",", ":")) if history else None,
+                    "observation_count": len(history),
+                }
             )
-            for side, end in enumerate(tie.between):
-                ends = self.child_ends if end == child_id else self.person_ends
-                ends.append({"tie": tie.id, "end": end, "side": side})
+            if member is None:
+                self.person_ties.append({"props": props, "a": a, "b": b})
+            else:  # ``side``: where the child stands in ``between``
+                side = 0 if a == child_id else 1
+                self.child_ties.append(
+                    {"props": props, "child": child_id, "member": member, "side": side}
+                )
         for ord_, episode in enumerate(doc.episodes):
             self.episodes.append(
                 _clean(

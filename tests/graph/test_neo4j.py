@@ -319,3 +319,27 @@ def test_effective_observation_by_perspective(store: Neo4jStore) -> None:
     assert closeness(date(2023, 1, 1), "worker") == 1
     assert closeness(date(2023, 1, 1), "combined") == 3
     assert effective_observation([], "combined") is None
+
+
+def test_a_tie_is_a_node_with_an_end_edge_to_each_of_its_ends(
+    store: Neo4jStore, target: Target
+) -> None:
+    store.replace(
+        _doc(
+            "c1",
+            "p1",
+            "p2",
+            ties=[{"id": "t1", "between": ["p1", "c1"]}, {"id": "t2", "between": ["p1", "p2"]}],
+        )
+    )
+    rows = _raw(
+        target,
+        "MATCH (t:Tie)-[e:END]->(x) RETURN t.id AS tie, e.side AS side, x.id AS end "
+        "ORDER BY tie, side",
+    )
+    assert [(r["tie"], r["side"], r["end"]) for r in rows] == [
+        ("t1", 0, "p1"),
+        ("t1", 1, "c1"),
+        ("t2", 0, "p1"),
+        ("t2", 1, "p2"),
+    ]
