@@ -91,3 +91,23 @@ def test_a_young_person_adds_someone_new(phone: Page, server: Server) -> None:
     with api_client(server, WORKER) as client:
         doc = client.get("/api/children/c-jay/document").json()
     assert [p["category"] for p in doc["people"] if p["name"] == "Kez"] == ["friend"]
+
+
+def test_the_circles_work_from_the_keyboard(phone: Page, server: Server) -> None:
+    phone.goto(server.url + make_link(server, "c-jay"))
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Hi Jay!")
+    phone.locator('.chip[data-id="gp-ahmed"]').focus()
+    phone.keyboard.press("Enter")  # pick Dr Ahmed
+    expect(phone.get_by_role("button", name="Very close circle", exact=True)).to_be_focused()
+    phone.keyboard.press("Shift+Tab")  # the circles come outermost first in the page
+    expect(phone.get_by_role("button", name="Sort of close circle", exact=True)).to_be_focused()
+    phone.keyboard.press("Enter")
+    card = phone.locator('.person[data-id="gp-ahmed"]')
+    expect(card.get_by_role("button", name="Sort of close", exact=True)).to_have_attribute(
+        "aria-pressed", "true")
+
+
+def test_a_broken_link_says_so_kindly(phone: Page, server: Server) -> None:
+    phone.goto(f"{server.url}/trust/not-a-real-link")
+    expect(phone.get_by_role("status")).to_have_text(
+        "This link is not working. Ask your worker for a new one.")

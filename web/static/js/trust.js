@@ -77,7 +77,14 @@ function chip(p, style) {
     type: "button", class: `chip${picked === p.id ? " picked" : ""}`, "data-id": p.id,
     "aria-pressed": String(picked === p.id), style,
     "aria-label": `${p.name}${p.trusted ? ", trusted" : ""}: tap, then tap a circle`,
-    onclick: () => { picked = picked === p.id ? null : p.id; draw(); if (picked) say(`Now tap a circle for ${firstName(p.name)}.`); },
+    onclick: () => {
+      picked = picked === p.id ? null : p.id;
+      draw();
+      if (picked) {
+        say(`Now tap a circle for ${firstName(p.name)}.`);
+        $("circles").querySelector(".ring-1").focus(); // keyboard: Tab goes on to the other circles
+      }
+    },
   }, firstName(p.name), p.trusted ? h("span", { class: "star", "aria-hidden": "true" }, " ★") : null);
 }
 
