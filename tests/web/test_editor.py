@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from tests.web.conftest import WORKER, Server, api_client, screenshot, sign_in
 
@@ -131,3 +131,64 @@ def test_a_worker_makes_the_young_persons_link_and_it_opens_their_page(
     assert url.startswith(f"{server.url}/trust/")
     page.goto(url)
     expect(page.get_by_role("heading", level=1)).to_have_text("Hi Mia!")
+
+
+def test_a_worker_adds_edits_and_ends_a_person(page: Page, server: Server) -> None:
+    open_map(page, server, "c-leo", "2025-03-01")
+    page.get_by_role("button", name="Add person").click()
+    dialog = page.get_by_role("dialog", name="Add a person")
+    dialog.get_by_label("Name").fill("Nana Joy")
+    dialog.get_by_label("Who they are").select_option("family")
+    dialog.get_by_label("Known since").fill("2025-01-05")
+    dialog.get_by_role("button", name="Save").click()
+    expect(page.locator("#status")).to_have_text("Saved: add Nana Joy.")
+    with api_client(server, WORKER) as client:
+        doc = client.get("/api/children/c-leo/document").json()
+    (joy,) = [p for p in doc["people"] if p["name"] == "Nana Joy"]
+    (tie,) = [t for t in doc["ties"] if joy["id"] in t["between"]]
+    assert (joy["category"], sorted(tie["between"]), tie["started"]) == (
+        "family", sorted(["c-leo", joy["id"]]), "2025-01-05")
+    # New and not yet rated: drawn on the outer ring with a "not rated" line.
+    node = page.locator(f'#map-canvas [data-id="{joy["id"]}"]')
+    expect(node).to_have_attribute("aria-label", re.compile(r"^Nana Joy, Family, not rated tie"))
+
+    node.click()
+    page.get_by_role("button", name="Edit person").click()
+    dialog = page.get_by_role("dialog", name="Edit Nana Joy")
+    dialog.get_by_label("Role (optional, e.g. grandparent, teacher)").fill("great aunt")
+    dialog.get_by_role("button", name="Save").click()
+    expect(page.locator("#status")).to_have_text("Saved: edit Nana Joy.")
+
+    page.locator(f'#map-canvas [data-id="{joy["id"]}"]').click()
+    page.get_by_role("button", name="End tie").click()
+    dialog = page.get_by_role("dialog", name="End the tie with Nana Joy")
+    dialog.get_by_label("Ended on").fill("2025-02-20")
+    dialog.get_by_label("Reason").select_option("by_choice")
+    dialog.get_by_role("button", name="End tie").click()
+    expect(page.locator("#status")).to_have_text("Saved: end the tie with Nana Joy.")
+    with api_client(server, WORKER) as client:
+        doc = client.get("/api/children/c-leo/document").json()
+    (joy,) = [p for p in doc["people"] if p["name"] == "Nana Joy"]
+    (tie,) = [t for t in doc["ties"] if joy["id"] in t["between"]]
+    assert joy["role"] == "great_aunt"
+    assert (tie["ended"], tie["end_reason"]) == ("2025-02-20", "by_choice")
+    # On 2025-03-01 the tie has ended: drawn cut, within the year before.
+    expect(page.locator(f'#map-canvas [data-id="{joy["id"]}"]')).to_have_attribute(
+        "data-ended", "true")
+
+
+def test_a_tie_can_be_drawn_by_touch_on_a_tablet(browser: Browser, server: Server) -> None:
+    context = browser.new_context(viewport={"width": 820, "height": 1180}, has_touch=True,
+                                  is_mobile=True)
+    try:
+        tablet = context.new_page()
+        open_map(tablet, server, "c-mia", "2025-03-01")
+        tablet.get_by_role("button", name="Draw a tie").tap()
+        tablet.locator('#map-canvas [data-id="p-mia-zoe"]').tap()
+        tablet.locator('#map-canvas [data-id="fc-begum"]').tap()
+        dialog = tablet.get_by_role("dialog", name="Draw a tie")
+        expect(dialog.get_by_label("From")).to_have_value("p-mia-zoe")
+        expect(dialog.get_by_label("To")).to_have_value("fc-begum")
+        screenshot(tablet, "editor-tablet-draw-tie")
+    finally:
+        context.close()
