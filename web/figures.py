@@ -181,12 +181,13 @@ def churn_figure(social_workers: Sequence[int], *, rate: float | None = None) ->
 
 
 def support_gaps_figure(gaps: Mapping[str, float | None], children: int) -> Figure:
-    """Share of children with nobody rated as often giving each kind of support.
+    """Share of children with nobody rated as often giving each kind of support (the
+    kinds given; the cohort measures give ``emotional``).
 
     >>> support_gaps_figure({"emotional": 0.25, "practical": 0.5}, 4)["data"][0]["y"]
-    [25.0, 50.0, None]
+    [25.0, 50.0]
     """
-    kinds = list(SUPPORT_LABELS)
+    kinds = [kind for kind in SUPPORT_LABELS if kind in gaps]  # only the kinds measured
     values = [_percent(gaps.get(kind)) for kind in kinds]
     return _figure(
         [go.Bar(

@@ -64,9 +64,16 @@ def test_churn_counts_three_or_more_together() -> None:
 
 
 def test_support_gaps_in_plain_words() -> None:
-    fig = support_gaps_figure({"emotional": 0.375}, 8)
+    fig = support_gaps_figure({"emotional": 0.375, "practical": None,
+                               "informational": 0.125}, 8)
     assert list(fig["data"][0]["x"]) == ["Feelings", "Doing things", "Advice"]
-    assert list(fig["data"][0]["y"]) == [37.5, None, None]
+    assert list(fig["data"][0]["y"]) == [37.5, None, 12.5]
+    assert fig["data"][0]["text"] == ["37.5%", "no data", "12.5%"]
+
+
+def test_support_gaps_draws_only_the_kinds_measured() -> None:
+    fig = support_gaps_figure({"emotional": 0.375}, 8)
+    assert list(fig["data"][0]["x"]) == ["Feelings"]
 
 
 def test_trend_keeps_months_in_order_and_gaps_as_gaps() -> None:

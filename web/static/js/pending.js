@@ -42,7 +42,9 @@ export class SaveQueue {
         this.conflict = e instanceof ApiError && e.conflict;
         this.problem = this.conflict
           ? "Someone else saved changes to this map after you opened it, so yours were not saved. They are kept below: check the latest map, then save them again or discard them."
-          : e instanceof ApiError && e.status < 500 && e.status !== 401
+          : e instanceof ApiError && e.status === 401
+            ? "Your sign-in has ended, so your change was not saved. It is kept below: sign in again (in another tab), then save it."
+          : e instanceof ApiError && e.status < 500
             ? `The service refused this change: ${describe(e)}`
             : `Could not reach the service (${describe(e)}). Your change is kept in this browser.`;
         this.refused = e;
