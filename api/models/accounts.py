@@ -95,6 +95,8 @@ class LinkCreate(Body):
         description="Lifetime in days (at most the `link_days` setting).",
     )
 
+    model_config = ConfigDict(json_schema_extra={"examples": [{"days": 7}]})
+
 
 class LinkPublic(BaseModel):
     id: str
