@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
+import threading
+from collections import OrderedDict
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from api.accounts import Accounts
@@ -62,6 +64,52 @@ def _scope_ids(
     return [c.id for c in page.data]
 
 
+class TablesCache:
+    """Cohort tables of recent scopes, keyed by the scope's (child id, version) pairs:
+    any write changes a version and any deletion the set, so a hit is never stale."""
+
+    def __init__(self, size: int = 4) -> None:
+        self._size = size
+        self._lock = threading.Lock()
+        self._entries: OrderedDict[int, CohortTables] = OrderedDict()
+
+    def tables(
+        self,
+        store: GraphStore,
+        accounts: Accounts,
+        team: str | None,
+        status: Status | None,
+        worker: str | None,
+    ) -> CohortTables:
+        """The scope's tables, built from the store's documents unless cached."""
+        caseload = accounts.caseload(worker) if worker is not None else None
+        rows = [] if caseload == [] else store.children(team=team, status=status, ids=caseload).data
+        key = hash(tuple((c.id, c.version) for c in rows))
+        with self._lock:
+            hit = self._entries.get(key)
+            if hit is not None:
+                self._entries.move_to_end(key)
+                return hit
+        ids = [c.id for c in rows]
+        built = CohortTables.from_documents(store.iter_documents(ids) if ids else iter(()))
+        with self._lock:
+            self._entries[key] = built
+            while len(self._entries) > self._size:
+                self._entries.popitem(last=False)
+        return built
+
+
+def tables_cache(request: Request) -> TablesCache:
+    """The app's cache of cohort tables (made on first use)."""
+    cache: TablesCache | None = getattr(request.app.state, "tables_cache", None)
+    if cache is None:
+        cache = request.app.state.tables_cache = TablesCache()
+    return cache
+
+
+CacheDep = Annotated[TablesCache, Depends(tables_cache)]
+
+
 def dashboard(
     store: GraphStore,
     accounts: Accounts,
@@ -71,10 +119,10 @@ def dashboard(
     status: Status | None,
     worker: str | None,
     months: int,
+    cache: TablesCache | None = None,
 ) -> dict[str, Any]:
     """The cohort measures on ``at`` and their trend, computed by :mod:`ecomap.measures`."""
-    ids = _scope_ids(store, accounts, team, status, worker)
-    tables = CohortTables.from_documents(store.iter_documents(ids) if ids else iter(()))
+    tables = (cache or TablesCache()).tables(store, accounts, team, status, worker)
     ms = settings.measure_settings()
     window = settings.window_days
     return {
@@ -92,6 +140,7 @@ def read_dashboard(
     accounts: AccountsDep,
     auditor: AuditorDep,
     settings: SettingsDep,
+    cache: CacheDep,
     today: TodayDep,
     at: AtQ = None,
     team: TeamQ = None,
@@ -102,7 +151,7 @@ def read_dashboard(
     """Aggregates only (MEASURES.md cohort names), never names or per-child rows. Leaders:
     their team (or the whole authority if they have no team); workers: their caseload."""
     team, worker = scope_for(user, team, worker)
-    result = dashboard(store, accounts, settings, at or today, team, status, worker, months)
+    result = dashboard(store, accounts, settings, at or today, team, status, worker, months, cache)
     auditor.record(user, "dashboard.read", target=team)
     return result
 
@@ -119,6 +168,7 @@ def read_dashboard_csv(
     accounts: AccountsDep,
     auditor: AuditorDep,
     settings: SettingsDep,
+    cache: CacheDep,
     today: TodayDep,
     at: AtQ = None,
     team: TeamQ = None,
@@ -128,7 +178,7 @@ def read_dashboard_csv(
 ) -> Response:
     """The trend table: one row per month end, a column per cohort measure."""
     team, worker = scope_for(user, team, worker)
-    result = dashboard(store, accounts, settings, at or today, team, status, worker, months)
+    result = dashboard(store, accounts, settings, at or today, team, status, worker, months, cache)
     auditor.record(user, "dashboard.export", target=team)
     out = io.StringIO()
     rows = result["trend"]
