@@ -192,4 +192,8 @@ def migrate(
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to ``app``."""
-    app.command("migrate")(migrate)
+    app.command(
+        "migrate",
+        help="Copy every child from one graph store to another, then verify counts, documents "
+        "and every child's measures are equal in both (exit 1 if not).",
+    )(migrate)

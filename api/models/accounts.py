@@ -49,6 +49,20 @@ class UserCreate(UserBase):
 
 
 class UserPublic(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "username": "sam",
+                    "role": "worker",
+                    "team": "North",
+                    "active": True,
+                    "created_at": "2026-01-05T09:00:00Z",
+                }
+            ]
+        }
+    )
+
     username: str
     role: RoleName
     team: str | None
@@ -59,12 +73,43 @@ class UserPublic(BaseModel):
 class SessionPublic(BaseModel):
     """A sign-in: send ``Authorization: Bearer <token>`` or rely on the cookie."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "token": "Zt1…",
+                    "expires": "2026-01-05T21:00:00Z",
+                    "user": {
+                        "username": "sam",
+                        "role": "worker",
+                        "team": "North",
+                        "active": True,
+                        "created_at": "2026-01-05T09:00:00Z",
+                    },
+                }
+            ]
+        }
+    )
+
     token: str
     expires: datetime
     user: UserPublic
 
 
 class MePublic(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "username": "sam",
+                    "role": "worker",
+                    "team": "North",
+                    "caseload": ["c-ava", "c-leo"],
+                }
+            ]
+        }
+    )
+
     username: str
     role: RoleName
     team: str | None
@@ -81,6 +126,10 @@ class AllocationCreate(Body):
 
 
 class AllocationPublic(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"username": "sam", "child_id": "c-ava", "created": True}]}
+    )
+
     username: str
     child_id: str
     created: bool = Field(description="False if it was already allocated.")
@@ -99,6 +148,19 @@ class LinkCreate(Body):
 
 
 class LinkPublic(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "l-5e2d0c9a1b3f4e6d",
+                    "child_id": "c-ava",
+                    "url": "/trust/eyJsIjoi…",
+                    "expires": "2026-01-19T09:00:00Z",
+                }
+            ]
+        }
+    )
+
     id: str
     child_id: str
     url: str = Field(description="Give this to the young person: `/trust/<token>`.")
@@ -106,6 +168,21 @@ class LinkPublic(BaseModel):
 
 
 class LinkRow(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "l-5e2d0c9a1b3f4e6d",
+                    "child_id": "c-ava",
+                    "created_by": "sam",
+                    "created_at": "2026-01-05T09:00:00Z",
+                    "expires_at": "2026-01-19T09:00:00Z",
+                    "revoked_at": None,
+                }
+            ]
+        }
+    )
+
     id: str
     child_id: str
     created_by: str
@@ -115,6 +192,23 @@ class LinkRow(BaseModel):
 
 
 class AuditEntryPublic(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": 42,
+                    "at": "2026-01-05T09:03:10Z",
+                    "actor": "sam",
+                    "role": "worker",
+                    "action": "tie.end",
+                    "child_id": "c-ava",
+                    "target": "t2",
+                    "outcome": "ok",
+                }
+            ]
+        }
+    )
+
     id: int
     at: datetime
     actor: str = Field(description="Username, or `link:<id>` for a young person's link.")

@@ -56,6 +56,20 @@ class ChildSummaryPublic(BaseModel):
     """A row of the children list. ``name`` is withheld (null) from admins, who manage
     allocations but do not read children's records."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "c-ava",
+                    "name": "Ava",
+                    "team": "North",
+                    "status": "looked_after",
+                    "version": 3,
+                }
+            ]
+        }
+    )
+
     id: str
     name: str | None
     team: str | None
@@ -72,6 +86,22 @@ class Counts(BaseModel):
 
 class ChildPublic(BaseModel):
     """One child's record (the child fields, the version and the size of their history)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "c-ava",
+                    "name": "Ava",
+                    "birth_date": "2012-04-01",
+                    "status": "looked_after",
+                    "team": "North",
+                    "version": 3,
+                    "counts": {"people": 9, "ties": 11, "observations": 20, "episodes": 2},
+                }
+            ]
+        }
+    )
 
     id: str
     name: str

@@ -41,4 +41,6 @@ class Body(BaseModel):
 class Message(BaseModel):
     """A plain acknowledgement."""
 
+    model_config = ConfigDict(json_schema_extra={"examples": [{"message": "signed out"}]})
+
     message: str

@@ -63,6 +63,23 @@ class PersonUpdate(Body):
 
 
 class PersonPublic(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "p-gran",
+                    "name": "Maureen",
+                    "category": "family",
+                    "role": "grandparent",
+                    "adult": True,
+                    "paid": False,
+                    "tie": "t-3f9c0a1b2c4d",
+                    "version": 4,
+                }
+            ]
+        }
+    )
+
     id: str
     name: str
     category: Category

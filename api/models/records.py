@@ -67,6 +67,14 @@ class YoungObservation(ObservationBase):
 
 
 class ObservationPublic(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"tie": "t1", "on": "2024-01-10", "by": "child", "index": 12, "version": 6}
+            ]
+        }
+    )
+
     tie: str
     on: IsoDate
     by: Perspective
@@ -88,6 +96,20 @@ class EpisodeCreate(Body):
 
 
 class EpisodePublic(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "kind": "placement",
+                    "start": "2024-09-01",
+                    "end": None,
+                    "reason": "moved_placement",
+                    "version": 7,
+                }
+            ]
+        }
+    )
+
     kind: EpisodeKind
     start: IsoDate
     end: IsoDate | None

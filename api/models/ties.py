@@ -36,6 +36,21 @@ class TieEnd(Body):
 
 
 class TiePublic(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "t2",
+                    "between": ["c-ava", "sw-17"],
+                    "started": "2023-09-01",
+                    "ended": "2024-06-30",
+                    "end_reason": "worker_changed",
+                    "version": 5,
+                }
+            ]
+        }
+    )
+
     id: str
     between: tuple[str, str]
     started: IsoDate | None

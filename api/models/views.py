@@ -50,6 +50,53 @@ class ChildHeader(BaseModel):
 class EcomapPublic(BaseModel):
     """A child's ecomap on a date, ready to draw."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "child": {
+                        "id": "c-ava",
+                        "name": "Ava",
+                        "status": "looked_after",
+                        "team": "North",
+                        "birth_date": "2012-04-01",
+                    },
+                    "at": "2024-12-31",
+                    "perspective": "combined",
+                    "members": [
+                        {
+                            "id": "p-gran",
+                            "name": "Maureen",
+                            "category": "family",
+                            "role": "grandparent",
+                            "adult": True,
+                            "paid": False,
+                            "tie": "t1",
+                            "started": "2012-04-01",
+                            "line": "strong",
+                            "arrows": "both",
+                            "strength": 81.2,
+                            "components": {
+                                "C": 1.0,
+                                "F": 0.75,
+                                "S": 0.5,
+                                "R": 1.0,
+                                "D": 1.0,
+                                "K": 0.0,
+                            },
+                            "trusted": True,
+                            "closeness": 3,
+                            "ring": 1,
+                            "observed_on": "2024-01-10",
+                            "observed_by": "child",
+                        }
+                    ],
+                    "links": [],
+                }
+            ]
+        }
+    )
+
     child: ChildHeader
     at: str
     perspective: Literal["combined", "child", "worker"]
@@ -86,7 +133,33 @@ class LostLink(LinkDrawing):
 class DiffPublic(BaseModel):
     """What changed between two dates."""
 
-    model_config = ConfigDict(populate_by_name=True)
+    model_config = ConfigDict(
+        populate_by_name=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "child": "c-ava",
+                    "from": "2024-01-01",
+                    "to": "2024-12-31",
+                    "perspective": "combined",
+                    "gained": [],
+                    "lost": [],
+                    "changed": [
+                        {
+                            "id": "p-gran",
+                            "name": "Maureen",
+                            "tie": "t1",
+                            "strength_change": 8.5,
+                            "changes": [{"field": "line", "from": "normal", "to": "strong"}],
+                        }
+                    ],
+                    "unchanged": 6,
+                    "links_gained": [],
+                    "links_lost": [],
+                }
+            ]
+        },
+    )
 
     child: str
     from_: str = Field(alias="from")
@@ -113,7 +186,38 @@ class TieMeasure(BaseModel):
 class MeasuresPublic(BaseModel):
     """One child's measures on a date, exactly the MEASURES.md shape."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(
+        extra="allow",
+        json_schema_extra={
+            "examples": [
+                {
+                    "child": "c-ava",
+                    "at": "2024-12-31",
+                    "perspective": "combined",
+                    "window_days": 365,
+                    "network": {"size": 1, "trusted_adults": 1},
+                    "continuity": {"retention": 1.0},
+                    "concordance": {"trust_agreement": None, "unseen_trusted": []},
+                    "ties": [
+                        {
+                            "member": "p-gran",
+                            "strength": 81.2,
+                            "line": "strong",
+                            "trusted": True,
+                            "components": {
+                                "C": 1.0,
+                                "F": 0.75,
+                                "S": 0.5,
+                                "R": 1.0,
+                                "D": 1.0,
+                                "K": 0.0,
+                            },
+                        }
+                    ],
+                }
+            ]
+        },
+    )
 
     child: str
     at: str
@@ -127,6 +231,12 @@ class MeasuresPublic(BaseModel):
 
 class MeasuresHistory(BaseModel):
     """The child's measures at month ends, oldest first (the last entry is ``at``)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"child": "c-ava", "perspective": "combined", "data": [], "count": 0}]
+        }
+    )
 
     child: str
     perspective: Literal["combined", "child", "worker"]
@@ -142,6 +252,26 @@ class DashboardScope(BaseModel):
 
 class DashboardPublic(BaseModel):
     """Cohort measures on a date for a scope, and their trend at month ends (oldest first)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "at": "2024-12-31",
+                    "scope": {"team": "North", "status": None, "worker": None},
+                    "measures": {
+                        "children": 120,
+                        "has_trusted_adult_rate": 0.842,
+                        "median_network_strength": 38.5,
+                    },
+                    "trend": [
+                        {"at": "2024-11-30", "children": 118},
+                        {"at": "2024-12-31", "children": 120},
+                    ],
+                }
+            ]
+        }
+    )
 
     at: str
     scope: DashboardScope

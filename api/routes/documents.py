@@ -39,10 +39,15 @@ _EXAMPLE = {
     "episodes": [{"kind": "placement", "start": "2023-09-01", "reason": "entered_care"}],
 }
 
+_SHOWN: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"application/json": {"example": _EXAMPLE}}, "description": "The document."}
+}
+
 
 @router.get(
     "/{child_id}/document",
     response_model=EcomapDocument,
+    responses=_SHOWN,
     summary="Get the document",
     response_model_exclude_none=True,
 )
@@ -71,7 +76,7 @@ def get_document(
     response_model=EcomapDocument,
     summary="Replace the document",
     response_model_exclude_none=True,
-    responses=CONFLICT,
+    responses={**_SHOWN, **CONFLICT},
 )
 def put_document(
     child_id: str,

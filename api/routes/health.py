@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from fastapi import APIRouter
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from api.deps import SettingsDep
 from api.errors import ERROR_RESPONSES
@@ -14,6 +14,10 @@ router = APIRouter(prefix="/api", tags=["health"], responses=ERROR_RESPONSES)
 
 
 class Health(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"status": "ok", "store": "embedded"}]}
+    )
+
     status: Literal["ok"]
     store: Literal["embedded", "neo4j"]
 

@@ -9,7 +9,7 @@ from typing import IO, Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import StreamingResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from api.audit import Auditor
 from api.auth.principal import Principal
@@ -27,6 +27,14 @@ _CHUNK = 200
 
 class ImportRow(BaseModel):
     """One line of the import's answer (JSON Lines, one per document, then a summary)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"line": 1, "child": "c-ava", "status": "imported", "version": 1, "errors": []}
+            ]
+        }
+    )
 
     line: int | None
     child: str | None
@@ -130,8 +138,11 @@ async def import_documents(
         spool.write(chunk)
     if size == 0:
         spool.close()
-        raise ApiError(422, "the body is empty: send one ecomap/1 document per line",
-                       details=[ErrorDetail(field="$", message="is empty")])
+        raise ApiError(
+            422,
+            "the body is empty: send one ecomap/1 document per line",
+            details=[ErrorDetail(field="$", message="is empty")],
+        )
     return StreamingResponse(
         _results(store, spool, user, auditor), media_type="application/x-ndjson"
     )

@@ -49,3 +49,31 @@ def test_openapi_documents_the_error_shape_and_every_route(world: World) -> None
         for method, op in operations.items():
             assert op.get("tags"), (method, path)
             assert op.get("summary") and op.get("description"), (method, path)
+
+
+def _has_example(schema: dict, node: object, depth: int = 0) -> bool:
+    """Whether a schema fragment (following $refs, items, properties, anyOf) shows an example."""
+    if depth > 6 or not isinstance(node, dict):
+        return False
+    if "example" in node or "examples" in node:
+        return True
+    ref = node.get("$ref")
+    if isinstance(ref, str):
+        return _has_example(schema, schema["components"]["schemas"][ref.split("/")[-1]], depth + 1)
+    children = [node.get("items"), *node.get("anyOf", []), *node.get("properties", {}).values()]
+    return any(_has_example(schema, child, depth + 1) for child in children)
+
+
+def test_every_route_shows_an_example(world: World) -> None:
+    schema = world.app.openapi()
+    for path, operations in schema["paths"].items():
+        for method, op in operations.items():
+            bodies = [c for c in op.get("requestBody", {}).get("content", {}).values()]
+            ok = [r for code, r in op["responses"].items() if code.startswith("2")]
+            answers = [c for r in ok for c in r.get("content", {}).values()]
+            shown = any(
+                _has_example(schema, c) or _has_example(schema, c.get("schema"))
+                for c in bodies + answers
+            )
+            non_json = any(k != "application/json" for r in ok for k in r.get("content", {}))
+            assert shown or non_json or not answers, (method, path)
