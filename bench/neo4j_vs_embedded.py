@@ -98,7 +98,7 @@ def measure(store: GraphStore, children: int, seed: int, sample: int) -> dict[st
 
 
 def _table(results: dict[str, dict[str, Any]]) -> str:
-    rows = [
+    rows: list[tuple[str, Callable[[dict[str, Any]], object]]] = [
         ("import (s)", lambda r: r["import_s"]),
         ("children/s imported", lambda r: r["children_per_s"]),
         (

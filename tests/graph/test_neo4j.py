@@ -7,15 +7,20 @@ empty test database).
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 from typing import Any
 
+import httpx
 import neo4j
 import pytest
 from neo4j.exceptions import ServiceUnavailable
 
+from api.app import create_app
+from api.settings import Settings
 from ecomap.model import EcomapDocument
 from graph import cypher, open_store
 from graph.base import ChildNotFound, DocumentConflict, DocumentInvalid, VersionConflict
@@ -343,3 +348,33 @@ def test_a_tie_is_a_node_with_an_end_edge_to_each_of_its_ends(
         ("t2", 0, "p1"),
         ("t2", 1, "p2"),
     ]
+
+
+def test_the_app_opens_the_neo4j_store_its_settings_name(target: Target, tmp_path: Path) -> None:
+    with Neo4jStore(**target) as seeded:
+        seeded.replace(_doc("c1", "p1"))
+    settings = Settings.from_mapping(
+        {
+            "store": "neo4j",
+            "NEO4J_URI": target["uri"],
+            "NEO4J_USER": target["user"],
+            "NEO4J_PASSWORD": target["password"],
+            "NEO4J_DATABASE": target["database"],
+            "db": tmp_path / "ecomap.db",
+            "secret_key": "a-test-key-of-enough-length-0123456789",
+        }
+    )
+    app = create_app(settings)
+
+    async def serve() -> tuple[object, Any]:
+        async with app.router.lifespan_context(app):
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://app") as client:
+                health = (await client.get("/api/health")).json()
+            store = app.state.store
+            return store, (health, store.get("c1"))
+
+    store, (health, stored) = asyncio.run(serve())
+    assert isinstance(store, Neo4jStore)
+    assert health["store"] == "neo4j"
+    assert stored == _doc("c1", "p1")
