@@ -134,6 +134,7 @@ def main() -> None:
         tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="ecomap-bench-")))
         with EmbeddedStore(tmp / "ecomap.db") as embedded:
             results["embedded (SQLite)"] = measure(embedded, opts.children, opts.seed, opts.sample)
+        target: dict[str, Any]
         if opts.neo4j_uri:
             target = {
                 "uri": opts.neo4j_uri,
@@ -143,7 +144,7 @@ def main() -> None:
             }
             label = "Neo4j"
         else:
-            target = stack.enter_context(BoltTestServer(heap="2g")).target
+            target = dict(stack.enter_context(BoltTestServer(heap="2g")).target)
             label = "Neo4j store on ArcadeDB Bolt test server"
         clear_database(**target)
         with Neo4jStore(**target) as neo:

@@ -30,6 +30,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 from types import TracebackType
+from typing import TypedDict
 
 ROOT_USER = "root"
 _MAIN_CLASS = "com.arcadedb.server.ArcadeDBServer"
@@ -38,6 +39,15 @@ _BOLT_PLUGIN = "Bolt:com.arcadedb.bolt.BoltProtocolPlugin"
 
 _SHARED: BoltTestServer | None = None
 _SHARED_LOCK = threading.Lock()
+
+
+class BoltTarget(TypedDict):
+    """Where and how to connect: ``Neo4jStore(**target)``, ``clear_database(**target)``."""
+
+    uri: str
+    user: str
+    password: str
+    database: str
 
 
 class BoltServerError(RuntimeError):
@@ -167,23 +177,20 @@ class BoltTestServer:
                 atexit.register(_SHARED.stop)
             return _SHARED
 
-    def create_database(self, name: str) -> dict[str, str]:
+    def create_database(self, name: str) -> BoltTarget:
         """Create another database on the running server; return its connection
         settings (``uri``, ``user``, ``password``, ``database``) for ``Neo4jStore``."""
         if not name.isidentifier():
             raise ValueError(f"database name {name!r} must be letters, digits and _")
         self._command(f"create database {name}")
-        return {"uri": self.uri, "user": self.user, "password": self.password, "database": name}
+        return BoltTarget(uri=self.uri, user=self.user, password=self.password, database=name)
 
     @property
-    def target(self) -> dict[str, str]:
+    def target(self) -> BoltTarget:
         """Connection settings of the default database, for ``Neo4jStore(**target)``."""
-        return {
-            "uri": self.uri,
-            "user": self.user,
-            "password": self.password,
-            "database": self.database,
-        }
+        return BoltTarget(
+            uri=self.uri, user=self.user, password=self.password, database=self.database
+        )
 
     def stop(self) -> None:
         """Stop the server (SIGTERM, then SIGKILL after 15 s) and remove its root."""
@@ -279,4 +286,11 @@ def clear_database(
         return before
 
 
-__all__ = ["BoltServerError", "BoltTestServer", "arcadedb_home", "clear_database", "free_port"]
+__all__ = [
+    "BoltServerError",
+    "BoltTarget",
+    "BoltTestServer",
+    "arcadedb_home",
+    "clear_database",
+    "free_port",
+]
