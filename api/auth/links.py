@@ -11,11 +11,20 @@ import secrets
 from datetime import UTC, datetime, timedelta
 
 from itsdangerous import BadSignature, URLSafeSerializer
+from starlette.responses import Response
 
 from api.accounts import Accounts, Link
 
 LINK_COOKIE = "ecomap_link"
 _SALT = "ecomap.young-person-link"
+
+
+def set_link_cookie(response: Response, token: str, *, max_age: int, secure: bool) -> None:
+    """Remember a young person's link in the ``ecomap_link`` cookie (for pages that prefer a
+    cookie to the ``Authorization: Link <token>`` header): HttpOnly, SameSite=Strict,
+    sent only to ``/api/me``."""
+    response.set_cookie(LINK_COOKIE, token, max_age=max_age, httponly=True, samesite="strict",
+                        secure=secure, path="/api/me")
 
 
 class LinkRefused(Exception):

@@ -183,6 +183,14 @@ class _Importer:
         """Wait for a batch being written (each document stays atomic) and stop the writer."""
         self._writer.shutdown(wait=True, cancel_futures=True)
 
+    def settle(self) -> None:
+        """After an interruption: count the batch that was being written, if it finished."""
+        pending, self._pending = self._pending, None
+        if pending is not None and pending.done() and not pending.cancelled():
+            self._pending = pending
+            with contextlib.suppress(Exception):
+                self._collect()
+
     def _collect(self) -> None:
         if self._pending is None:
             return
@@ -253,6 +261,12 @@ def import_documents(
     except StoreError as exc:
         _stderr().print(f"error: the store refused the import: {exc}")
         raise typer.Exit(2) from None
+    except KeyboardInterrupt:
+        # Every document is atomic: what was stored stays, the batch in flight is undone.
+        importer.settle()
+        typer.echo("interrupted", err=True)
+        _report(importer, name, target)
+        raise typer.Exit(130) from None
     finally:
         db.close()
     _report(importer, name, target)

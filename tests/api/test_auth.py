@@ -101,3 +101,16 @@ def test_a_session_token_is_not_a_link_and_a_link_is_not_a_session(world: World)
         world.api.get("/api/children", headers={"Authorization": f"Bearer {link}"}).status_code
         == 401
     )
+
+
+def test_link_cookie_helper_scopes_the_cookie_to_the_young_persons_routes() -> None:
+    from starlette.responses import Response
+
+    from api.auth.links import set_link_cookie
+
+    response = Response()
+    set_link_cookie(response, "tok", max_age=60, secure=True)
+    cookie = response.headers["set-cookie"]
+    assert cookie.startswith("ecomap_link=tok")
+    for part in ("HttpOnly", "Path=/api/me", "SameSite=strict", "Secure", "Max-Age=60"):
+        assert part.lower() in cookie.lower()

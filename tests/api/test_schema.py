@@ -51,7 +51,7 @@ def _headers(live: LiveServer, path: str) -> dict[str, str]:
 
 
 @schema.parametrize()
-@settings(max_examples=4, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+@settings(max_examples=3, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 def test_no_server_errors_and_no_schema_violations(case: Any, live: LiveServer) -> None:
     params = case.path_parameters or {}
     if "child_id" in params and case.method != "DELETE":
