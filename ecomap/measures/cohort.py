@@ -125,7 +125,20 @@ def cohort_values(
     window_days: int | None = None,
     settings: MeasureSettings | None = None,
 ) -> CohortValues:
-    """Per-child values on ``at`` (combined perspective) for every child of the tables."""
+    """Per-child values on ``at`` (combined perspective) for every child of the tables.
+
+    Examples
+    --------
+    >>> from ecomap.model import EcomapDocument
+    >>> doc = EcomapDocument.model_validate({"format": "ecomap/1",
+    ...     "child": {"id": "c", "name": "C"},
+    ...     "people": [{"id": "sw", "name": "S", "category": "professional",
+    ...                 "role": "social_worker"}],
+    ...     "ties": [{"id": "t", "between": ["c", "sw"], "started": "2024-01-01"}]})
+    >>> v = cohort_values(CohortTables.from_documents([doc]), date(2024, 6, 30))
+    >>> v.social_workers.tolist(), v.paid_share.tolist(), v.network_strength.tolist()
+    ([1], [1.0], [0.0])
+    """
     s = settings or DEFAULT_SETTINGS
     w = s.window_days if window_days is None else window_days
     n = tables.n_children
