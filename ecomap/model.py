@@ -30,7 +30,9 @@ Status = Literal["early_help", "child_in_need", "child_protection", "looked_afte
 Category = Literal["family", "carer", "friend", "community", "volunteer", "professional"]
 Perspective = Literal["child", "worker", "carer", "family", "other"]
 Direction = Literal["both", "to_child", "from_child"]
-EndReason = Literal["moved_placement", "worker_changed", "by_choice", "death", "safeguarding", "other"]
+EndReason = Literal[
+    "moved_placement", "worker_changed", "by_choice", "death", "safeguarding", "other"
+]
 EpisodeKind = Literal["placement", "school"]
 
 STATUSES: tuple[Status, ...] = (
@@ -112,7 +114,8 @@ class Tie(_Strict):
         ...     ended=date(2024, 6, 1)).active_on(date(2024, 6, 1))
         False
         """
-        return (self.started is None or self.started <= t) and (self.ended is None or self.ended > t)
+        started_by_t = self.started is None or self.started <= t
+        return started_by_t and (self.ended is None or self.ended > t)
 
 
 class Support(_Strict):
