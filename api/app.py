@@ -135,10 +135,11 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
 
 
 def _mount_pages(app: FastAPI) -> None:
-    """The web pages (H6's ``web.pages``), when present."""
-    try:
-        from web.pages import router, static_files
-    except ImportError:  # pages not installed: the API alone
-        return
+    """The web pages: the editor, the young person's page and the dashboard.
+
+    Imported here rather than at the top because web/ builds on the API's dependencies
+    (api → web → ecomap), so a module-level import would be circular."""
+    from web.pages import router, static_files
+
     app.include_router(router)
     app.mount("/static", static_files(), name="static")
