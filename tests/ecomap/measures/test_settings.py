@@ -38,7 +38,7 @@ def test_defaults_are_the_documented_ones() -> None:
 def test_frozen_and_validated() -> None:
     s = MeasureSettings()
     with pytest.raises(ValidationError):
-        s.window_days = 30
+        s.window_days = 30  # type: ignore[misc]
     with pytest.raises(ValidationError, match="window_days"):
         MeasureSettings(window_days=-1)
     with pytest.raises(ValidationError, match="closeness"):
