@@ -190,7 +190,7 @@ def render(results_path: Path, md_path: Path, out: Path) -> None:
         for size, entry in more.get("sizes", {}).items():
             mine = results["sizes"].setdefault(size, {})
             for key, value in entry.items():
-                if key not in mine and key not in ("synth", "parse"):
+                if key not in mine:
                     mine[key] = {**value, "from_run": extra.name} if isinstance(value, dict) \
                         else value
     sizes = _sizes(results)
