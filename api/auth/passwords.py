@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 _hasher = PasswordHasher()
-# Verified against when the user does not exist, so a wrong name takes as long as a
-# wrong password and timing does not reveal which accounts exist.
-_DUMMY = _hasher.hash("no such user: a dummy to spend the same time")
+
+
+@cache
+def _dummy_hash() -> str:
+    """Verified against when the user does not exist, so a wrong name takes as long as a
+    wrong password and timing does not reveal which accounts exist. Made on first use,
+    not at import: hashing costs ~0.5 s, which every CLI start would otherwise pay."""
+    return _hasher.hash("no such user: a dummy to spend the same time")
 
 MIN_LENGTH = 10
 
@@ -29,7 +36,7 @@ def verify_password(stored: str | None, password: str) -> bool:
     False
     """
     try:
-        return _hasher.verify(stored if stored is not None else _DUMMY, password) and (
+        return _hasher.verify(stored if stored is not None else _dummy_hash(), password) and (
             stored is not None
         )
     except (VerifyMismatchError, VerificationError, InvalidHashError):
