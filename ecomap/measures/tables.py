@@ -11,12 +11,13 @@ dated <= t: one sequential pass over the observations (see
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
 from ecomap.measures.effective import View
 from ecomap.model import CATEGORIES, SOCIAL_WORKER_ROLE, EcomapDocument
@@ -40,8 +41,53 @@ class Effective:
 
 
 @dataclass(frozen=True)
+class TieColumns:
+    """One row per child tie, children's ties together and each child's in document order.
+
+    ``child`` is the child's row in the tables; ``member`` any integer that is equal
+    exactly for the same person (across children too); ``start``/``end`` proleptic
+    ordinals, :data:`NULL_START`/:data:`NULL_END` when not known; ``adult``, ``paid``
+    and ``social_worker`` describe the member; ``category`` is the member's index in
+    :data:`~ecomap.model.CATEGORIES`.
+    """
+
+    child: ArrayLike
+    member: ArrayLike
+    start: ArrayLike
+    end: ArrayLike
+    adult: ArrayLike
+    paid: ArrayLike
+    social_worker: ArrayLike
+    category: ArrayLike
+
+
+@dataclass(frozen=True)
+class ObservationColumns:
+    """One row per observation of a child tie, each child's in document order.
+
+    ``tie`` is the tie's row in :class:`TieColumns`; ``side`` :data:`CHILD_SIDE` for
+    the child's own answers, else :data:`ADULT_SIDE`; ``day`` a proleptic ordinal.
+    Ratings are coded 0 for none, except ``contact`` and ``trusted`` (-1 for none,
+    ``trusted`` 0/1); ``direction`` by :data:`DIRECTION_CODES` (0 for none).
+    """
+
+    tie: ArrayLike
+    side: ArrayLike
+    day: ArrayLike
+    closeness: ArrayLike
+    contact: ArrayLike
+    emotional: ArrayLike
+    practical: ArrayLike
+    informational: ArrayLike
+    critical: ArrayLike
+    direction: ArrayLike
+    trusted: ArrayLike
+
+
+@dataclass(frozen=True)
 class CohortTables:
-    """Many children's networks as arrays (build with :meth:`from_documents`).
+    """Many children's networks as arrays (build with :meth:`from_documents` or
+    :meth:`from_columns`).
 
     Examples
     --------
@@ -147,6 +193,97 @@ class CohortTables:
         return Effective(child_ok | adult_ok, np.maximum(row, 0))
 
     @classmethod
+    def from_columns(
+        cls,
+        child_ids: Sequence[str],
+        team: Sequence[str | None],
+        status: Sequence[str | None],
+        ties: TieColumns,
+        observations: ObservationColumns,
+    ) -> CohortTables:
+        """Build the tables from plain columns (what a store reads with a few queries).
+
+        ``child_ids``, ``team`` and ``status`` have one entry per child, in the
+        tables' order; ``ties`` one row per child tie and ``observations`` one row per
+        observation of a child tie (see :class:`TieColumns` and
+        :class:`ObservationColumns` for the codes). Of one tie's observations by one
+        side on one day, the later row is the later in the document.
+
+        Examples
+        --------
+        >>> ties = TieColumns(child=[0, 0], member=[7, 7], start=[738886, NULL_START],
+        ...     end=[NULL_END, NULL_END], adult=[True, True], paid=[False, False],
+        ...     social_worker=[False, False], category=[0, 0])
+        >>> obs = ObservationColumns(tie=[0], side=[CHILD_SIDE], day=[738917],
+        ...     closeness=[2], contact=[-1], emotional=[0], practical=[0],
+        ...     informational=[0], critical=[0], direction=[0], trusted=[-1])
+        >>> tables = CohortTables.from_columns(["c"], ["North"], [None], ties, obs)
+        >>> tables.tie_pair.tolist(), tables.pair_child.tolist(), tables.n_people
+        ([0, 0], [0], 1)
+        >>> tables.effective(date(2024, 3, 1), "combined").rated.tolist()
+        [True, False]
+        """
+        t_child = _ints(ties.child, np.int64)
+        t_member = _ints(ties.member, np.int64)
+        t_start = _ints(ties.start, np.int64)
+        n_ties = len(t_child)
+        # a pair is one (child, member); numbered in order of first appearance
+        if n_ties:
+            _, member_code = np.unique(t_member, return_inverse=True)
+            n_people = int(member_code.max()) + 1
+            _, first, pair_of = np.unique(
+                t_child * n_people + member_code, return_index=True, return_inverse=True
+            )
+            rank = np.empty(len(first), dtype=np.int64)
+            rank[np.argsort(first, kind="stable")] = np.arange(len(first), dtype=np.int64)
+            tie_pair = rank[pair_of.reshape(-1)]
+            pair_child = t_child[np.sort(first)]
+        else:
+            n_people = 0
+            tie_pair = np.zeros(0, dtype=np.int64)
+            pair_child = np.zeros(0, dtype=np.int64)
+        segment = _ints(observations.tie, np.int64) * 2 + _ints(observations.side, np.int64)
+        day = _ints(observations.day, np.int64)
+        day_min = int(day.min()) if len(day) else 0
+        stride = int(day.max()) - day_min + 2 if len(day) else 2
+        order = np.argsort(segment * stride + (day - day_min), kind="stable")
+        per_segment = np.bincount(segment, minlength=2 * n_ties)
+        seg_start = np.concatenate(([0], np.cumsum(per_segment))).astype(np.int64)
+
+        def obs_col(values: ArrayLike) -> I8:
+            result: I8 = _ints(values, np.int8)[order]
+            return result
+
+        return cls(
+            child_ids=list(child_ids),
+            team=np.array(list(team), dtype=object),
+            status=np.array(list(status), dtype=object),
+            n_people=n_people,
+            tie_child=t_child,
+            tie_member=t_member,
+            tie_start=t_start,
+            tie_end=_ints(ties.end, np.int64),
+            tie_start_known=t_start != NULL_START,
+            tie_pair=tie_pair,
+            pair_child=pair_child,
+            member_adult=np.asarray(ties.adult, dtype=bool),
+            member_paid=np.asarray(ties.paid, dtype=bool),
+            member_social_worker=np.asarray(ties.social_worker, dtype=bool),
+            member_category=_ints(ties.category, np.int8),
+            seg_start=seg_start,
+            obs_day=(day[order] - day_min).astype(np.int32),
+            obs_closeness=obs_col(observations.closeness),
+            obs_contact=obs_col(observations.contact),
+            obs_emotional=obs_col(observations.emotional),
+            obs_practical=obs_col(observations.practical),
+            obs_informational=obs_col(observations.informational),
+            obs_critical=obs_col(observations.critical),
+            obs_direction=obs_col(observations.direction),
+            obs_trusted=obs_col(observations.trusted),
+            day_min=day_min,
+        )
+
+    @classmethod
     def from_documents(cls, docs: Iterable[EcomapDocument]) -> CohortTables:
         """Build the tables from documents (streamed: documents are not kept)."""
         child_ids: list[str] = []
@@ -155,9 +292,8 @@ class CohortTables:
         person_index: dict[str, int] = {}
         category_code = {c: i for i, c in enumerate(CATEGORIES)}
         t_child, t_member, t_start, t_end = array("q"), array("q"), array("q"), array("q")
-        t_pair, p_child = array("q"), array("q")
         m_flags, m_cat = array("b"), array("b")
-        o_seg, o_day = array("q"), array("q")
+        o_tie, o_side, o_day = array("q"), array("b"), array("q")
         o_cols = [array("b") for _ in range(8)]
         for doc in docs:
             c = len(child_ids)
@@ -167,7 +303,6 @@ class CohortTables:
             statuses.append(doc.child.status)
             people = {p.id: p for p in doc.people}
             tie_row: dict[str, int] = {}
-            pair_of: dict[str, int] = {}
             for tie in doc.ties:
                 a, b = tie.between
                 if cid not in (a, b):
@@ -179,15 +314,10 @@ class CohortTables:
                 tie_row[tie.id] = len(t_child)
                 t_child.append(c)
                 t_member.append(person_index.setdefault(other, len(person_index)))
-                if other not in pair_of:
-                    pair_of[other] = len(p_child)
-                    p_child.append(c)
-                t_pair.append(pair_of[other])
                 t_start.append(tie.started.toordinal() if tie.started else NULL_START)
                 t_end.append(tie.ended.toordinal() if tie.ended else NULL_END)
                 m_flags.append(
-                    (1 if tie.started else 0)
-                    | (2 if person.adult else 0)
+                    (2 if person.adult else 0)
                     | (4 if person.paid else 0)
                     | (8 if person.role == SOCIAL_WORKER_ROLE else 0)
                 )
@@ -196,7 +326,8 @@ class CohortTables:
                 row = tie_row.get(obs.tie)
                 if row is None:
                     continue
-                o_seg.append(row * 2 + (CHILD_SIDE if obs.by == "child" else ADULT_SIDE))
+                o_tie.append(row)
+                o_side.append(CHILD_SIDE if obs.by == "child" else ADULT_SIDE)
                 o_day.append(obs.on.toordinal())
                 sup = obs.support
                 values = (
@@ -211,49 +342,19 @@ class CohortTables:
                 )
                 for column, value in zip(o_cols, values, strict=True):
                     column.append(value)
-        flags = np.frombuffer(m_flags, dtype=np.int8) if len(m_flags) else np.zeros(0, np.int8)
-        segment = np.frombuffer(o_seg, dtype=np.int64) if len(o_seg) else np.zeros(0, np.int64)
-        day = np.frombuffer(o_day, dtype=np.int64) if len(o_day) else np.zeros(0, np.int64)
-        day_min = int(day.min()) if len(day) else 0
-        stride = int(day.max()) - day_min + 2 if len(day) else 2
-        key = segment * stride + (day - day_min)
-        order = np.argsort(key, kind="stable")
-        del key
-        per_segment = np.bincount(segment, minlength=2 * len(t_child))
-        seg_start = np.concatenate(([0], np.cumsum(per_segment))).astype(np.int64)
-
-        def col(values: array[int], dtype: type[np.generic]) -> NDArray[np.generic]:
-            return np.frombuffer(values, dtype=dtype).copy() if len(values) else np.zeros(0, dtype)
-
-        def obs_col(i: int) -> I8:
-            result: I8 = col(o_cols[i], np.int8)[order]  # type: ignore[assignment]
-            return result
-
-        return cls(
-            child_ids=child_ids,
-            team=np.array(teams, dtype=object),
-            status=np.array(statuses, dtype=object),
-            n_people=len(person_index),
-            tie_child=col(t_child, np.int64),  # type: ignore[arg-type]
-            tie_member=col(t_member, np.int64),  # type: ignore[arg-type]
-            tie_start=col(t_start, np.int64),  # type: ignore[arg-type]
-            tie_end=col(t_end, np.int64),  # type: ignore[arg-type]
-            tie_start_known=(flags & 1) > 0,
-            tie_pair=col(t_pair, np.int64),  # type: ignore[arg-type]
-            pair_child=col(p_child, np.int64),  # type: ignore[arg-type]
-            member_adult=(flags & 2) > 0,
-            member_paid=(flags & 4) > 0,
-            member_social_worker=(flags & 8) > 0,
-            member_category=col(m_cat, np.int8),  # type: ignore[arg-type]
-            seg_start=seg_start,
-            obs_day=(day[order] - day_min).astype(np.int32),
-            obs_closeness=obs_col(0),
-            obs_contact=obs_col(1),
-            obs_emotional=obs_col(2),
-            obs_practical=obs_col(3),
-            obs_informational=obs_col(4),
-            obs_critical=obs_col(5),
-            obs_direction=obs_col(6),
-            obs_trusted=obs_col(7),
-            day_min=day_min,
+        flags = _ints(m_flags, np.int8)
+        ties = TieColumns(
+            child=t_child, member=t_member, start=t_start, end=t_end,
+            adult=(flags & 2) > 0, paid=(flags & 4) > 0, social_worker=(flags & 8) > 0,
+            category=m_cat,
         )
+        observations = ObservationColumns(o_tie, o_side, o_day, *o_cols)
+        return cls.from_columns(child_ids, teams, statuses, ties, observations)
+
+
+def _ints(values: ArrayLike, dtype: type[np.signedinteger[Any]]) -> NDArray[Any]:
+    """``values`` as a fresh 1-d array of ``dtype`` (an ``array.array`` without a copy loop)."""
+    if isinstance(values, array):
+        return np.frombuffer(values, dtype=values.typecode).astype(dtype) if len(values) else (
+            np.zeros(0, dtype=dtype))
+    return np.asarray(values).astype(dtype).reshape(-1)
