@@ -18,6 +18,7 @@ from typing import Literal, Protocol, runtime_checkable
 # Re-exported: the domain owns these so ecomap/ stays free of graph/.
 from ecomap.errors import Breach as Breach
 from ecomap.errors import DocumentInvalid as DocumentInvalid
+from ecomap.measures.tables import CohortTables
 from ecomap.model import EcomapDocument, Observation, Person, Status, Tie
 
 ViewPerspective = Literal["combined", "child", "worker"]
@@ -163,6 +164,15 @@ class GraphStore(Protocol):
 
     def iter_documents(self, ids: Sequence[str] | None = None) -> Iterator[EcomapDocument]:
         """Every (or the named) child's document, in id order, streamed."""
+        ...
+
+    def cohort_tables(self, ids: Sequence[str] | None = None) -> CohortTables:
+        """Every (or the named) child's network as the cohort measures' arrays, in id order.
+
+        Equal to ``CohortTables.from_documents(self.iter_documents(ids))`` (named
+        children that are not stored are left out; ``[]`` gives empty tables) but read
+        as columns, without building documents: the dashboard's path.
+        """
         ...
 
     def counts(self) -> StoreCounts:

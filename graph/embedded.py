@@ -19,6 +19,7 @@ from typing import Any
 
 from ecomap.errors import Breach, DocumentInvalid
 from ecomap.format import validate_document
+from ecomap.measures.tables import CohortTables
 from ecomap.model import EcomapDocument, Observation, Status
 from graph import sqlite_rows as rows
 from graph.base import (
@@ -33,6 +34,7 @@ from graph.base import (
     VersionConflict,
     ViewPerspective,
 )
+from graph.sqlite_cohort import cohort_tables
 from graph.sqlite_schema import connect, migrate
 
 _BATCH_DOCUMENTS = 500  # documents per transaction in replace_many
@@ -322,6 +324,10 @@ class EmbeddedStore:
             for _cid, text in texts:
                 yield rows.document(text)
             after = batch[-1]
+
+    def cohort_tables(self, ids: Sequence[str] | None = None) -> CohortTables:
+        with self._reading() as conn:
+            return cohort_tables(conn, ids)
 
     def counts(self) -> StoreCounts:
         with self._reading() as conn:

@@ -25,6 +25,7 @@ import neo4j
 from neo4j.exceptions import ConstraintError
 
 from ecomap.format import validate_document
+from ecomap.measures.tables import CohortTables
 from ecomap.model import EcomapDocument, Observation, Status
 from graph import cypher
 from graph.base import (
@@ -383,6 +384,10 @@ class Neo4jStore:
             for child_id in chunk:
                 if child_id in fetched.children:
                     yield fetched.document(child_id)
+
+    def cohort_tables(self, ids: Sequence[str] | None = None) -> CohortTables:
+        # Documents, streamed in batches of DOCS_PER_READ: correct, not yet columnar.
+        return CohortTables.from_documents(self.iter_documents(ids))
 
     def counts(self) -> StoreCounts:
         def work(tx: ReadTx) -> StoreCounts:

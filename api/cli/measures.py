@@ -162,7 +162,6 @@ def dashboard(
             f"{status!r} is not one of {', '.join(STATUSES)}", param_hint="'--status'"
         )
     from ecomap.measures.cohort import cohort_measures, cohort_trend
-    from ecomap.measures.tables import CohortTables
     from graph import open_store
 
     config = _settings()
@@ -170,7 +169,7 @@ def dashboard(
     window = config.window_days if window_days is None else window_days
     graph_store = open_store("embedded", path=store or config.db)
     try:
-        tables = CohortTables.from_documents(graph_store.iter_documents())
+        tables = graph_store.cohort_tables()
     finally:
         graph_store.close()
     ids = tables.select(team=team, status=status)

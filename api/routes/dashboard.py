@@ -81,7 +81,7 @@ class TablesCache:
         status: Status | None,
         worker: str | None,
     ) -> CohortTables:
-        """The scope's tables, built from the store's documents unless cached."""
+        """The scope's tables, read from the store as columns unless cached."""
         caseload = accounts.caseload(worker) if worker is not None else None
         rows = [] if caseload == [] else store.children(team=team, status=status, ids=caseload).data
         key = hash(tuple((c.id, c.version) for c in rows))
@@ -91,7 +91,7 @@ class TablesCache:
                 self._entries.move_to_end(key)
                 return hit
         ids = [c.id for c in rows]
-        built = CohortTables.from_documents(store.iter_documents(ids) if ids else iter(()))
+        built = store.cohort_tables(ids)
         with self._lock:
             self._entries[key] = built
             while len(self._entries) > self._size:

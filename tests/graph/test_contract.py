@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
 from datetime import date
 from typing import Any
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ecomap.format import dump_document, parse_document
+from ecomap.measures.cohort import cohort_measures, cohort_trend, cohort_values
+from ecomap.measures.tables import CohortTables
 from ecomap.model import EcomapDocument
 from graph.base import (
     ChildNotFound,
@@ -367,3 +371,71 @@ def test_any_valid_document_round_trips_through_the_store(
     assert store.counts() == StoreCounts(children=1, people=len(d.people), ties=len(d.ties),
                                          observations=len(d.observations),
                                          episodes=len(d.episodes))
+
+
+# --------------------------------------------------------------------------- cohort tables
+
+COHORT_DATES = [date(2019, 6, 30), date(2021, 3, 31), date(2023, 12, 31), date(2025, 6, 30)]
+
+
+def assert_same_cohort(columns: CohortTables, documents: CohortTables) -> None:
+    """The store's columnar tables hold what the documents' do and measure the same."""
+    for name in ("tie_child", "tie_start", "tie_end", "tie_start_known", "tie_pair",
+                 "pair_child", "member_adult", "member_paid", "member_social_worker",
+                 "member_category", "seg_start", "obs_day", "obs_closeness", "obs_contact",
+                 "obs_emotional", "obs_practical", "obs_informational", "obs_critical",
+                 "obs_direction", "obs_trusted"):
+        np.testing.assert_array_equal(getattr(columns, name), getattr(documents, name),
+                                      err_msg=name)
+    assert columns.child_ids == documents.child_ids
+    assert columns.team.tolist() == documents.team.tolist()
+    assert columns.status.tolist() == documents.status.tolist()
+    assert columns.day_min == documents.day_min and columns.n_people == documents.n_people
+    same = columns.tie_member[:, None] == columns.tie_member[None, :]
+    np.testing.assert_array_equal(same, documents.tie_member[:, None] ==
+                                  documents.tie_member[None, :])  # one code per person
+    for at in COHORT_DATES:
+        assert cohort_measures(columns, at) == cohort_measures(documents, at)
+        got, want = cohort_values(columns, at), cohort_values(documents, at)
+        for field in fields(got):
+            np.testing.assert_array_equal(getattr(got, field.name), getattr(want, field.name))
+    assert cohort_trend(columns, COHORT_DATES[-1], 6) == cohort_trend(
+        documents, COHORT_DATES[-1], 6)
+
+
+def test_cohort_tables_equal_the_documents_path(store: GraphStore, synthetic: Any,
+                                                fixture_documents: Docs) -> None:
+    docs = [*synthetic(40, seed=11), *fixture_documents.values()]
+    assert store.replace_many(docs).rejected == []
+    everyone = store.cohort_tables()
+    assert everyone.n_children == len(docs) and everyone.n_observations > 0
+    assert_same_cohort(everyone, CohortTables.from_documents(store.iter_documents()))
+    some = ["c-mia", "c-s000031", "c-s000004", "c-absent", "c-s000004"]
+    subset = store.cohort_tables(some)
+    assert subset.child_ids == ["c-mia", "c-s000004", "c-s000031"]  # stored ones, id order
+    assert_same_cohort(subset, CohortTables.from_documents(store.iter_documents(some)))
+    assert store.cohort_tables([]).n_children == 0
+
+
+def test_cohort_tables_follow_replacements_and_deletions(store: GraphStore,
+                                                         synthetic: Any) -> None:
+    docs = synthetic(12, seed=3)
+    store.replace_many(docs)
+    first = docs[0]
+    store.replace(first.model_copy(update={"observations": first.observations[:2],
+                                           "ties": first.ties}))
+    store.delete(docs[5].child.id)
+    tables = store.cohort_tables()
+    assert docs[5].child.id not in tables.child_ids
+    assert_same_cohort(tables, CohortTables.from_documents(store.iter_documents()))
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(data=st.data())
+def test_any_valid_document_gives_the_same_cohort_tables(
+        store: GraphStore, valid_documents: Any, data: st.DataObject) -> None:
+    d: EcomapDocument = data.draw(valid_documents(child_id="c-prop"))
+    store.replace(d)
+    assert_same_cohort(store.cohort_tables(), CohortTables.from_documents([d]))
+    assert_same_cohort(store.cohort_tables(["c-prop"]), CohortTables.from_documents([d]))

@@ -12,7 +12,6 @@ from fastapi.responses import HTMLResponse
 from api.deps import AccountsDep, CurrentUser, SettingsDep, StoreDep, TodayDep
 from api.routes.dashboard import AtQ, MonthsQ, StatusQ, TeamQ, WorkerQ, _scope_ids, scope_for
 from ecomap.measures.cohort import CohortValues, cohort_measures, cohort_trend, cohort_values
-from ecomap.measures.tables import CohortTables
 from web.figures import dashboard_figures
 from web.pages.shell import page
 
@@ -49,7 +48,7 @@ def figures(
     team, worker = scope_for(user, team, worker)
     when: date = at or today
     ids = _scope_ids(store, accounts, team, status, worker)
-    tables = CohortTables.from_documents(store.iter_documents(ids) if ids else iter(()))
+    tables = store.cohort_tables(ids)
     ms = settings.measure_settings()
     window = settings.window_days
     cohort = cohort_measures(tables, when, window_days=window, settings=ms)

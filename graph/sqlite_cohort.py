@@ -1,0 +1,170 @@
+"""Cohort tables straight from the embedded store's SQLite rows, without documents.
+
+One query returns a row per child (in id order): the ids of its child ties and
+their members as JSON arrays, the ids of its other ties, the tie ids its
+observations refer to, and each tie's and observation's fields packed into one
+integer per row by SQLite, as comma-separated text. Python then only maps tie
+ids to rows (a dict per child, looked up in C by ``map``) and numpy parses and
+unpacks the integers: no model objects, no Python work per field.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from array import array
+from collections.abc import Iterator, Sequence
+from itertools import repeat
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ecomap.measures.tables import (
+    DIRECTION_CODES,
+    NULL_END,
+    NULL_START,
+    CohortTables,
+    ObservationColumns,
+    TieColumns,
+)
+from ecomap.model import CATEGORIES, SOCIAL_WORKER_ROLE
+
+_PARSE_EVERY = 2000  # children whose packed text is parsed at once (bounds the text kept)
+
+
+def _day(column: str) -> str:
+    """SQL for a stored ISO date as a proleptic ordinal (``date.toordinal``)."""
+    return f"CAST(julianday({column}) - 1721424.5 AS INTEGER)"
+
+
+def _case(column: str, codes: dict[str, int]) -> str:
+    whens = " ".join(f"WHEN '{name}' THEN {code}" for name, code in codes.items())
+    return f"(CASE {column} {whens} ELSE 0 END)"
+
+
+# A child tie: bit 0 started known, 1 ended known, 2 adult, 3 paid, 4 social worker,
+# 5-7 category, 8-29 started, 30-51 ended (ordinals of 0001-01-01..9999-12-31 < 2**22).
+_TIE_PACKED = (
+    "(t.started IS NOT NULL) | ((t.ended IS NOT NULL) << 1) | (p.adult << 2) | (p.paid << 3)"
+    f" | ((p.role IS '{SOCIAL_WORKER_ROLE}') << 4)"
+    f" | ({_case('p.category', {c: i for i, c in enumerate(CATEGORIES)})} << 5)"
+    f" | (coalesce({_day('t.started')}, 0) << 8) | (coalesce({_day('t.ended')}, 0) << 30)"
+)
+_ON_DAY = _day('"on"')
+# An observation: bits 0-1 trusted + 1, 2-3 direction, 4-5 critical, 6-7 informational,
+# 8-9 practical, 10-11 emotional, 12-14 contact + 1, 15-16 closeness, 17 not the
+# child's own answer, 18- the day's ordinal. Missing ratings are 0 (contact, trusted -1).
+_OBSERVATION_PACKED = (
+    "(coalesce(trusted, -1) + 1)"
+    f" | ({_case('direction', DIRECTION_CODES)} << 2)"
+    " | (coalesce(critical, 0) << 4) | (coalesce(informational, 0) << 6)"
+    " | (coalesce(practical, 0) << 8) | (coalesce(emotional, 0) << 10)"
+    " | ((coalesce(contact, -1) + 1) << 12) | (coalesce(closeness, 0) << 15)"
+    f" | ((by <> 'child') << 17) | ({_ON_DAY} << 18)"
+)
+_CHILD_TIES = (
+    "FROM ties t JOIN people p ON p.id = t.member WHERE t.child_id = c.id ORDER BY t.ord"
+)
+
+COHORT_ROWS = f"""
+SELECT c.id, c.team, c.status,
+  (SELECT json_group_array(id) FROM (SELECT t.id {_CHILD_TIES})),
+  (SELECT json_group_array(member) FROM (SELECT t.member {_CHILD_TIES})),
+  (SELECT group_concat(v) FROM (SELECT {_TIE_PACKED} AS v {_CHILD_TIES})),
+  (SELECT json_group_array(id) FROM ties WHERE child_id = c.id AND member IS NULL),
+  (SELECT json_group_array(tie_id) FROM
+     (SELECT tie_id FROM observations WHERE child_id = c.id ORDER BY ord)),
+  (SELECT group_concat(v) FROM
+     (SELECT {_OBSERVATION_PACKED} AS v FROM observations WHERE child_id = c.id ORDER BY ord))
+FROM children c {{where}} ORDER BY c.id
+"""
+
+
+def cohort_tables(conn: sqlite3.Connection, ids: Sequence[str] | None) -> CohortTables:
+    """The :class:`CohortTables` of every (or the named, stored) child, in id order.
+
+    Run inside one read transaction: it is one query, so one consistent snapshot.
+    """
+    if ids is None:
+        cursor = conn.execute(COHORT_ROWS.format(where=""))
+    else:
+        where = "WHERE c.id IN (SELECT value FROM json_each(?))"
+        cursor = conn.execute(COHORT_ROWS.format(where=where), (json.dumps(list(ids)),))
+    return _assemble(cursor)
+
+
+def _assemble(cursor: Iterator[tuple[Any, ...]]) -> CohortTables:
+    child_ids: list[str] = []
+    teams: list[str | None] = []
+    statuses: list[str | None] = []
+    person_index: dict[str, int] = {}
+    t_child, t_member, o_tie = array("q"), array("q"), array("q")
+    tie_parts: list[NDArray[np.int64]] = []
+    obs_parts: list[NDArray[np.int64]] = []
+    tie_text: list[str] = []
+    obs_text: list[str] = []
+    for cid, team, status, tie_ids, members, tie_packed, others, obs_ties, obs_packed in cursor:
+        c = len(child_ids)
+        child_ids.append(cid)
+        teams.append(team)
+        statuses.append(status)
+        own = json.loads(tie_ids)
+        base = len(t_child)
+        rows = dict(zip(own, range(base, base + len(own)), strict=True))
+        if own:
+            t_child.extend(repeat(c, len(own)))
+            t_member.extend([person_index.setdefault(m, len(person_index))
+                             for m in json.loads(members)])
+            tie_text.append(tie_packed)
+        rows.update(zip(json.loads(others), repeat(-1)))  # ties between two people
+        if obs_packed is not None:
+            o_tie.extend(map(rows.__getitem__, json.loads(obs_ties)))
+            obs_text.append(obs_packed)
+        if len(obs_text) >= _PARSE_EVERY or len(tie_text) >= _PARSE_EVERY:
+            tie_parts.append(_parse(tie_text))
+            obs_parts.append(_parse(obs_text))
+            tie_text, obs_text = [], []
+    tie_parts.append(_parse(tie_text))
+    obs_parts.append(_parse(obs_text))
+    tie = np.concatenate(tie_parts)
+    obs = np.concatenate(obs_parts)
+    obs_row = np.frombuffer(o_tie, dtype=np.int64) if len(o_tie) else np.zeros(0, np.int64)
+    keep = obs_row >= 0  # observations of child ties only
+    obs, obs_row = obs[keep], obs_row[keep]
+
+    def bits(values: NDArray[np.int64], shift: int, width: int) -> NDArray[np.int64]:
+        result: NDArray[np.int64] = (values >> shift) & ((1 << width) - 1)
+        return result
+
+    ties = TieColumns(
+        child=t_child,
+        member=t_member,
+        start=np.where(bits(tie, 0, 1) == 1, bits(tie, 8, 22), NULL_START),
+        end=np.where(bits(tie, 1, 1) == 1, bits(tie, 30, 22), NULL_END),
+        adult=bits(tie, 2, 1) == 1,
+        paid=bits(tie, 3, 1) == 1,
+        social_worker=bits(tie, 4, 1) == 1,
+        category=bits(tie, 5, 3),
+    )
+    observations = ObservationColumns(
+        tie=obs_row,
+        side=bits(obs, 17, 1),
+        day=obs >> 18,
+        closeness=bits(obs, 15, 2),
+        contact=bits(obs, 12, 3) - 1,
+        emotional=bits(obs, 10, 2),
+        practical=bits(obs, 8, 2),
+        informational=bits(obs, 6, 2),
+        critical=bits(obs, 4, 2),
+        direction=bits(obs, 2, 2),
+        trusted=bits(obs, 0, 2) - 1,
+    )
+    return CohortTables.from_columns(child_ids, teams, statuses, ties, observations)
+
+
+def _parse(texts: list[str]) -> NDArray[np.int64]:
+    """The integers of comma-separated texts, parsed by numpy."""
+    if not texts:
+        return np.zeros(0, dtype=np.int64)
+    return np.fromstring(",".join(texts), dtype=np.int64, sep=",")
