@@ -11,7 +11,15 @@ from hypothesis import strategies as st
 
 from ecomap.measures.effective import effective_observation, observations_by_tie
 from ecomap.measures.snapshot import DocumentIndex
-from ecomap.measures.tables import CohortTables
+from ecomap.measures.tables import (
+    ADULT_SIDE,
+    CHILD_SIDE,
+    NULL_END,
+    NULL_START,
+    CohortTables,
+    ObservationColumns,
+    TieColumns,
+)
 from ecomap.model import EcomapDocument
 
 
@@ -76,3 +84,58 @@ def test_effective_matches_per_tie(
                 expected.closeness or 0,
                 -1 if expected.contact is None else expected.contact,
             )
+
+
+def test_from_columns_pairs_segments_and_effective_rows() -> None:
+    # child 0: ties 0 and 1 to person 7 (one pair), tie 2 to person 9, no start;
+    # child 1: tie 3 to person 7 again (their own pair). Rows given in document order.
+    ties = TieColumns(
+        child=[0, 0, 0, 1], member=[7, 7, 9, 7],
+        start=[date(2024, 1, 1).toordinal(), date(2024, 2, 1).toordinal(), NULL_START,
+               date(2023, 1, 1).toordinal()],
+        end=[NULL_END, date(2024, 6, 1).toordinal(), NULL_END, NULL_END],
+        adult=[True, True, False, True], paid=[False, False, False, True],
+        social_worker=[False, False, False, True], category=[0, 0, 2, 5],
+    )
+    day = [date(2024, 3, 1).toordinal(), date(2024, 2, 1).toordinal(),
+           date(2024, 3, 1).toordinal(), date(2024, 3, 1).toordinal(),
+           date(2024, 1, 5).toordinal()]
+    obs = ObservationColumns(
+        tie=[0, 0, 0, 3, 0], side=[CHILD_SIDE, CHILD_SIDE, CHILD_SIDE, ADULT_SIDE, ADULT_SIDE],
+        day=day, closeness=[1, 2, 3, 2, 1], contact=[-1, 0, 4, 1, 2],
+        emotional=[0, 1, 2, 3, 0], practical=[0] * 5, informational=[0] * 5,
+        critical=[0] * 5, direction=[0, 1, 2, 3, 0], trusted=[-1, 0, 1, -1, 1],
+    )
+    tables = CohortTables.from_columns(["a", "b"], ["North", None], [None, "looked_after"],
+                                       ties, obs)
+    assert tables.n_children == 2 and tables.n_people == 2
+    assert tables.tie_pair.tolist() == [0, 0, 1, 2]
+    assert tables.pair_child.tolist() == [0, 0, 1]
+    assert tables.tie_start_known.tolist() == [True, True, False, True]
+    assert tables.member_social_worker.tolist() == [False, False, False, True]
+    # segments (tie, side): tie 0 child has 3 rows by date then document order,
+    # tie 0 adult 1, tie 3 adult 1
+    assert tables.seg_start.tolist() == [0, 3, 4, 4, 4, 4, 4, 4, 5]
+    assert tables.obs_closeness.tolist() == [2, 1, 3, 1, 2]
+    assert tables.day_min == date(2024, 1, 5).toordinal()
+    eff = tables.effective(date(2024, 3, 1), "combined")
+    assert eff.rated.tolist() == [True, False, False, True]
+    # of tie 0's two child answers on 2024-03-01, the later in the document counts
+    assert int(tables.obs_closeness[eff.row[0]]) == 3 and int(tables.obs_trusted[eff.row[0]]) == 1
+    worker = tables.effective(date(2024, 2, 15), "worker")
+    assert worker.rated.tolist() == [True, False, False, False]
+    assert int(tables.obs_trusted[worker.row[0]]) == 1
+    assert tables.active(date(2024, 7, 1)).tolist() == [True, False, True, True]
+    assert tables.select(status="looked_after") == ["b"]
+
+
+def test_from_columns_empty() -> None:
+    none: list[int] = []
+    tables = CohortTables.from_columns(
+        ["a"], [None], [None],
+        TieColumns(none, none, none, none, none, none, none, none),
+        ObservationColumns(none, none, none, none, none, none, none, none, none, none, none),
+    )
+    assert tables.n_children == 1 and len(tables.tie_child) == 0
+    assert tables.effective(date(2024, 1, 1), "combined").rated.tolist() == []
+    assert tables.seg_start.tolist() == [0]
