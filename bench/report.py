@@ -80,6 +80,14 @@ def figures(results: dict[str, Any]) -> dict[str, dict[int, float]]:
 
     for n, e in _sizes(results):
         put("import (s)", n, _get(e, "import", "seconds", "median"))
+        put("import (CPU s)", n, _get(e, "import", "cpu_s", "median"))
+        put("cohort at one date (CPU s)", n, _get(e, "cohort", "at_cpu_s", "median"))
+        put("24-month trend (CPU s)", n, _get(e, "cohort", "trend_cpu_s", "median"))
+        put("load documents + build tables (CPU s)", n,
+            _get(e, "cohort", "load_and_build_cpu_s"))
+        put("naive cohort at one date (CPU s)", n, _get(e, "naive", "at_cpu_s", "median"))
+        put("one child, library, p95 (CPU ms)", n,
+            _get(e, "child_library", "measures_cpu", "p95_ms", "median"))
         put("cohort at one date (s)", n, _get(e, "cohort", "at_s", "median"))
         put("cohort tables build (s)", n, _get(e, "cohort", "build_tables_s"))
         put("load documents from store (s)", n, _get(e, "cohort", "load_documents_s"))
@@ -120,15 +128,16 @@ def plot(results: dict[str, Any], out: Path) -> list[Path]:
     for name, points in series.items():
         if name.endswith("(MB)") or len(points) == 0:
             continue
-        col = 2 if name.endswith("(ms)") else 1
+        col = 2 if name.endswith("ms)") else 1
         xs = sorted(points)
+        dash = "dot" if "CPU" in name else "solid"
         fig.add_trace(go.Scatter(x=xs, y=[points[x] for x in xs], mode="lines+markers",
-                                 name=name), row=1, col=col)
+                                 name=name, line={"dash": dash}), row=1, col=col)
     for col in (1, 2):
         fig.update_xaxes(type="log", title_text="children in the store", row=1, col=col)
         fig.update_yaxes(type="log", row=1, col=col)
-    fig.update_layout(title="ecomap: time against store size (median of repeats)",
-                      width=1300, height=560, template="plotly_white")
+    fig.update_layout(title="ecomap: time against store size (medians; dotted = CPU time)",
+                      width=1400, height=620, template="plotly_white")
     out.mkdir(parents=True, exist_ok=True)
     html = out / "scaling.html"
     png = out / "scaling.png"
@@ -139,7 +148,7 @@ def plot(results: dict[str, Any], out: Path) -> list[Path]:
         subprocess.run(
             [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
              "--disable-background-networking", "--hide-scrollbars",
-             "--window-size=1320,580", f"--screenshot={png}", html.as_uri()],
+             "--window-size=1420,640", f"--screenshot={png}", html.as_uri()],
             capture_output=True, timeout=120, check=False,
         )
         if png.exists():
@@ -361,7 +370,9 @@ def render(results_path: Path, md_path: Path, out: Path) -> None:
 
     lines += ["## How cost grows", "",
               "Ratio of each figure between consecutive sizes; exponent = log(ratio) ÷ "
-              "log(size ratio): 1.0 is linear in children, 0 is flat.", ""]
+              "log(size ratio): 1.0 is linear in children, 0 is flat. Wall-time exponents "
+              "are distorted when the machine's load differed between sizes; the CPU "
+              "rows are the ones to read.", ""]
     lines += _table(["figure", "sizes", "size x", "figure x", "exponent"],
                     growth_rows(figures(results)))
     names = [p.name for p in made]
