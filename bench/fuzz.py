@@ -46,7 +46,7 @@ def random_document(rng: random.Random, index: int) -> dict[str, Any]:
             person["paid"] = rng.random() < 0.5
         people.append(person)
     ids = [p["id"] for p in people]
-    ties = []
+    ties: list[dict[str, Any]] = []
     for t, pid in enumerate(ids + rng.sample(ids, min(len(ids), rng.randint(0, 2)))):
         started = None if rng.random() < 0.15 else _day(rng)
         ended = None

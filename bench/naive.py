@@ -212,7 +212,10 @@ def line(obs: dict[str, Any] | None) -> str:
         return "unrated"
     if obs.get("critical") == 3:
         return "stressful"
-    return {3: "strong", 2: "normal", 1: "tenuous"}.get(obs.get("closeness"), "unrated")
+    closeness = obs.get("closeness")
+    if not isinstance(closeness, int):
+        return "unrated"
+    return {3: "strong", 2: "normal", 1: "tenuous"}.get(closeness, "unrated")
 
 
 def rated_ties(
@@ -253,10 +256,10 @@ def _network(graph: nx.MultiGraph, t: date, perspective: str) -> tuple[dict[str,
             if obs is not None and ((obs.get("support") or {}).get(kind) or 0) >= 2:
                 providing.add(member)
         providers[kind] = len(providing)
-    rated = [row for row in rows if row[3] is not None]
-    directed = [row for row in rated if row[3].get("direction") is not None]
-    critical = [row for row in rated if row[3].get("critical") is not None]
-    strengths = [row[4] for row in rated]
+    rated = [(row[3], row[4] or 0.0) for row in rows if row[3] is not None]
+    directed = [obs["direction"] for obs, _ in rated if obs.get("direction") is not None]
+    critical = [obs["critical"] for obs, _ in rated if obs.get("critical") is not None]
+    strengths = [value for _, value in rated]
     padded = sorted((row[4] or 0.0 for row in rows), reverse=True)[:5]
     padded += [0.0] * (5 - len(padded))
     inner = nx.Graph()
@@ -279,12 +282,12 @@ def _network(graph: nx.MultiGraph, t: date, perspective: str) -> tuple[dict[str,
         "support_providers": providers,
         "support_gaps": sorted(kind for kind in SUPPORT_TYPES if providers[kind] == 0),
         "reciprocity": _round(
-            sum(1 for row in directed if row[3]["direction"] == "both") / len(directed), 3
+            sum(1 for direction in directed if direction == "both") / len(directed), 3
         )
         if directed
         else None,
         "critical_share": _round(
-            sum(1 for row in critical if row[3]["critical"] == 3) / len(critical), 3
+            sum(1 for rating in critical if rating == 3) / len(critical), 3
         )
         if critical
         else None,

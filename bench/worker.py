@@ -275,7 +275,7 @@ def task_agree(args: dict[str, Any]) -> dict[str, Any]:
 
     wanted = set(args["ids"]) if args.get("ids") else None
     dates = [date.fromisoformat(d) for d in args["dates"]]
-    perspectives: list[str] = args["perspectives"]
+    perspectives: list[Any] = args["perspectives"]  # "combined", "child", "worker"
     checked = 0
     findings: list[dict[str, Any]] = []
     by_measure: dict[str, int] = {}
