@@ -247,6 +247,21 @@ def _json_message(exc: json.JSONDecodeError | UnicodeDecodeError) -> str:
     return f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
 
 
+def _valid_json(text: str) -> EcomapDocument | None:
+    """The document if ``text`` is a valid one, else ``None`` (nothing is reported).
+
+    The fast path: pydantic parses and checks the JSON in one pass (dates too, in
+    Rust), then the cross-document rules run on the model. Whatever fails here is
+    parsed again by the reporting path, which finds every breach with its path; the
+    two accept exactly the same documents (the slow path is the reference).
+    """
+    try:
+        doc = EcomapDocument.model_validate_json(text)
+    except ValidationError:
+        return None
+    return None if _cross_breaches(_facts_from_model(doc)) else doc
+
+
 def _from_raw(raw: object, source: str) -> EcomapDocument:
     if not isinstance(raw, Mapping):
         raise DocumentInvalid(source, [Breach("$", "a document must be a JSON object")])
@@ -284,7 +299,11 @@ def parse_document(
     """
     if isinstance(data, bytes | str):
         try:
-            raw = json.loads(data.decode("utf-8-sig") if isinstance(data, bytes) else data)
+            text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
+            doc = _valid_json(text)
+            if doc is not None:
+                return doc
+            raw = json.loads(text)
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             raise DocumentInvalid(source, [Breach("$", _json_message(exc))]) from None
         return _from_raw(raw, source)
@@ -302,6 +321,9 @@ def _line_result(lineno: int, line: str | UnicodeDecodeError) -> EcomapDocument 
     source = f"line {lineno}"
     if isinstance(line, UnicodeDecodeError):
         return DocumentInvalid(source, [Breach("$", _json_message(line))])
+    doc = _valid_json(line)
+    if doc is not None:
+        return doc
     try:
         raw = json.loads(line)
     except json.JSONDecodeError as exc:

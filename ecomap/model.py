@@ -13,13 +13,15 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
-    BeforeValidator,
     ConfigDict,
     Field,
-    PlainSerializer,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
     StringConstraints,
     model_validator,
 )
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import core_schema
 
 FORMAT_NAME = "ecomap/1"
 
@@ -45,6 +47,7 @@ SUPPORT_TYPES: tuple[str, ...] = ("emotional", "practical", "informational")
 SOCIAL_WORKER_ROLE = "social_worker"
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATE_MESSAGE = "must be a date written YYYY-MM-DD"
 
 
 def _iso_date(value: Any) -> Any:
@@ -53,14 +56,54 @@ def _iso_date(value: Any) -> Any:
         return value
     if isinstance(value, str) and _ISO_DATE.match(value):
         return date.fromisoformat(value)
-    raise ValueError("must be a date written YYYY-MM-DD")
+    raise ValueError(_DATE_MESSAGE)
 
 
-IsoDate = Annotated[
-    date,
-    BeforeValidator(_iso_date),
-    PlainSerializer(lambda d: d.isoformat(), return_type=str, when_used="json"),
-]
+def _isoformat(value: date) -> str:
+    return value.isoformat()
+
+
+class _IsoDateRule:
+    """The ``YYYY-MM-DD`` rule as a core schema: checked in Rust for JSON text.
+
+    JSON input (``model_validate_json``) never calls Python: a string of exactly
+    ``[0-9]{4}-[0-9]{2}-[0-9]{2}`` then a real calendar date (pydantic's own strict
+    date alone would also take a digits-only timestamp string). Python input (API
+    bodies, documents built in code) keeps :func:`_iso_date`: a ``date`` that is not
+    a ``datetime``, or such a string. Both reject datetimes, timestamps and
+    ``2012-4-1``.
+    """
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        from_json = core_schema.custom_error_schema(
+            core_schema.chain_schema([
+                core_schema.str_schema(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"),
+                core_schema.date_schema(),
+            ]),
+            custom_error_type="date_format",
+            custom_error_message=_DATE_MESSAGE,
+        )
+        return core_schema.json_or_python_schema(
+            json_schema=from_json,
+            python_schema=core_schema.no_info_plain_validator_function(_iso_date),
+            serialization=core_schema.plain_serializer_function_ser_schema(
+                _isoformat, return_schema=core_schema.str_schema(), when_used="json"
+            ),
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        if handler.mode == "serialization":
+            return {"type": "string"}
+        return {"type": "string", "format": "date"}
+
+
+IsoDate = Annotated[date, _IsoDateRule]
 Rating3 = Annotated[int, Field(ge=1, le=3, strict=True)]
 
 

@@ -10,6 +10,7 @@ else JSON Lines); ``synth`` writes a synthetic local authority as JSON Lines.
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import sys
 import tempfile
@@ -38,6 +39,9 @@ from graph.base import GraphStore, ImportResult, StoreError
 
 DEFAULT_BATCH = 500
 """Documents per call of the store's ``replace_many``."""
+
+GC_EVERY = 50_000
+"""During an import, run the cycle collector once per this many documents (see ``_import_gc``)."""
 
 PROGRESS_BYTES = 1 << 20
 """Files at least this large get a progress bar (when stderr is a terminal)."""
@@ -142,6 +146,26 @@ def _quiet_broken_pipe(write: Callable[[], None]) -> None:
 # ---------------------------------------------------------------------- import
 
 
+@contextlib.contextmanager
+def _import_gc() -> Iterator[None]:
+    """Hold the automatic cycle collector while importing; restore it afterwards.
+
+    Parsed documents are trees (no reference cycles), freed by reference counting
+    as soon as their batch is written. The collector cannot free them, but with a
+    thousand documents in flight (~800k objects) each of its full passes scans them
+    all, and it made the import more than twice as slow. Anything cyclic left over
+    is collected every ``GC_EVERY`` documents and at the end.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+        gc.collect()
+
+
 class _Importer:
     """Feeds parsed documents to the store in batches and keeps the tally.
 
@@ -157,14 +181,19 @@ class _Importer:
         self.rejected: list[tuple[str, str, list[Breach]]] = []  # (source, location, breaches)
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ecomap-import")
         self._pending: Future[ImportResult] | None = None
+        self._since_gc = 0
 
     def add(self, result: EcomapDocument | DocumentInvalid) -> None:
         if isinstance(result, DocumentInvalid):
             self.rejected.append((result.source, result.location, result.breaches))
             return
         self.batch.append(result)
+        self._since_gc += 1
         if len(self.batch) >= self.batch_size:
             self.flush()
+        if self._since_gc >= GC_EVERY:
+            self._since_gc = 0
+            gc.collect()
 
     def flush(self) -> None:
         """Hand the current batch to the writer (after the previous one is done)."""
@@ -252,10 +281,11 @@ def import_documents(
                     def tick() -> None:
                         bar.advance(task)
             try:
-                for result in read_documents(stream):
-                    importer.add(result)
-                    tick()
-                importer.finish()
+                with _import_gc():
+                    for result in read_documents(stream):
+                        importer.add(result)
+                        tick()
+                    importer.finish()
             finally:
                 importer.close()
     except StoreError as exc:
