@@ -137,6 +137,11 @@ def _assemble(cursor: Iterator[tuple[Any, ...]]) -> CohortTables:
         result: NDArray[np.int64] = (values >> shift) & ((1 << width) - 1)
         return result
 
+    def small(shift: int, width: int, offset: int = 0) -> NDArray[np.int8]:
+        """An observation's rating as int8: 13 million of them stay 13 MB each."""
+        result: NDArray[np.int8] = (bits(obs, shift, width) + offset).astype(np.int8)
+        return result
+
     ties = TieColumns(
         child=t_child,
         member=t_member,
@@ -149,16 +154,16 @@ def _assemble(cursor: Iterator[tuple[Any, ...]]) -> CohortTables:
     )
     observations = ObservationColumns(
         tie=obs_row,
-        side=bits(obs, 17, 1),
+        side=small(17, 1),
         day=obs >> 18,
-        closeness=bits(obs, 15, 2),
-        contact=bits(obs, 12, 3) - 1,
-        emotional=bits(obs, 10, 2),
-        practical=bits(obs, 8, 2),
-        informational=bits(obs, 6, 2),
-        critical=bits(obs, 4, 2),
-        direction=bits(obs, 2, 2),
-        trusted=bits(obs, 0, 2) - 1,
+        closeness=small(15, 2),
+        contact=small(12, 3, -1),
+        emotional=small(10, 2),
+        practical=small(8, 2),
+        informational=small(6, 2),
+        critical=small(4, 2),
+        direction=small(2, 2),
+        trusted=small(0, 2, -1),
     )
     return CohortTables.from_columns(child_ids, teams, statuses, ties, observations)
 

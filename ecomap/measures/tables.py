@@ -353,8 +353,8 @@ class CohortTables:
 
 
 def _ints(values: ArrayLike, dtype: type[np.signedinteger[Any]]) -> NDArray[Any]:
-    """``values`` as a fresh 1-d array of ``dtype`` (an ``array.array`` without a copy loop)."""
+    """``values`` as a 1-d array of ``dtype`` (not copied if it already is one)."""
     if isinstance(values, array):
         return np.frombuffer(values, dtype=values.typecode).astype(dtype) if len(values) else (
             np.zeros(0, dtype=dtype))
-    return np.asarray(values).astype(dtype).reshape(-1)
+    return np.asarray(values).astype(dtype, copy=False).reshape(-1)
