@@ -137,6 +137,36 @@ def _facts_from_model(doc: EcomapDocument) -> _Facts:
     )
 
 
+def _model_is_clean(doc: EcomapDocument) -> bool:
+    """Whether a built document keeps every rule of :func:`_cross_breaches`.
+
+    The same rules, answered yes or no without collecting facts or messages: the
+    common case (a valid document, on import checked twice: by the reader and by the
+    store) stays cheap; a ``False`` goes to :func:`_cross_breaches` for the report.
+    """
+    child_id = doc.child.id
+    people = [p.id for p in doc.people]
+    known = set(people)
+    if len(known) != len(people) or child_id in known:
+        return False
+    known.add(child_id)
+    started: dict[str, date | None] = {}
+    for t in doc.ties:
+        a, b = t.between
+        if t.id in started or a == b or a not in known or b not in known:
+            return False
+        if t.started is not None and t.ended is not None and t.ended < t.started:
+            return False
+        started[t.id] = t.started
+    for o in doc.observations:
+        if o.tie not in started:
+            return False
+        tie_started = started[o.tie]
+        if tie_started is not None and o.on < tie_started:
+            return False
+    return all(e.end is None or e.end >= e.start for e in doc.episodes)
+
+
 def _cross_breaches(f: _Facts) -> list[Breach]:
     """The rules of FORMAT.md that span the document (ids, references, date order)."""
     out: list[Breach] = []
@@ -235,6 +265,8 @@ def validate_document(doc: EcomapDocument) -> list[Breach]:
     >>> validate_document(doc)
     [Breach(path='ties[0].between[1]', message="'nobody' is neither this document's child nor one of its people")]
     """  # noqa: E501
+    if _model_is_clean(doc):
+        return []
     return _in_document_order(_cross_breaches(_facts_from_model(doc)))
 
 
@@ -259,7 +291,7 @@ def _valid_json(text: str) -> EcomapDocument | None:
         doc = EcomapDocument.model_validate_json(text)
     except ValidationError:
         return None
-    return None if _cross_breaches(_facts_from_model(doc)) else doc
+    return doc if _model_is_clean(doc) else None
 
 
 def _from_raw(raw: object, source: str) -> EcomapDocument:

@@ -151,10 +151,10 @@ def _import_gc() -> Iterator[None]:
     """Hold the automatic cycle collector while importing; restore it afterwards.
 
     Parsed documents are trees (no reference cycles), freed by reference counting
-    as soon as their batch is written. The collector cannot free them, but with a
-    thousand documents in flight (~800k objects) each of its full passes scans them
-    all, and it made the import more than twice as slow. Anything cyclic left over
-    is collected every ``GC_EVERY`` documents and at the end.
+    as soon as their batch is written. The collector cannot free them, but with two
+    batches in flight (1,000 synthetic documents are ~800k objects) each of its full
+    passes scans them all: it made the import more than twice as slow. Anything
+    cyclic left over is collected every ``GC_EVERY`` documents and at the end.
     """
     was_enabled = gc.isenabled()
     gc.disable()

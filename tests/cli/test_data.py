@@ -207,3 +207,25 @@ def test_good_documents_beside_a_bad_one_are_imported(
     assert "people[0].categroy" in done.stdout
     back = run("export", "--store", "la.db", cwd=tmp_path)
     assert back.stdout == "\n".join(lines[1:]) + "\n"
+
+
+# ---------------------------------------------------------------------- collector
+
+
+def test_import_holds_the_cycle_collector_and_gives_it_back() -> None:
+    import gc
+
+    from api.cli.data import _import_gc
+
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), _import_gc():
+        assert not gc.isenabled()
+        raise RuntimeError("an import that fails")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with _import_gc():
+            pass
+        assert not gc.isenabled()  # left as it was found
+    finally:
+        gc.enable()

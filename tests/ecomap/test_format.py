@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -149,6 +150,48 @@ def test_each_rule_names_the_field(data: dict[str, Any], path: str, word: str) -
     found = breaches(data)
     assert path in found, found
     assert word.lower() in found[path].lower()
+
+
+# Dates the JSON reader must refuse as firmly as the dict one (timestamps, datetimes).
+DATES_REFUSED = ["1333238400", "2012-04-01T00:00", "2012-04-01 ", "2012-04-01\n", "20120401",
+                 "\uff12\uff10\uff11\uff12-04-01", "+2012-04-01", "0000-01-01", "2012-W14-1", ""]
+
+
+@pytest.mark.parametrize("value", [*DATES_REFUSED, 1333238400, 2012.5, True, [], {}])
+def test_dates_are_only_yyyy_mm_dd_from_json_text_and_from_dicts(value: object) -> None:
+    data = changed(child__birth_date=value)
+    assert "YYYY-MM-DD" in breaches(data)["child.birth_date"]
+    assert breaches(json.dumps(data)) == breaches(data)
+
+
+@pytest.mark.parametrize(("data", "path", "word"), RULES,
+                         ids=[f"{i:02d}-{r[1]}" for i, r in enumerate(RULES)])
+def test_json_text_and_lines_report_exactly_what_dicts_do(data: dict[str, Any], path: str,
+                                                         word: str) -> None:
+    # Text is checked by a faster one-pass reader first; it must accept nothing the
+    # reporting path refuses, and what it refuses is reported the same way.
+    expected = breaches(data)
+    assert breaches(json.dumps(data)) == expected
+    assert breaches(json.dumps(data).encode()) == expected
+    [result] = read_documents(io.StringIO(json.dumps(data) + "\n"))
+    assert isinstance(result, DocumentInvalid)
+    assert {b.path: b.message for b in result.breaches} == expected
+
+
+def test_documents_built_in_code_are_checked_like_parsed_ones() -> None:
+    # validate_document answers the common (valid) case by a short check; every
+    # cross-document rule broken in a built document must still be reported.
+    for data, path, _word in RULES:
+        try:
+            raw = EcomapDocument.model_validate(data)  # field rules kept
+        except ValueError:
+            continue
+        assert path in {b.path for b in validate_document(raw)}, path
+    built = parse_document(base())
+    assert validate_document(built) == []
+    ends_swapped = built.model_copy(update={"episodes": [
+        built.episodes[0].model_copy(update={"end": date(2023, 8, 31)})]})
+    assert [b.path for b in validate_document(ends_swapped)] == ["episodes[0].end"]
 
 
 def test_boundaries_are_allowed() -> None:
