@@ -13,13 +13,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Literal, Protocol, runtime_checkable
 
 # Re-exported: the domain owns these so ecomap/ stays free of graph/.
 from ecomap.errors import Breach as Breach
 from ecomap.errors import DocumentInvalid as DocumentInvalid
-from ecomap.measures.tables import CohortTables
 from ecomap.model import EcomapDocument, Observation, Person, Status, Tie
+
+if TYPE_CHECKING:  # numpy stays unloaded until a store builds tables
+    from ecomap.measures.tables import CohortTables
 
 ViewPerspective = Literal["combined", "child", "worker"]
 

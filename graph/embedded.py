@@ -15,11 +15,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ecomap.errors import Breach, DocumentInvalid
 from ecomap.format import validate_document
-from ecomap.measures.tables import CohortTables
 from ecomap.model import EcomapDocument, Observation, Status
 from graph import sqlite_rows as rows
 from graph.base import (
@@ -34,8 +33,10 @@ from graph.base import (
     VersionConflict,
     ViewPerspective,
 )
-from graph.sqlite_cohort import cohort_tables
 from graph.sqlite_schema import connect, migrate
+
+if TYPE_CHECKING:
+    from ecomap.measures.tables import CohortTables
 
 _BATCH_DOCUMENTS = 500  # documents per transaction in replace_many
 _READ_BATCH = 200  # documents fetched per query round in iter_documents
@@ -326,6 +327,8 @@ class EmbeddedStore:
             after = batch[-1]
 
     def cohort_tables(self, ids: Sequence[str] | None = None) -> CohortTables:
+        from graph.sqlite_cohort import cohort_tables  # numpy: loaded when first needed
+
         with self._reading() as conn:
             return cohort_tables(conn, ids)
 

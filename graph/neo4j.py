@@ -19,13 +19,12 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack
 from datetime import date
 from functools import partial
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import neo4j
 from neo4j.exceptions import ConstraintError
 
 from ecomap.format import validate_document
-from ecomap.measures.tables import CohortTables
 from ecomap.model import EcomapDocument, Observation, Status
 from graph import cypher
 from graph.base import (
@@ -50,6 +49,9 @@ from graph.neo4j_rows import (
     person_from,
     tie_from,
 )
+
+if TYPE_CHECKING:
+    from ecomap.measures.tables import CohortTables
 
 T = TypeVar("T")
 
@@ -387,6 +389,8 @@ class Neo4jStore:
 
     def cohort_tables(self, ids: Sequence[str] | None = None) -> CohortTables:
         # Documents, streamed in batches of DOCS_PER_READ: correct, not yet columnar.
+        from ecomap.measures.tables import CohortTables  # numpy: loaded when first needed
+
         return CohortTables.from_documents(self.iter_documents(ids))
 
     def counts(self) -> StoreCounts:
