@@ -1,9 +1,9 @@
 """Cohort tables straight from the embedded store's SQLite rows, without documents.
 
-One query returns a row per child (in id order): the ids of its child ties and
-their members as JSON arrays, the ids of its other ties, the tie ids its
-observations refer to, and each tie's and observation's fields packed into one
-integer per row by SQLite, as comma-separated text. Python then only maps tie
+One query returns a row per child (in id order): its ties as one JSON array (id,
+member, fields packed into one integer by SQLite), the tie ids its observations
+refer to, and each observation's fields packed into one integer, as
+comma-separated text. Python then only maps tie
 ids to rows (a dict per child, looked up in C by ``map``) and numpy parses and
 unpacks the integers: no model objects, no Python work per field.
 """
@@ -63,16 +63,16 @@ _OBSERVATION_PACKED = (
     " | ((coalesce(contact, -1) + 1) << 12) | (coalesce(closeness, 0) << 15)"
     f" | ((by <> 'child') << 17) | ({_ON_DAY} << 18)"
 )
-_CHILD_TIES = (
-    "FROM ties t JOIN people p ON p.id = t.member WHERE t.child_id = c.id ORDER BY t.ord"
-)
+# Every tie of the child as a flat JSON array [id, member, packed, id, member, packed, ...]:
+# child ties (those whose other end is a stored person) first, each group in document
+# order; the member is null (and packed 0) for a tie between two people.
+_TIES_JSON = f"""(SELECT '[' || group_concat(v) || ']' FROM (
+    SELECT json_quote(t.id) || ',' || json_quote(p.id) || ',' || coalesce({_TIE_PACKED}, 0) AS v
+    FROM ties t LEFT JOIN people p ON p.id = t.member WHERE t.child_id = c.id
+    ORDER BY p.id IS NULL, t.ord))"""
 
 COHORT_ROWS = f"""
-SELECT c.id, c.team, c.status,
-  (SELECT json_group_array(id) FROM (SELECT t.id {_CHILD_TIES})),
-  (SELECT json_group_array(member) FROM (SELECT t.member {_CHILD_TIES})),
-  (SELECT group_concat(v) FROM (SELECT {_TIE_PACKED} AS v {_CHILD_TIES})),
-  (SELECT json_group_array(id) FROM ties WHERE child_id = c.id AND member IS NULL),
+SELECT c.id, c.team, c.status, {_TIES_JSON},
   (SELECT json_group_array(tie_id) FROM
      (SELECT tie_id FROM observations WHERE child_id = c.id ORDER BY ord)),
   (SELECT group_concat(v) FROM
@@ -99,35 +99,32 @@ def _assemble(cursor: Iterator[tuple[Any, ...]]) -> CohortTables:
     teams: list[str | None] = []
     statuses: list[str | None] = []
     person_index: dict[str, int] = {}
-    t_child, t_member, o_tie = array("q"), array("q"), array("q")
-    tie_parts: list[NDArray[np.int64]] = []
+    t_child, t_member, t_packed, o_tie = array("q"), array("q"), array("q"), array("q")
     obs_parts: list[NDArray[np.int64]] = []
-    tie_text: list[str] = []
     obs_text: list[str] = []
-    for cid, team, status, tie_ids, members, tie_packed, others, obs_ties, obs_packed in cursor:
+    for cid, team, status, ties_json, obs_ties, obs_packed in cursor:
         c = len(child_ids)
         child_ids.append(cid)
         teams.append(team)
         statuses.append(status)
-        own = json.loads(tie_ids)
+        flat = json.loads(ties_json) if ties_json is not None else []
+        members = flat[1::3]
+        own = len(members) - members.count(None)  # child ties come first
+        tie_ids = flat[0::3]
         base = len(t_child)
-        rows = dict(zip(own, range(base, base + len(own)), strict=True))
-        if own:
-            t_child.extend(repeat(c, len(own)))
-            t_member.extend([person_index.setdefault(m, len(person_index))
-                             for m in json.loads(members)])
-            tie_text.append(tie_packed)
-        rows.update(zip(json.loads(others), repeat(-1)))  # ties between two people
+        rows = dict(zip(tie_ids[:own], range(base, base + own), strict=True))
+        rows.update(zip(tie_ids[own:], repeat(-1)))  # ties between two people
+        t_child.extend(repeat(c, own))
+        t_member.extend([person_index.setdefault(m, len(person_index)) for m in members[:own]])
+        t_packed.extend(flat[2 : 3 * own : 3])
         if obs_packed is not None:
             o_tie.extend(map(rows.__getitem__, json.loads(obs_ties)))
             obs_text.append(obs_packed)
-        if len(obs_text) >= _PARSE_EVERY or len(tie_text) >= _PARSE_EVERY:
-            tie_parts.append(_parse(tie_text))
+        if len(obs_text) >= _PARSE_EVERY:
             obs_parts.append(_parse(obs_text))
-            tie_text, obs_text = [], []
-    tie_parts.append(_parse(tie_text))
+            obs_text = []
     obs_parts.append(_parse(obs_text))
-    tie = np.concatenate(tie_parts)
+    tie = np.frombuffer(t_packed, dtype=np.int64) if len(t_packed) else np.zeros(0, np.int64)
     obs = np.concatenate(obs_parts)
     obs_row = np.frombuffer(o_tie, dtype=np.int64) if len(o_tie) else np.zeros(0, np.int64)
     keep = obs_row >= 0  # observations of child ties only
