@@ -37,8 +37,13 @@ from ecomap.errors import Breach, DocumentInvalid
 from ecomap.model import EcomapDocument
 from graph.base import GraphStore, ImportResult, StoreError
 
-DEFAULT_BATCH = 500
-"""Documents per call of the store's ``replace_many``."""
+DEFAULT_BATCH = 200
+"""Documents per call of the store's ``replace_many``.
+
+Two batches are in memory at once (one parsed, one written). On synthetic
+documents (~25 ties, ~133 observations) 200 imports as fast as 500 and peaks at
+~225 MB instead of ~375 MB.
+"""
 
 GC_EVERY = 50_000
 """During an import, run the cycle collector once per this many documents (see ``_import_gc``)."""
