@@ -1,6 +1,7 @@
 """Where the time goes: pyinstrument profiles of the benchmark's paths.
 
-``python -m bench.profile --size 10000 import load cohort trend child naive`` profiles
+``python -m bench.profile --size 10000 import load tables cohort trend child naive api``
+profiles
 each named path on the stores ``bench.run`` made (``bench/data/``) and writes a text
 tree (and an HTML one) per path to ``bench/out/profiles/``, printing the top of each.
 """
@@ -49,6 +50,11 @@ def _paths(size: int, seed: int, at: date) -> dict[str, Callable[[], Any]]:
         CohortTables.from_documents(store.iter_documents())
         store.close()
 
+    def store_tables() -> None:
+        store = open_store("embedded", path=db)
+        store.cohort_tables()
+        store.close()
+
     def child() -> None:
         store = open_store("embedded", path=db)
         for child_id in sample_ids(str(jsonl), 200):
@@ -61,6 +67,7 @@ def _paths(size: int, seed: int, at: date) -> dict[str, Callable[[], Any]]:
     return {
         "import": do_import,
         "load": load,
+        "tables": store_tables,
         "cohort": lambda: cohort_measures(tables(), at),
         "trend": lambda: cohort_trend(tables(), at, 24),
         "child": child,
@@ -140,7 +147,7 @@ def main() -> None:
     from pyinstrument import Profiler
 
     parser = argparse.ArgumentParser(prog="python -m bench.profile")
-    parser.add_argument("paths", nargs="+", help="import load cohort trend child naive api")
+    parser.add_argument("paths", nargs="+", help="import load tables cohort trend child naive api")
     parser.add_argument("--size", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--at", default="2025-12-31")
