@@ -388,10 +388,18 @@ class Neo4jStore:
                     yield fetched.document(child_id)
 
     def cohort_tables(self, ids: Sequence[str] | None = None) -> CohortTables:
-        # Documents, streamed in batches of DOCS_PER_READ: correct, not yet columnar.
-        from ecomap.measures.tables import CohortTables  # numpy: loaded when first needed
+        from graph.neo4j_cohort import cohort_tables  # numpy: loaded when first needed
 
-        return CohortTables.from_documents(self.iter_documents(ids))
+        if ids is None:
+            rows = self._read(lambda tx: tx.run(cypher.ALL_CHILD_IDS))
+            wanted = sorted(str(row["id"]) for row in rows)
+        else:
+            wanted = sorted(set(ids))
+        chunks = (wanted[start : start + DOCS_PER_READ]
+                  for start in range(0, len(wanted), DOCS_PER_READ))
+        return cohort_tables(
+            (chunk, self._read(partial(_fetch, ids=chunk, episodes=False))) for chunk in chunks
+        )
 
     def counts(self) -> StoreCounts:
         def work(tx: ReadTx) -> StoreCounts:
@@ -458,7 +466,7 @@ def _batches(docs: Iterable[EcomapDocument], size: int) -> Iterator[list[EcomapD
         yield batch
 
 
-def _fetch(tx: ReadTx, *, ids: list[str]) -> Fetched:
+def _fetch(tx: ReadTx, *, ids: list[str], episodes: bool = True) -> Fetched:
     fetched = Fetched()
     for row in tx.run(cypher.CHILDREN, ids=ids):
         fetched.children[row["child"]["id"]] = row["child"]
@@ -469,7 +477,7 @@ def _fetch(tx: ReadTx, *, ids: list[str]) -> Fetched:
         fetched.people[row["child"]].append((int(row["ord"]), row["person"]))
     for row in tx.run(cypher.TIES, ids=found):
         fetched.ties[row["tie"]["child"]].append(row["tie"])
-    for row in tx.run(cypher.EPISODES, ids=found):
+    for row in tx.run(cypher.EPISODES, ids=found) if episodes else []:
         fetched.episodes[row["episode"]["child"]].append(row["episode"])
     return fetched
 

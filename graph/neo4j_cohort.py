@@ -1,0 +1,87 @@
+"""Cohort tables from the Neo4j store's rows as plain columns, without building documents."""
+
+from __future__ import annotations
+
+import json
+from array import array
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from ecomap.measures.tables import (
+    ADULT_SIDE,
+    CHILD_SIDE,
+    DIRECTION_CODES,
+    NULL_END,
+    NULL_START,
+    CohortTables,
+    ObservationColumns,
+    TieColumns,
+)
+from ecomap.model import CATEGORIES, SOCIAL_WORKER_ROLE
+from graph.neo4j_rows import Fetched, native
+
+_CATEGORY = {c: i for i, c in enumerate(CATEGORIES)}
+
+
+def _ordinal(value: Any, missing: int) -> int:
+    day = native(value)
+    return day.toordinal() if isinstance(day, date) else missing
+
+
+def cohort_tables(batches: Iterable[tuple[list[str], Fetched]]) -> CohortTables:
+    """The tables of the children of each ``(ids in id order, rows read for them)``,
+    the same as ``CohortTables.from_documents`` of their documents (the contract
+    suite checks it) but with no model objects: observations stay JSON data."""
+    child_ids: list[str] = []
+    teams: list[str | None] = []
+    statuses: list[str | None] = []
+    person_index: dict[str, int] = {}
+    t_child, t_member, t_start, t_end = array("q"), array("q"), array("q"), array("q")
+    t_adult, t_paid, t_worker, t_category = array("b"), array("b"), array("b"), array("b")
+    o_tie, o_side, o_day = array("q"), array("b"), array("q")
+    o_values = [array("b") for _ in range(8)]
+    for ids, fetched in batches:
+        for cid in ids:
+            child = fetched.children.get(cid)
+            if child is None:
+                continue
+            c = len(child_ids)
+            child_ids.append(cid)
+            teams.append(child.get("team"))
+            statuses.append(child.get("status"))
+            people = {str(row["id"]): row for _, row in fetched.people[cid]}
+            for tie in sorted(fetched.ties[cid], key=lambda row: int(row["ord"])):
+                person = people.get(tie.get("member") or "")
+                if person is None:  # a tie between two people
+                    continue
+                row = len(t_child)
+                t_child.append(c)
+                t_member.append(person_index.setdefault(str(person["id"]), len(person_index)))
+                t_start.append(_ordinal(tie.get("started"), NULL_START))
+                t_end.append(_ordinal(tie.get("ended"), NULL_END))
+                t_adult.append(bool(person.get("adult")))
+                t_paid.append(bool(person.get("paid")))
+                t_worker.append(person.get("role") == SOCIAL_WORKER_ROLE)
+                t_category.append(_CATEGORY[person["category"]])
+                for obs in json.loads(tie.get("observations") or "[]"):  # document order
+                    o_tie.append(row)
+                    o_side.append(CHILD_SIDE if obs["by"] == "child" else ADULT_SIDE)
+                    o_day.append(date.fromisoformat(obs["on"]).toordinal())
+                    support = obs.get("support") or {}
+                    trusted = obs.get("trusted")
+                    values = (
+                        obs.get("closeness") or 0,
+                        -1 if obs.get("contact") is None else obs["contact"],
+                        support.get("emotional") or 0,
+                        support.get("practical") or 0,
+                        support.get("informational") or 0,
+                        obs.get("critical") or 0,
+                        DIRECTION_CODES.get(obs.get("direction") or "", 0),
+                        -1 if trusted is None else int(trusted),
+                    )
+                    for column, value in zip(o_values, values, strict=True):
+                        column.append(value)
+    ties = TieColumns(t_child, t_member, t_start, t_end, t_adult, t_paid, t_worker, t_category)
+    observations = ObservationColumns(o_tie, o_side, o_day, *o_values)
+    return CohortTables.from_columns(child_ids, teams, statuses, ties, observations)
