@@ -28,7 +28,6 @@ from api.routes import (
     young_person,
 )
 from api.settings import Settings
-from graph import open_store
 from graph.base import GraphStore
 
 DESCRIPTION = """
@@ -75,18 +74,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         own_store = store is None
-        graph_store = (
-            store
-            if store is not None
-            else open_store(
-                settings.store,
-                path=settings.db,
-                uri=settings.neo4j_uri,
-                user=settings.neo4j_user,
-                password=settings.neo4j_password.get_secret_value(),
-                database=settings.neo4j_database,
-            )
-        )
+        graph_store = store if store is not None else settings.open_store()
         accounts = Accounts(settings.accounts_path())
         app.state.settings = settings
         app.state.store = graph_store

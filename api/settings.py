@@ -5,12 +5,15 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from ecomap.measures.settings import MeasureSettings, StrengthWeights
+
+if TYPE_CHECKING:
+    from graph.base import GraphStore
 
 MEMORY = ":memory:"
 
@@ -140,3 +143,19 @@ class Settings(BaseSettings):
         with os.fdopen(fd, "w", encoding="utf-8") as fp:
             fp.write(key)
         return key
+
+    def open_store(self, path: Path | None = None) -> GraphStore:
+        """Open the graph store these settings name. A ``path`` (the CLI's ``--store``)
+        means that embedded store file, whatever ``ECOMAP_STORE`` says."""
+        from graph import open_store
+
+        if path is not None:
+            return open_store("embedded", path=path)
+        return open_store(
+            self.store,
+            path=self.db,
+            uri=self.neo4j_uri,
+            user=self.neo4j_user,
+            password=self.neo4j_password.get_secret_value(),
+            database=self.neo4j_database,
+        )

@@ -73,21 +73,19 @@ ProgressOption = Annotated[
 # ---------------------------------------------------------------------- helpers
 
 
-def _store_path(store: Path | None) -> Path:
-    if store is not None:
-        return store
+def _open_store(store: Path | None, *, must_exist: bool = False) -> tuple[GraphStore, str]:
+    """The embedded store file ``--store`` names, else the store the settings name
+    (``ECOMAP_STORE``: the ``ECOMAP_DB`` file, or Neo4j); with a printable label."""
     from api.settings import Settings
 
-    return Settings().db
-
-
-def _open_store(path: Path) -> GraphStore:
-    from graph import open_store
-
+    settings = Settings()
+    path = store if store is not None or settings.store == "neo4j" else settings.db
+    if must_exist and path is not None and not path.is_file():
+        raise typer.BadParameter(f"no store at {path}", param_hint="'--store'")
     try:
-        return open_store("embedded", path=path)
-    except (StoreError, OSError) as exc:
-        raise typer.BadParameter(f"cannot open {path}: {exc}", param_hint="'--store'") from None
+        return settings.open_store(store), str(path) if path is not None else "neo4j"
+    except (StoreError, OSError, ValueError) as exc:
+        raise typer.BadParameter(f"cannot open the store: {exc}", param_hint="'--store'") from None
 
 
 def _stderr() -> Console:
@@ -270,8 +268,7 @@ def import_documents(
         stream = path.open("rb")
         size = path.stat().st_size
         name = path.name
-    target = _store_path(store)
-    db = _open_store(target)
+    db, target = _open_store(store)
     importer = _Importer(db, batch_size)
     try:
         with stream, contextlib.ExitStack() as stack:
@@ -309,7 +306,7 @@ def import_documents(
         raise typer.Exit(1)
 
 
-def _report(importer: _Importer, name: str, target: Path) -> None:
+def _report(importer: _Importer, name: str, target: str) -> None:
     """Summary on stdout: counts, then each rejection (source, location, path, message)."""
     echo = typer.echo
     echo(f"imported {importer.imported}, rejected {len(importer.rejected)} "
@@ -344,17 +341,14 @@ def export_documents(
     from ecomap.format import dump_document, write_jsonl
     from graph.base import ChildNotFound
 
-    target = _store_path(store)
-    if not target.is_file():
-        raise typer.BadParameter(f"no store at {target}", param_hint="'--store'")
-    db = _open_store(target)
+    db, _ = _open_store(store, must_exist=True)
     try:
         if child is not None:
             try:
                 doc = db.get(child)
             except ChildNotFound:
                 raise typer.BadParameter(
-                    f"no child with id {child!r} in {target}", param_hint="'--child'"
+                    f"no child with id {child!r} in the store", param_hint="'--child'"
                 ) from None
 
             def write_one() -> None:

@@ -97,10 +97,9 @@ def measures(
     if (file is None) == (child is None):
         raise typer.BadParameter("give either FILE or --child ID (not both)", param_hint="FILE")
     if child is not None:
-        from graph import open_store
         from graph.base import ChildNotFound
 
-        graph_store = open_store("embedded", path=store or config.db)
+        graph_store = config.open_store(store)
         try:
             doc = graph_store.get(child)
         except ChildNotFound:
@@ -162,12 +161,11 @@ def dashboard(
             f"{status!r} is not one of {', '.join(STATUSES)}", param_hint="'--status'"
         )
     from ecomap.measures.cohort import cohort_measures, cohort_trend
-    from graph import open_store
 
     config = _settings()
     ms = config.measure_settings()
     window = config.window_days if window_days is None else window_days
-    graph_store = open_store("embedded", path=store or config.db)
+    graph_store = config.open_store(store)
     try:
         tables = graph_store.cohort_tables()
     finally:
