@@ -177,6 +177,17 @@ class GraphStore(Protocol):
         """
         ...
 
+    def revision(self) -> int:
+        """The store's revision: a counter that every write (``replace``, ``replace_many``,
+        ``delete``) increases in the same transaction as its changes, and no read changes.
+
+        Keys caches of anything read from more than one child: people are shared across
+        children, so a write to a child outside a scope can change what the scope reads
+        while none of the scope's versions move. Only its increase means anything (a new
+        store starts at 0).
+        """
+        ...
+
     def counts(self) -> StoreCounts:
         """How many children, people, ties, observations and episodes are stored."""
         ...

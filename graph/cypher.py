@@ -13,6 +13,7 @@ The graph::
            observations, observation_count})
     (:Tie)-[:END {side}]->(:Child|:Person)                    -- the tie's two ends
     (:Episode {child, ord, kind, start_date, end_date, reason})
+    (:Meta {id: "store", revision})                           -- one node, made by the first write
 
 A tie is a node (a reified relationship) so its id can carry a unique constraint
 on every server; ``member`` is the person at the other end of a child tie (null
@@ -48,6 +49,9 @@ SCHEMA: tuple[SchemaQuery, ...] = (
         "CREATE CONSTRAINT ecomap_person_id IF NOT EXISTS FOR (p:Person) REQUIRE p.id IS UNIQUE"
     ),
     SchemaQuery("CREATE CONSTRAINT ecomap_tie_id IF NOT EXISTS FOR (t:Tie) REQUIRE t.id IS UNIQUE"),
+    SchemaQuery(
+        "CREATE CONSTRAINT ecomap_meta_id IF NOT EXISTS FOR (m:Meta) REQUIRE m.id IS UNIQUE"
+    ),
     SchemaQuery("CREATE INDEX ecomap_tie_child IF NOT EXISTS FOR (t:Tie) ON (t.child)"),
     SchemaQuery("CREATE INDEX ecomap_episode_child IF NOT EXISTS FOR (e:Episode) ON (e.child)"),
     SchemaQuery("CREATE INDEX ecomap_child_team IF NOT EXISTS FOR (c:Child) ON (c.team)"),
@@ -86,6 +90,7 @@ COUNT_PEOPLE = ReadQuery("MATCH (p:Person) RETURN count(p) AS n")
 COUNT_TIES = ReadQuery("MATCH (t:Tie) RETURN count(t) AS n")
 COUNT_OBSERVATIONS = ReadQuery("MATCH (t:Tie) RETURN coalesce(sum(t.observation_count), 0) AS n")
 COUNT_EPISODES = ReadQuery("MATCH (e:Episode) RETURN count(e) AS n")
+REVISION = ReadQuery("MATCH (m:Meta {id: 'store'}) RETURN m.revision AS revision")
 ALL_CHILD_IDS = ReadQuery("MATCH (c:Child) RETURN c.id AS id ORDER BY id")
 
 # The children listing is assembled from these parts, each filter a fixed clause.
@@ -133,6 +138,12 @@ LOCK_CHILDREN = WriteQuery(
 LOCK_EXISTING = WriteQuery(
     "UNWIND $ids AS cid MATCH (c:Child {id: cid}) SET c.version = c.version "
     "RETURN c.id AS id, c.version AS version"
+)
+# The store's revision, bumped at the end of every write transaction (the first write
+# makes the node; a racing first write meets the unique constraint and is retried).
+BUMP_REVISION = WriteQuery(
+    "MERGE (m:Meta {id: 'store'}) ON CREATE SET m.revision = 0 "
+    "SET m.revision = m.revision + 1 RETURN m.revision AS revision"
 )
 DELETE_TIES = WriteQuery("UNWIND $ids AS cid MATCH (t:Tie {child: cid}) DETACH DELETE t")
 DELETE_EPISODES = WriteQuery("UNWIND $ids AS cid MATCH (e:Episode {child: cid}) DETACH DELETE e")

@@ -139,6 +139,7 @@ class EmbeddedStore:
             conn = self._conn()
             conn.execute("BEGIN IMMEDIATE")
             try:
+                conn.execute("UPDATE meta SET revision = revision + 1 WHERE id = 1")
                 yield conn
             except BaseException:
                 conn.execute("ROLLBACK")
@@ -223,6 +224,10 @@ class EmbeddedStore:
         if current is None:
             raise ChildNotFound(child_id)
         return current
+
+    def revision(self) -> int:
+        with self._reading() as conn:
+            return int(conn.execute("SELECT revision FROM meta WHERE id = 1").fetchone()[0])
 
     def children(
         self,

@@ -172,8 +172,16 @@ class Neo4jStore:
             return session.execute_read(lambda tx: work(ReadTx(tx)))
 
     def _write(self, work: Callable[[WriteTx], T]) -> T:
+        """Run ``work`` in one write transaction that also bumps the store's revision."""
+
+        def bumped(tx: neo4j.ManagedTransaction) -> T:
+            wtx = WriteTx(tx, self._batch_size)
+            result = work(wtx)
+            wtx.run(cypher.BUMP_REVISION)
+            return result
+
         with self._session() as session:
-            return session.execute_write(lambda tx: work(WriteTx(tx, self._batch_size)))
+            return session.execute_write(bumped)
 
     def _write_retrying(self, work: Callable[[WriteTx], T], child_ids: Iterable[str]) -> T:
         """Write with these children's writes serialised in this process, retrying a
@@ -313,6 +321,10 @@ class Neo4jStore:
         if child_id not in versions:
             raise ChildNotFound(child_id)
         return versions[child_id]
+
+    def revision(self) -> int:
+        rows = self._read(lambda tx: tx.run(cypher.REVISION))
+        return int(rows[0]["revision"]) if rows else 0
 
     def children(
         self,

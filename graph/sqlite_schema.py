@@ -86,6 +86,15 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (child_id, ord)
     ) WITHOUT ROWID;
     """,
+    """
+    -- The store's revision: one row, bumped by every write transaction, so a reader can
+    -- tell that anything at all changed (e.g. a person shared with a child outside a scope).
+    CREATE TABLE meta (
+        id       INTEGER PRIMARY KEY CHECK (id = 1),
+        revision INTEGER NOT NULL
+    );
+    INSERT INTO meta (id, revision) VALUES (1, 0);
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -317,6 +317,44 @@ def test_delete_removes_only_that_child(store: GraphStore,
     assert store.version("c-leo") == 1
 
 
+def test_revision_increases_on_every_write_and_not_on_reads(store: GraphStore) -> None:
+    def reads() -> None:
+        store.get("c1")
+        store.version("c1")
+        store.children(team="North", search="child")
+        store.children_of_person("p")
+        store.active_ties("c1", date(2024, 1, 1))
+        list(store.iter_documents())
+        store.cohort_tables()
+        store.counts()
+
+    seen = [store.revision()]
+
+    def increased() -> bool:
+        seen.append(store.revision())
+        return seen[-1] > seen[-2]
+
+    store.replace(doc("c1", "p"))
+    assert increased()
+    reads()
+    assert not increased()
+    # c2 changes the person c1 shares with it: no version of c1 moves, the revision does
+    store.replace(doc("c2", "p", team="South"))
+    assert increased()
+    store.replace(doc("c2", "p", team="South"), expected_version=1)
+    assert increased()
+    result = store.replace_many([doc("c3", "q"), doc("c1", "p", "q")])
+    assert result.imported == ["c3", "c1"]
+    assert increased()
+    with pytest.raises(VersionConflict):
+        store.replace(doc("c1", "p"), expected_version=1)
+    assert store.revision() >= seen[-1]  # a refused write changes nothing else either
+    store.delete("c3")
+    assert increased()
+    reads()
+    assert not increased()
+
+
 # --------------------------------------------------------------------------- listing
 
 
