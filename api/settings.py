@@ -92,6 +92,19 @@ class Settings(BaseSettings):
     window_days: int = Field(
         365, ge=1, le=3650, description="Default continuity window of the measures, days."
     )
+    min_cohort: int = Field(
+        5,
+        ge=1,
+        le=1000,
+        description=(
+            "Fewest children whose cohort measures a leader may see (`ECOMAP_MIN_COHORT`): "
+            "for a smaller scope (a tiny team, a worker filter, a status) the dashboard, its "
+            "CSV and its charts give the count only, every measure null and `suppressed` "
+            "true, so no one child's numbers can be read off. Workers looking at their own "
+            "caseload are not limited (they may open each child anyway); admins see no "
+            "dashboard."
+        ),
+    )
     weights: StrengthWeights | None = Field(
         None,
         description=(

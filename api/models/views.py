@@ -259,6 +259,8 @@ class DashboardPublic(BaseModel):
                 {
                     "at": "2024-12-31",
                     "scope": {"team": "North", "status": None, "worker": None},
+                    "suppressed": False,
+                    "reason": None,
                     "measures": {
                         "children": 120,
                         "has_trusted_adult_rate": 0.842,
@@ -275,5 +277,15 @@ class DashboardPublic(BaseModel):
 
     at: str
     scope: DashboardScope
+    suppressed: bool = Field(
+        description=(
+            "True when a leader's scope has fewer than `ECOMAP_MIN_COHORT` children: "
+            "`measures` then gives the count only, every measure null."
+        )
+    )
+    reason: str | None = Field(description="Why the measures are suppressed (null if not).")
     measures: dict[str, Any] = Field(description="The MEASURES.md cohort names.")
-    trend: list[dict[str, Any]]
+    trend: list[dict[str, Any]] = Field(
+        description="One cohort dict per month end; a month of too few children for a "
+        "leader has its measures null."
+    )

@@ -50,6 +50,50 @@ def scope_for(
     return team, worker
 
 
+#: What a suppressed cohort dict keeps: the date, the window and the count.
+KEPT_WHEN_SUPPRESSED = frozenset({"at", "window_days", "children"})
+
+
+def min_cohort_for(user: Principal, settings: Settings) -> int:
+    """The fewest children a user may see measures of at once: ``ECOMAP_MIN_COHORT`` for
+    leaders, who see aggregates only; none for a worker, whose scope is always their own
+    caseload, each child of which they may open anyway. (Admins see no dashboard.)
+
+    >>> from api.settings import Settings
+    >>> settings = Settings.from_mapping({"min_cohort": 5})
+    >>> leader, worker = Principal("lena", "leader", "North"), Principal("walt", "worker")
+    >>> min_cohort_for(leader, settings), min_cohort_for(worker, settings)
+    (5, 0)
+    """
+    return settings.min_cohort if user.role == "leader" else 0
+
+
+def suppressed_reason(children: int, min_cohort: int) -> str | None:
+    """Why a cohort of ``children`` is shown as a count only, or None if it is not.
+
+    >>> suppressed_reason(3, 5)
+    'fewer than 5 children in this scope: only the count is shown, to keep each child private'
+    >>> suppressed_reason(5, 5) is None
+    True
+    """
+    if children >= min_cohort:
+        return None
+    return (f"fewer than {min_cohort} children in this scope: only the count is shown, "
+            "to keep each child private")
+
+
+def suppress(row: dict[str, Any], min_cohort: int) -> dict[str, Any]:
+    """The cohort dict (or trend row) itself, or with every measure None if it counts
+    fewer than ``min_cohort`` children.
+
+    >>> suppress({"at": "2024-12-31", "children": 2, "median_continuity": 50.0}, 5)
+    {'at': '2024-12-31', 'children': 2, 'median_continuity': None}
+    """
+    if int(row.get("children") or 0) >= min_cohort:
+        return row
+    return {k: v if k in KEPT_WHEN_SUPPRESSED else None for k, v in row.items()}
+
+
 def _scope_ids(
     store: GraphStore,
     accounts: Accounts,
@@ -65,13 +109,14 @@ def _scope_ids(
 
 
 class TablesCache:
-    """Cohort tables of recent scopes, keyed by the scope's (child id, version) pairs:
-    any write changes a version and any deletion the set, so a hit is never stale."""
+    """Cohort tables of recent scopes, keyed by the scope's child ids and the store's
+    revision: every write anywhere bumps the revision (people are shared, so a write to
+    a child outside the scope can change the scope's tables), so a hit is never stale."""
 
     def __init__(self, size: int = 4) -> None:
         self._size = size
         self._lock = threading.Lock()
-        self._entries: OrderedDict[int, CohortTables] = OrderedDict()
+        self._entries: OrderedDict[tuple[int, tuple[str, ...]], CohortTables] = OrderedDict()
 
     def tables(
         self,
@@ -82,15 +127,16 @@ class TablesCache:
         worker: str | None,
     ) -> CohortTables:
         """The scope's tables, read from the store as columns unless cached."""
-        caseload = accounts.caseload(worker) if worker is not None else None
-        rows = [] if caseload == [] else store.children(team=team, status=status, ids=caseload).data
-        key = hash(tuple((c.id, c.version) for c in rows))
+        # The revision first: a write racing the reads below can only make the tables
+        # newer than their key (a later request misses and reads again), never older.
+        revision = store.revision()
+        ids = _scope_ids(store, accounts, team, status, worker)
+        key = (revision, tuple(ids))
         with self._lock:
             hit = self._entries.get(key)
             if hit is not None:
                 self._entries.move_to_end(key)
                 return hit
-        ids = [c.id for c in rows]
         built = store.cohort_tables(ids)
         with self._lock:
             self._entries[key] = built
@@ -120,16 +166,23 @@ def dashboard(
     worker: str | None,
     months: int,
     cache: TablesCache | None = None,
+    min_cohort: int = 0,
 ) -> dict[str, Any]:
-    """The cohort measures on ``at`` and their trend, computed by :mod:`ecomap.measures`."""
+    """The cohort measures on ``at`` and their trend, computed by :mod:`ecomap.measures`;
+    those of fewer than ``min_cohort`` children suppressed (the count kept)."""
     tables = (cache or TablesCache()).tables(store, accounts, team, status, worker)
     ms = settings.measure_settings()
     window = settings.window_days
+    measures = cohort_measures(tables, at, window_days=window, settings=ms)
+    trend = cohort_trend(tables, at, months, window_days=window, settings=ms)
+    reason = suppressed_reason(int(measures["children"]), min_cohort)
     return {
         "at": at.isoformat(),
         "scope": {"team": team, "status": status, "worker": worker},
-        "measures": cohort_measures(tables, at, window_days=window, settings=ms),
-        "trend": cohort_trend(tables, at, months, window_days=window, settings=ms),
+        "suppressed": reason is not None,
+        "reason": reason,
+        "measures": suppress(measures, min_cohort),
+        "trend": [suppress(row, min_cohort) for row in trend],
     }
 
 
@@ -149,9 +202,12 @@ def read_dashboard(
     months: MonthsQ = 12,
 ) -> dict[str, Any]:
     """Aggregates only (MEASURES.md cohort names), never names or per-child rows. Leaders:
-    their team (or the whole authority if they have no team); workers: their caseload."""
+    their team (or the whole authority if they have no team); workers: their caseload.
+    For a leader, a scope (or a month) of fewer than ``ECOMAP_MIN_COHORT`` children gives
+    the count only: every measure null, ``suppressed`` true and the ``reason``."""
     team, worker = scope_for(user, team, worker)
-    result = dashboard(store, accounts, settings, at or today, team, status, worker, months, cache)
+    result = dashboard(store, accounts, settings, at or today, team, status, worker, months,
+                       cache, min_cohort_for(user, settings))
     auditor.record(user, "dashboard.read", target=team)
     return result
 
@@ -176,16 +232,19 @@ def read_dashboard_csv(
     worker: WorkerQ = None,
     months: MonthsQ = 12,
 ) -> Response:
-    """The trend table: one row per month end, a column per cohort measure."""
+    """The trend table: one row per month end, a column per cohort measure, and
+    ``suppressed`` (``true`` where a leader sees the count only: the measures are empty)."""
     team, worker = scope_for(user, team, worker)
-    result = dashboard(store, accounts, settings, at or today, team, status, worker, months, cache)
+    minimum = min_cohort_for(user, settings)
+    result = dashboard(store, accounts, settings, at or today, team, status, worker, months,
+                       cache, minimum)
     auditor.record(user, "dashboard.export", target=team)
     out = io.StringIO()
     rows = result["trend"]
     columns = ["at", *[k for k in rows[0] if k != "at"]] if rows else ["at"]
     writer = csv.DictWriter(
         out,
-        fieldnames=["team", "status", "worker", *columns],
+        fieldnames=["team", "status", "worker", *columns, "suppressed"],
         lineterminator="\n",
         extrasaction="ignore",
     )
@@ -197,6 +256,7 @@ def read_dashboard_csv(
                 "status": status or "",
                 "worker": worker or "",
                 **{k: "" if v is None else v for k, v in row.items()},
+                "suppressed": "true" if int(row.get("children") or 0) < minimum else "false",
             }
         )
     return Response(
