@@ -79,7 +79,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """``uvicorn api.app:create_app`` in its own process, on a temp store with the fixtures."""
     folder = tmp_path_factory.mktemp("web")
     env = {**os.environ, "ECOMAP_DB": str(folder / "ecomap.db"), "ECOMAP_STORE": "embedded",
-           "ECOMAP_SECRET_KEY": "browser-tests-only-secret-key"}
+           "ECOMAP_SECRET_KEY": "browser-tests-only-secret-key",
+           # three fixture children: a leader sees all three measured, one alone suppressed
+           "ECOMAP_MIN_COHORT": "2"}
     settings = Settings.from_mapping({"db": env["ECOMAP_DB"]})
     fixtures = _fill(settings)
     port = _free_port()

@@ -40,6 +40,7 @@ def test_the_dashboards_numbers_equal_the_apis(page: Page, server: Server) -> No
     with api_client(server, LEADER) as client:
         api = client.get("/api/dashboard", params={"at": AT, "months": 12}).json()
     assert api["measures"]["children"] == len(server.fixtures)
+    assert api["suppressed"] is False
     assert shown(page) == {k: api["measures"][k] for k in MEASURES}
     # ...and the words on the tiles say the same (rates as percentages).
     tiles = dict(zip(page.locator("#tiles dd").evaluate_all("ds => ds.map(d => d.dataset.measure)"),
@@ -57,16 +58,22 @@ def test_the_dashboards_numbers_equal_the_apis(page: Page, server: Server) -> No
 
 
 def test_filters_narrow_the_scope_like_the_api(page: Page, server: Server) -> None:
+    # One looked-after child is fewer than ECOMAP_MIN_COHORT (2 here): a leader gets the
+    # count and a sentence, no measures and no charts, on the page as from the API.
     open_dashboard(page, server, f"at={AT}&months=6")
     page.get_by_label("Status").select_option("looked_after")
     page.get_by_role("button", name="Show").click()
     expect(page.locator("#status")).to_contain_text("1 children as at")
+    expect(page.locator("#status")).to_contain_text("measures and charts are not shown")
+    expect(page.locator(".chart").first).to_be_hidden()
     with api_client(server, LEADER) as client:
         api = client.get("/api/dashboard", params={"at": AT, "months": 6,
                                                    "status": "looked_after"}).json()
         csv_text = client.get("/api/dashboard.csv", params={"at": AT, "months": 6,
                                                            "status": "looked_after"}).text
+    assert api["suppressed"] is True
     assert shown(page) == {k: api["measures"][k] for k in MEASURES}
+    assert [v for k, v in shown(page).items() if k != "children"] == [None] * 7
     href = page.get_by_role("link", name="Download CSV").get_attribute("href")
     assert href is not None and "status=looked_after" in href and "months=6" in href
     response = page.request.get(server.url + href)

@@ -10,7 +10,18 @@ from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
 from api.deps import AccountsDep, CurrentUser, SettingsDep, StoreDep, TodayDep
-from api.routes.dashboard import AtQ, MonthsQ, StatusQ, TeamQ, WorkerQ, _scope_ids, scope_for
+from api.routes.dashboard import (
+    AtQ,
+    CacheDep,
+    MonthsQ,
+    StatusQ,
+    TeamQ,
+    WorkerQ,
+    min_cohort_for,
+    scope_for,
+    suppress,
+    suppressed_reason,
+)
 from ecomap.measures.cohort import CohortValues, cohort_measures, cohort_trend, cohort_values
 from web.figures import dashboard_figures
 from web.pages.shell import page
@@ -25,37 +36,50 @@ def dashboard() -> HTMLResponse:
 
 
 def per_child(values: CohortValues, rows: Any) -> dict[str, list[Any]]:
-    """The per-child values of the children at ``rows`` as plain lists (NaN -> None)."""
+    """The per-child values of the children at ``rows`` as plain lists (NaN -> None),
+    each sorted (children without a value last): a chart needs only how many children
+    have each value, and an order would tie each value to a child (rows are in id order).
+    """
 
     def floats(name: str) -> list[float | None]:
-        return [None if v != v else round(float(v), 3) for v in getattr(values, name)[rows]]
+        found = [None if v != v else round(float(v), 3) for v in getattr(values, name)[rows]]
+        return sorted(found, key=lambda v: (v is None, v or 0.0))
 
     return {
         "network_strength": floats("network_strength"),
         "continuity": floats("continuity"),
         "paid_share": floats("paid_share"),
-        "social_workers": [int(v) for v in values.social_workers[rows]],
+        "social_workers": sorted(int(v) for v in values.social_workers[rows]),
     }
 
 
 @router.get("/dashboard/figures")
 def figures(
     user: CurrentUser, store: StoreDep, accounts: AccountsDep, settings: SettingsDep,
-    today: TodayDep, at: AtQ = None, team: TeamQ = None, status: StatusQ = None,
-    worker: WorkerQ = None, months: MonthsQ = 12,
+    cache: CacheDep, today: TodayDep, at: AtQ = None, team: TeamQ = None,
+    status: StatusQ = None, worker: WorkerQ = None, months: MonthsQ = 12,
 ) -> dict[str, Any]:
-    """Plotly figure JSON for each dashboard chart, for the same scope rules as the API."""
+    """Plotly figure JSON for each dashboard chart, for the same scope rules as the API:
+    ``{"children", "suppressed", "reason", "figures": {name: figure}}``. No child id or
+    name is in any figure; for a leader's scope of fewer than ``ECOMAP_MIN_COHORT``
+    children there are no figures at all, only the count and the reason."""
     team, worker = scope_for(user, team, worker)
     when: date = at or today
-    ids = _scope_ids(store, accounts, team, status, worker)
-    tables = store.cohort_tables(ids)
+    tables = cache.tables(store, accounts, team, status, worker)
     ms = settings.measure_settings()
     window = settings.window_days
+    minimum = min_cohort_for(user, settings)
     cohort = cohort_measures(tables, when, window_days=window, settings=ms)
-    trend = cohort_trend(tables, when, months, window_days=window, settings=ms)
+    children = int(cohort["children"])
+    reason = suppressed_reason(children, minimum)
+    if reason is not None:
+        return {"children": children, "suppressed": True, "reason": reason, "figures": {}}
+    trend = [suppress(row, minimum)
+             for row in cohort_trend(tables, when, months, window_days=window, settings=ms)]
     values = per_child(cohort_values(tables, when, window_days=window, settings=ms),
                        tables.indices())
-    return dashboard_figures(cohort, trend, values)
+    return {"children": children, "suppressed": False, "reason": None,
+            "figures": dashboard_figures(cohort, trend, values)}
 
 
 @router.get("/dashboard/teams")

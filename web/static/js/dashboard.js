@@ -80,12 +80,18 @@ async function show() {
     const [{ data }, figures] = await Promise.all([api(`/api/dashboard?${q}`), api(`/dashboard/figures?${q}`)]);
     tiles(data.measures);
     trendTable(data.trend || []);
+    // Too few children for a leader: the count only, no charts (the API says why).
+    const charts = $("fig-trusted").closest("section");
+    charts.hidden = Boolean(data.suppressed);
     const config = { displaylogo: false, responsive: true, modeBarButtonsToRemove: ["sendDataToCloud"] };
-    for (const [name, fig] of Object.entries(figures.data)) {
+    for (const [name, fig] of Object.entries(figures.data.figures || {})) {
       const target = $(`fig-${name}`);
       if (target) await window.Plotly.react(target, fig.data, fig.layout, config);
     }
-    $("status").textContent = `${data.measures.children} children as at ${data.measures.at}.`;
+    const counted = `${data.measures.children} children as at ${data.measures.at}.`;
+    $("status").textContent = data.suppressed
+      ? `${counted} Their measures and charts are not shown: ${data.reason}.`
+      : counted;
   } catch (e) {
     if (e.status === 401) { location.assign("/?next=/dashboard"); return; }
     $("status").textContent = `Could not load the dashboard: ${describe(e)}`;
