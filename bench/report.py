@@ -370,10 +370,12 @@ def render(results_path: Path, md_path: Path, out: Path) -> None:
         rows.append([f"{n:,}", spread(_get(e, "import", "seconds")), spread(neo.get("import_s")),
                      spread(_get(lib, "measures", "p95_ms")), fmt(neo.get("measures_p95_ms")),
                      fmt(c.get("load_documents_s")), fmt(neo.get("load_documents_s")),
+                     fmt(c.get("store_cohort_tables_s")), fmt(neo.get("store_cohort_tables_s")),
                      fmt(neo.get("server_peak_rss_mb"), 0), neo.get("error", "")])
     lines += _table(["children", "embedded import s", "Neo4j import s",
                      "embedded child p95 ms", "Neo4j child p95 ms",
                      "embedded load all docs s", "Neo4j load all docs s",
+                     "embedded store.cohort_tables s", "Neo4j store.cohort_tables s",
                      "Bolt server peak RSS MB", "error"], rows)
 
     lines += ["## How cost grows", "",
