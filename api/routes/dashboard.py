@@ -109,14 +109,40 @@ def _scope_ids(
 
 
 class TablesCache:
-    """Cohort tables of recent scopes, keyed by the scope's child ids and the store's
-    revision: every write anywhere bumps the revision (people are shared, so a write to
-    a child outside the scope can change the scope's tables), so a hit is never stale."""
+    """Cohort tables of recent scopes, and the measures computed from them, keyed by the
+    scope's child ids and the store's revision: every write anywhere bumps the revision
+    (people are shared, so a write to a child outside the scope can change the scope's
+    tables), so a hit is never stale."""
 
-    def __init__(self, size: int = 4) -> None:
+    def __init__(self, size: int = 4, results: int = 32) -> None:
         self._size = size
+        self._results_size = results
         self._lock = threading.Lock()
         self._entries: OrderedDict[tuple[int, tuple[str, ...]], CohortTables] = OrderedDict()
+        self._results: OrderedDict[tuple[Any, ...], tuple[dict[str, Any], list[dict[str, Any]]]]
+        self._results = OrderedDict()
+
+    def _key(
+        self, store: GraphStore, accounts: Accounts, team: str | None,
+        status: Status | None, worker: str | None,
+    ) -> tuple[int, tuple[str, ...]]:
+        # The revision first: a write racing the reads below can only make the tables
+        # newer than their key (a later request misses and reads again), never older.
+        revision = store.revision()
+        return revision, tuple(_scope_ids(store, accounts, team, status, worker))
+
+    def _tables(self, store: GraphStore, key: tuple[int, tuple[str, ...]]) -> CohortTables:
+        with self._lock:
+            hit = self._entries.get(key)
+            if hit is not None:
+                self._entries.move_to_end(key)
+                return hit
+        built = store.cohort_tables(list(key[1]))
+        with self._lock:
+            self._entries[key] = built
+            while len(self._entries) > self._size:
+                self._entries.popitem(last=False)
+        return built
 
     def tables(
         self,
@@ -127,22 +153,39 @@ class TablesCache:
         worker: str | None,
     ) -> CohortTables:
         """The scope's tables, read from the store as columns unless cached."""
-        # The revision first: a write racing the reads below can only make the tables
-        # newer than their key (a later request misses and reads again), never older.
-        revision = store.revision()
-        ids = _scope_ids(store, accounts, team, status, worker)
-        key = (revision, tuple(ids))
+        return self._tables(store, self._key(store, accounts, team, status, worker))
+
+    def measured(
+        self,
+        store: GraphStore,
+        accounts: Accounts,
+        scope: tuple[str | None, Status | None, str | None],
+        at: date,
+        months: int,
+        settings: Settings,
+    ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        """The scope's cohort measures on ``at`` and their ``months`` trend, computed
+        once per (scope, revision, date, months, measure settings) — repeat requests
+        (every leader opening the same dashboard) cost a lookup, not a recomputation."""
+        key = self._key(store, accounts, *scope)
+        ms = settings.measure_settings()
+        window = settings.window_days
+        result_key = (key, at, months, window, ms.model_dump_json())
         with self._lock:
-            hit = self._entries.get(key)
+            hit = self._results.get(result_key)
             if hit is not None:
-                self._entries.move_to_end(key)
+                self._results.move_to_end(result_key)
                 return hit
-        built = store.cohort_tables(ids)
+        tables = self._tables(store, key)
+        measured = (
+            cohort_measures(tables, at, window_days=window, settings=ms),
+            cohort_trend(tables, at, months, window_days=window, settings=ms),
+        )
         with self._lock:
-            self._entries[key] = built
-            while len(self._entries) > self._size:
-                self._entries.popitem(last=False)
-        return built
+            self._results[result_key] = measured
+            while len(self._results) > self._results_size:
+                self._results.popitem(last=False)
+        return measured
 
 
 def tables_cache(request: Request) -> TablesCache:
@@ -170,11 +213,9 @@ def dashboard(
 ) -> dict[str, Any]:
     """The cohort measures on ``at`` and their trend, computed by :mod:`ecomap.measures`;
     those of fewer than ``min_cohort`` children suppressed (the count kept)."""
-    tables = (cache or TablesCache()).tables(store, accounts, team, status, worker)
-    ms = settings.measure_settings()
-    window = settings.window_days
-    measures = cohort_measures(tables, at, window_days=window, settings=ms)
-    trend = cohort_trend(tables, at, months, window_days=window, settings=ms)
+    measures, trend = (cache or TablesCache()).measured(
+        store, accounts, (team, status, worker), at, months, settings
+    )
     reason = suppressed_reason(int(measures["children"]), min_cohort)
     return {
         "at": at.isoformat(),

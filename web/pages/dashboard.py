@@ -22,7 +22,7 @@ from api.routes.dashboard import (
     suppress,
     suppressed_reason,
 )
-from ecomap.measures.cohort import CohortValues, cohort_measures, cohort_trend, cohort_values
+from ecomap.measures.cohort import CohortValues, cohort_values
 from web.figures import dashboard_figures
 from web.pages.shell import page
 
@@ -65,17 +65,18 @@ def figures(
     children there are no figures at all, only the count and the reason."""
     team, worker = scope_for(user, team, worker)
     when: date = at or today
-    tables = cache.tables(store, accounts, team, status, worker)
-    ms = settings.measure_settings()
-    window = settings.window_days
     minimum = min_cohort_for(user, settings)
-    cohort = cohort_measures(tables, when, window_days=window, settings=ms)
+    cohort, full_trend = cache.measured(
+        store, accounts, (team, status, worker), when, months, settings
+    )
     children = int(cohort["children"])
     reason = suppressed_reason(children, minimum)
     if reason is not None:
         return {"children": children, "suppressed": True, "reason": reason, "figures": {}}
-    trend = [suppress(row, minimum)
-             for row in cohort_trend(tables, when, months, window_days=window, settings=ms)]
+    trend = [suppress(row, minimum) for row in full_trend]
+    tables = cache.tables(store, accounts, team, status, worker)
+    ms = settings.measure_settings()
+    window = settings.window_days
     values = per_child(cohort_values(tables, when, window_days=window, settings=ms),
                        tables.indices())
     return {"children": children, "suppressed": False, "reason": None,
