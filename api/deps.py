@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
 
 from api.accounts import Accounts
 from api.audit import Auditor
@@ -15,6 +15,7 @@ from api.auth.principal import Principal
 from api.auth.sessions import SESSION_COOKIE, bearer_token
 from api.errors import ApiError
 from api.settings import Settings
+from ecomap.model import IsoDate
 from graph.base import GraphStore
 
 Clock = Callable[[], datetime]
@@ -66,6 +67,8 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 SignerDep = Annotated[LinkSigner, Depends(get_signer)]
 NowDep = Annotated[datetime, Depends(get_now)]
 TodayDep = Annotated[date, Depends(get_today)]
+#: The "as at" query parameter every dated read takes.
+AtQ = Annotated[IsoDate | None, Query(description="As at this date (default: today).")]
 
 
 def _session_token(request: Request) -> str | None:

@@ -14,13 +14,21 @@ from fastapi.responses import Response
 
 from api.accounts import Accounts
 from api.auth.principal import Principal
-from api.deps import AccountsDep, AuditorDep, CurrentUser, SettingsDep, StoreDep, TodayDep
+from api.deps import (
+    AccountsDep,
+    AtQ,
+    AuditorDep,
+    CurrentUser,
+    SettingsDep,
+    StoreDep,
+    TodayDep,
+)
 from api.errors import ERROR_RESPONSES, ApiError
 from api.models.views import DashboardPublic
 from api.settings import Settings
 from ecomap.measures.cohort import cohort_measures, cohort_trend
 from ecomap.measures.tables import CohortTables
-from ecomap.model import IsoDate, Status
+from ecomap.model import Status
 from graph.base import GraphStore
 
 router = APIRouter(prefix="/api", tags=["dashboard"], responses=ERROR_RESPONSES)
@@ -29,7 +37,6 @@ TeamQ = Annotated[str | None, Query(max_length=100, description="Only this team.
 StatusQ = Annotated[Status | None, Query(description="Only this status.")]
 WorkerQ = Annotated[str | None, Query(max_length=64, description="Only this worker's caseload.")]
 MonthsQ = Annotated[int, Query(ge=1, le=60, description="How many month ends in the trend.")]
-AtQ = Annotated[IsoDate | None, Query(description="As at this date (default: today).")]
 
 
 def scope_for(

@@ -12,6 +12,7 @@ from fastapi.responses import StreamingResponse
 
 from api.deps import (
     AccountsDep,
+    AtQ,
     AuditorDep,
     CurrentUser,
     SettingsDep,
@@ -35,7 +36,6 @@ PerspectiveQ = Annotated[
         description="Whose view: the child's, the adults', or combined (the child's where given)."
     ),
 ]
-AtQ = Annotated[IsoDate | None, Query(description="As at this date (default: today).")]
 
 
 @router.get("/{child_id}/ecomap", response_model=EcomapPublic, summary="The ecomap on a date")

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Response
 
 from api.deps import (
     AccountsDep,
+    AtQ,
     AuditorDep,
     CurrentUser,
     SettingsDep,
@@ -19,7 +20,7 @@ from api.deps import (
 from api.editing import etag, load
 from api.errors import ERROR_RESPONSES
 from api.models.views import MeasuresHistory, MeasuresPublic
-from api.routes.maps import AtQ, PerspectiveQ
+from api.routes.maps import PerspectiveQ
 from ecomap.measures import child_measures
 from ecomap.measures.cohort import month_ends
 

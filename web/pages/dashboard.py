@@ -9,9 +9,8 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
-from api.deps import AccountsDep, CurrentUser, SettingsDep, StoreDep, TodayDep
+from api.deps import AccountsDep, AtQ, CurrentUser, SettingsDep, StoreDep, TodayDep
 from api.routes.dashboard import (
-    AtQ,
     CacheDep,
     MonthsQ,
     StatusQ,
