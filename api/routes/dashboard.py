@@ -6,6 +6,7 @@ import csv
 import io
 import threading
 from collections import OrderedDict
+from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any
 
@@ -206,57 +207,80 @@ def tables_cache(request: Request) -> TablesCache:
 CacheDep = Annotated[TablesCache, Depends(tables_cache)]
 
 
-def dashboard(
-    store: GraphStore,
-    accounts: Accounts,
-    settings: Settings,
-    at: date,
-    team: str | None,
-    status: Status | None,
-    worker: str | None,
-    months: int,
-    cache: TablesCache | None = None,
-    min_cohort: int = 0,
-) -> dict[str, Any]:
-    """The cohort measures on ``at`` and their trend, computed by :mod:`ecomap.measures`;
-    those of fewer than ``min_cohort`` children suppressed (the count kept)."""
-    measures, trend = (cache or TablesCache()).measured(
-        store, accounts, (team, status, worker), at, months, settings
-    )
-    reason = suppressed_reason(int(measures["children"]), min_cohort)
-    return {
-        "at": at.isoformat(),
-        "scope": {"team": team, "status": status, "worker": worker},
-        "suppressed": reason is not None,
-        "reason": reason,
-        "measures": suppress(measures, min_cohort),
-        "trend": [suppress(row, min_cohort) for row in trend],
-    }
+@dataclass(frozen=True)
+class DashboardScope:
+    """One dashboard request resolved: who asks, the scope they may see, the date, the
+    trend's length, and the fewest children they may see measures of at once."""
+
+    user: Principal
+    team: str | None
+    status: Status | None
+    worker: str | None
+    at: date
+    months: int
+    min_cohort: int
 
 
-@router.get("/dashboard", response_model=DashboardPublic, summary="Cohort measures and trends")
-def read_dashboard(
+def dashboard_scope(
     user: CurrentUser,
-    store: StoreDep,
-    accounts: AccountsDep,
-    auditor: AuditorDep,
     settings: SettingsDep,
-    cache: CacheDep,
     today: TodayDep,
     at: AtQ = None,
     team: TeamQ = None,
     status: StatusQ = None,
     worker: WorkerQ = None,
     months: MonthsQ = 12,
+) -> DashboardScope:
+    """The query every dashboard route takes, checked against the user's role."""
+    team, worker = scope_for(user, team, worker)
+    return DashboardScope(
+        user, team, status, worker, at or today, months, min_cohort_for(user, settings)
+    )
+
+
+ScopeDep = Annotated[DashboardScope, Depends(dashboard_scope)]
+
+
+def dashboard(
+    store: GraphStore,
+    accounts: Accounts,
+    settings: Settings,
+    scope: DashboardScope,
+    cache: TablesCache | None = None,
+) -> dict[str, Any]:
+    """The cohort measures on the scope's date and their trend, computed by
+    :mod:`ecomap.measures`; those of too few children suppressed (the count kept)."""
+    measures, trend = (cache or TablesCache()).measured(
+        store, accounts, (scope.team, scope.status, scope.worker), scope.at, scope.months,
+        settings,
+    )
+    minimum = scope.min_cohort
+    reason = suppressed_reason(int(measures["children"]), minimum)
+    return {
+        "at": scope.at.isoformat(),
+        "scope": {"team": scope.team, "status": scope.status, "worker": scope.worker},
+        "suppressed": reason is not None,
+        "reason": reason,
+        "measures": suppress(measures, minimum),
+        "trend": [suppress(row, minimum) for row in trend],
+    }
+
+
+@router.get("/dashboard", response_model=DashboardPublic, summary="Cohort measures and trends")
+def read_dashboard(
+    scope: ScopeDep,
+    store: StoreDep,
+    accounts: AccountsDep,
+    auditor: AuditorDep,
+    settings: SettingsDep,
+    cache: CacheDep,
 ) -> dict[str, Any]:
     """Aggregates only (MEASURES.md cohort names), never names or per-child rows. Leaders:
     their team (or the whole authority if they have no team); workers: their caseload.
     For a leader, a scope (or a month) of fewer than ``ECOMAP_MIN_COHORT`` children gives
     the count only: every measure null, ``suppressed`` true and the ``reason``."""
-    team, worker = scope_for(user, team, worker)
-    result = dashboard(store, accounts, settings, at or today, team, status, worker, months,
-                       cache, min_cohort_for(user, settings))
-    auditor.record(user, "dashboard.read", target=team)
+    result = dashboard(store, accounts, settings, scope, cache)
+    auditor.record(scope.user, "dashboard.read", target=scope.team)
     return result
 
 
@@ -267,26 +291,18 @@ def read_dashboard(
     responses={200: {"content": {"text/csv": {}}, "description": "One row per month end."}},
 )
 def read_dashboard_csv(
-    user: CurrentUser,
+    scope: ScopeDep,
     store: StoreDep,
     accounts: AccountsDep,
     auditor: AuditorDep,
     settings: SettingsDep,
     cache: CacheDep,
-    today: TodayDep,
-    at: AtQ = None,
-    team: TeamQ = None,
-    status: StatusQ = None,
-    worker: WorkerQ = None,
-    months: MonthsQ = 12,
 ) -> Response:
     """The trend table: one row per month end, a column per cohort measure, and
     ``suppressed`` (``true`` where a leader sees the count only: the measures are empty)."""
-    team, worker = scope_for(user, team, worker)
-    minimum = min_cohort_for(user, settings)
-    result = dashboard(store, accounts, settings, at or today, team, status, worker, months,
-                       cache, minimum)
-    auditor.record(user, "dashboard.export", target=team)
+    result = dashboard(store, accounts, settings, scope, cache)
+    team, status, worker, minimum = scope.team, scope.status, scope.worker, scope.min_cohort
+    auditor.record(scope.user, "dashboard.export", target=team)
     out = io.StringIO()
     rows = result["trend"]
     columns = ["at", *[k for k in rows[0] if k != "at"]] if rows else ["at"]

@@ -3,24 +3,13 @@ cohort numbers ``GET /api/dashboard`` reports (and the per-child values behind t
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
-from api.deps import AccountsDep, AtQ, CurrentUser, SettingsDep, StoreDep, TodayDep
-from api.routes.dashboard import (
-    CacheDep,
-    MonthsQ,
-    StatusQ,
-    TeamQ,
-    WorkerQ,
-    min_cohort_for,
-    scope_for,
-    suppress,
-    suppressed_reason,
-)
+from api.deps import AccountsDep, CurrentUser, SettingsDep, StoreDep
+from api.routes.dashboard import CacheDep, ScopeDep, suppress, suppressed_reason
 from ecomap.measures.cohort import CohortValues, cohort_values
 from web.figures import dashboard_figures
 from web.pages.shell import page
@@ -54,29 +43,26 @@ def per_child(values: CohortValues, rows: Any) -> dict[str, list[Any]]:
 
 @router.get("/dashboard/figures")
 def figures(
-    user: CurrentUser, store: StoreDep, accounts: AccountsDep, settings: SettingsDep,
-    cache: CacheDep, today: TodayDep, at: AtQ = None, team: TeamQ = None,
-    status: StatusQ = None, worker: WorkerQ = None, months: MonthsQ = 12,
+    scope: ScopeDep, store: StoreDep, accounts: AccountsDep, settings: SettingsDep,
+    cache: CacheDep,
 ) -> dict[str, Any]:
     """Plotly figure JSON for each dashboard chart, for the same scope rules as the API:
     ``{"children", "suppressed", "reason", "figures": {name: figure}}``. No child id or
     name is in any figure; for a leader's scope of fewer than ``ECOMAP_MIN_COHORT``
     children there are no figures at all, only the count and the reason."""
-    team, worker = scope_for(user, team, worker)
-    when: date = at or today
-    minimum = min_cohort_for(user, settings)
+    team, status, worker = scope.team, scope.status, scope.worker
     cohort, full_trend = cache.measured(
-        store, accounts, (team, status, worker), when, months, settings
+        store, accounts, (team, status, worker), scope.at, scope.months, settings
     )
     children = int(cohort["children"])
-    reason = suppressed_reason(children, minimum)
+    reason = suppressed_reason(children, scope.min_cohort)
     if reason is not None:
         return {"children": children, "suppressed": True, "reason": reason, "figures": {}}
-    trend = [suppress(row, minimum) for row in full_trend]
+    trend = [suppress(row, scope.min_cohort) for row in full_trend]
     tables = cache.tables(store, accounts, team, status, worker)
     ms = settings.measure_settings()
     window = settings.window_days
-    values = per_child(cohort_values(tables, when, window_days=window, settings=ms),
+    values = per_child(cohort_values(tables, scope.at, window_days=window, settings=ms),
                        tables.indices())
     return {"children": children, "suppressed": False, "reason": None,
             "figures": dashboard_figures(cohort, trend, values)}
