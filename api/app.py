@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from api import errors
+from api import compression, errors
 from api.accounts import Accounts
 from api.auth.links import LinkSigner
 from api.deps import utc_now
@@ -119,6 +119,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         BodyLimit, max_bytes=settings.max_body_bytes, import_bytes=settings.max_import_bytes
     )
     app.add_middleware(AccessLog)
+    compression.install(app)
     return app
 
 

@@ -1,17 +1,20 @@
 """Offline assets: every page, script and style comes from this app; plotly.js is the
-installed package's own file; pages carry a Content-Security-Policy that forbids others."""
+pinned npm partial bundle, gzipped and cacheable at its versioned URL; pages carry a
+Content-Security-Policy that forbids others."""
 
 from __future__ import annotations
 
+import gzip
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
-import plotly
 import pytest
 
 from tests.web.conftest import Server
+from web.pages.assets import PARTIAL, bundle_url, pinned_version
 
 WEB = Path(__file__).resolve().parents[2] / "web"
 PAGES = ["/", "/children/c-x", "/trust/not-a-real-token", "/dashboard"]
@@ -26,12 +29,37 @@ def client(server: Server) -> Iterator[httpx.Client]:
         yield c
 
 
-def test_plotly_js_is_the_installed_packages_file(client: httpx.Client) -> None:
-    shipped = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
-    r = client.get("/vendor/plotly.min.js")
+def test_plotly_js_is_the_pinned_partial_bundle(client: httpx.Client) -> None:
+    installed = PARTIAL / "plotly-cartesian.min.js"
+    if not installed.is_file():
+        raise RuntimeError(f"{installed} is missing: run `npm ci` (the README's setup does)")
+    assert json.loads((PARTIAL / "package.json").read_text())["version"] == pinned_version()
+    r = client.get(bundle_url(), headers={"Accept-Encoding": "identity"})
     assert r.status_code == 200
     assert r.headers["content-type"].startswith("text/javascript")
-    assert r.content == shipped.read_bytes()
+    assert "content-encoding" not in r.headers
+    assert r.content == installed.read_bytes()
+    assert len(r.content) < 2_000_000  # the full bundle is 4.8 MB
+
+
+def test_plotly_js_goes_gzipped_and_cacheable_for_a_year(client: httpx.Client) -> None:
+    with client.stream("GET", bundle_url(), headers={"Accept-Encoding": "gzip, br"}) as r:
+        wire = b"".join(r.iter_raw())
+    assert r.headers["content-encoding"] == "gzip"
+    assert r.headers["vary"] == "Accept-Encoding"
+    assert r.headers["cache-control"] == "public, max-age=31536000, immutable"
+    assert gzip.decompress(wire) == (PARTIAL / "plotly-cartesian.min.js").read_bytes()
+    assert len(wire) < 600_000
+
+
+def test_only_the_pinned_version_is_served(client: httpx.Client) -> None:
+    assert client.get(bundle_url("0.0.1")).status_code == 404
+    assert client.get("/vendor/plotly.min.js").status_code == 404
+
+
+def test_the_dashboard_names_the_pinned_bundle() -> None:
+    html = (WEB / "templates" / "dashboard.html").read_text(encoding="utf-8")
+    assert f'<script src="{bundle_url()}" defer></script>' in html
 
 
 @pytest.mark.parametrize("path", PAGES)
