@@ -65,7 +65,7 @@ class Server:
     """``ecomap serve`` on a free loopback port over a given embedded store."""
 
     def __init__(self, db: Path, workdir: Path, prefix: tuple[str, ...] = ()) -> None:
-        from graph.boltserver import free_port
+        from tests.boltserver import free_port
 
         self.port = free_port()
         self.workdir = workdir

@@ -31,9 +31,9 @@ from ecomap.measures.tables import CohortTables
 from ecomap.model import EcomapDocument
 from ecomap.synth import synthesize
 from graph.base import GraphStore
-from graph.boltserver import BoltTestServer, clear_database
 from graph.embedded import EmbeddedStore
 from graph.neo4j import Neo4jStore
+from tests.boltserver import BoltTestServer, clear_database
 
 AT = date(2025, 12, 31)
 

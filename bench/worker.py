@@ -330,8 +330,8 @@ def task_neo4j(args: dict[str, Any]) -> dict[str, Any]:
     """The Neo4j store on the Bolt test server: import, one child's latency, cohort load."""
     from ecomap.measures import child_measures
     from ecomap.measures.cohort import CohortTables, cohort_measures
-    from graph.boltserver import BoltTestServer
     from graph.neo4j import Neo4jStore
+    from tests.boltserver import BoltTestServer
 
     at = date.fromisoformat(args["at"])
     import_runs: list[float] = []

@@ -16,7 +16,7 @@ from neo4j import GraphDatabase as Neo4jDriver
 
 from ecomap.format import parse_document, read_documents
 from ecomap.model import CATEGORIES, EcomapDocument
-from graph.boltserver import BoltTestServer, clear_database
+from tests.boltserver import BoltTestServer, clear_database
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
@@ -183,7 +183,7 @@ BOLT_TARGETS = ["arcadedb", "neo4j"] if os.environ.get("NEO4J_URI") else ["arcad
 
 @pytest.fixture(scope="session")
 def bolt_server() -> Iterator[BoltTestServer]:
-    """ArcadeDB's Bolt server (``graph.boltserver``), started once for the session and
+    """ArcadeDB's Bolt server (``tests.boltserver``), started once for the session and
     shared with code that reaches it through ``BoltTestServer.shared()``."""
     server = BoltTestServer.shared()
     yield server

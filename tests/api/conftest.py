@@ -43,8 +43,8 @@ def open_test_store(kind: str, tmp: Path) -> GraphStore:
 
         return EmbeddedStore(tmp / "store.db")
     if kind == "neo4j":  # a database of its own on the session's Bolt test server
-        from graph.boltserver import BoltTestServer
         from graph.neo4j import Neo4jStore
+        from tests.boltserver import BoltTestServer
 
         server = BoltTestServer.shared()
         return Neo4jStore(**server.create_database(f"api_{uuid.uuid4().hex[:12]}"))

@@ -16,9 +16,10 @@ import pytest
 
 from ecomap.format import write_jsonl
 from ecomap.model import EcomapDocument
-from graph import open_store, sqlite_schema
+from graph import open_store
 from graph.base import StoreError
 from graph.embedded import EmbeddedStore
+from graph.embedded import schema as sqlite_schema
 
 
 def test_file_is_created_on_first_use_with_wal(tmp_path: Path,

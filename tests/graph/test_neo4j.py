@@ -22,10 +22,11 @@ from neo4j.exceptions import ServiceUnavailable
 from api.app import create_app
 from api.settings import Settings
 from ecomap.model import EcomapDocument
-from graph import cypher, open_store
+from graph import open_store
 from graph.base import ChildNotFound, DocumentConflict, DocumentInvalid, VersionConflict
-from graph.boltserver import BoltTestServer, free_port
-from graph.neo4j import Neo4jStore, ReadTx, effective_observation
+from graph.neo4j import cypher
+from graph.neo4j.store import Neo4jStore, ReadTx, effective_observation
+from tests.boltserver import BoltTestServer, free_port
 
 pytestmark = pytest.mark.bolt
 

@@ -7,7 +7,7 @@ start-up it creates its unique constraints, then its indexes, each in its own
 auto-commit call (``IF NOT EXISTS``, so every process may do it). Every read and
 write is a managed transaction (``execute_read`` / ``execute_write``, retried by
 the driver on transient errors); writes are batched ``UNWIND $rows`` statements of
-at most ``batch_size`` rows. The graph it keeps is described in :mod:`graph.cypher`.
+at most ``batch_size`` rows. The graph it keeps is described in :mod:`graph.neo4j.cypher`.
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ from neo4j.exceptions import ConstraintError
 
 from ecomap.format import validate_document
 from ecomap.model import EcomapDocument, Observation, Status
-from graph import cypher
 from graph.base import (
     ActiveTie,
     Breach,
@@ -40,7 +39,8 @@ from graph.base import (
     VersionConflict,
     ViewPerspective,
 )
-from graph.neo4j_rows import (
+from graph.neo4j import cypher
+from graph.neo4j.rows import (
     Fetched,
     Row,
     Rows,
@@ -70,7 +70,7 @@ class ReadTx:
 
     The Bolt test server does not refuse a write inside ``execute_read`` (Neo4j
     does), so the store must never try: read work receives this object, whose
-    ``run`` takes a :data:`~graph.cypher.ReadQuery` and refuses any write clause.
+    ``run`` takes a :data:`~graph.neo4j.cypher.ReadQuery` and refuses any write clause.
     """
 
     def __init__(self, tx: neo4j.ManagedTransaction) -> None:
@@ -400,7 +400,7 @@ class Neo4jStore:
                     yield fetched.document(child_id)
 
     def cohort_tables(self, ids: Sequence[str] | None = None) -> CohortTables:
-        from graph.neo4j_cohort import cohort_tables  # numpy: loaded when first needed
+        from graph.neo4j.cohort import cohort_tables  # numpy: loaded when first needed
 
         if ids is None:
             rows = self._read(lambda tx: tx.run(cypher.ALL_CHILD_IDS))

@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, Any
 from ecomap.errors import Breach, DocumentInvalid
 from ecomap.format import validate_document
 from ecomap.model import EcomapDocument, Observation, Status
-from graph import sqlite_rows as rows
 from graph.base import (
     ActiveTie,
     ChildNotFound,
@@ -33,7 +32,8 @@ from graph.base import (
     VersionConflict,
     ViewPerspective,
 )
-from graph.sqlite_schema import connect, migrate
+from graph.embedded import rows
+from graph.embedded.schema import connect, migrate
 
 if TYPE_CHECKING:
     from ecomap.measures.tables import CohortTables
@@ -332,7 +332,7 @@ class EmbeddedStore:
             after = batch[-1]
 
     def cohort_tables(self, ids: Sequence[str] | None = None) -> CohortTables:
-        from graph.sqlite_cohort import cohort_tables  # numpy: loaded when first needed
+        from graph.embedded.cohort import cohort_tables  # numpy: loaded when first needed
 
         with self._reading() as conn:
             return cohort_tables(conn, ids)

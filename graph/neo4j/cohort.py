@@ -19,7 +19,7 @@ from ecomap.measures.tables import (
     TieColumns,
 )
 from ecomap.model import CATEGORIES, SOCIAL_WORKER_ROLE
-from graph.neo4j_rows import Fetched, native
+from graph.neo4j.rows import Fetched, native
 
 _CATEGORY = {c: i for i, c in enumerate(CATEGORIES)}
 
