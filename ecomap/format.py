@@ -13,6 +13,7 @@ from typing import IO, Any, NamedTuple
 from pydantic import ValidationError
 
 from ecomap.errors import Breach, DocumentInvalid
+from ecomap.format_meetings import meeting_breaches, meetings_clean, raw_meetings
 from ecomap.model import CATEGORIES, EcomapDocument, Person
 
 __all__ = [
@@ -27,7 +28,9 @@ __all__ = [
     "write_jsonl",
 ]
 
-_SECTIONS = ("$", "format", "child", "people", "ties", "observations", "episodes")
+_SECTIONS = (
+    "$", "format", "child", "people", "ties", "observations", "episodes", "meetings",
+)
 
 # adult/paid as the model fills them in from the category, so the writer can leave
 # them out exactly when the reader would put the same value back.
@@ -164,7 +167,9 @@ def _model_is_clean(doc: EcomapDocument) -> bool:
         tie_started = started[o.tie]
         if tie_started is not None and o.on < tie_started:
             return False
-    return all(e.end is None or e.end >= e.start for e in doc.episodes)
+    if not all(e.end is None or e.end >= e.start for e in doc.episodes):
+        return False
+    return meetings_clean(doc)
 
 
 def _cross_breaches(f: _Facts) -> list[Breach]:
@@ -267,7 +272,12 @@ def validate_document(doc: EcomapDocument) -> list[Breach]:
     """  # noqa: E501
     if _model_is_clean(doc):
         return []
-    return _in_document_order(_cross_breaches(_facts_from_model(doc)))
+    facts = _facts_from_model(doc)
+    people = {pid for _, pid in facts.people if pid is not None}
+    return _in_document_order([
+        *_cross_breaches(facts),
+        *meeting_breaches(raw_meetings(doc), people, facts.child_id),
+    ])
 
 
 # --------------------------------------------------------------------------- reading
@@ -306,6 +316,8 @@ def _from_raw(raw: object, source: str) -> EcomapDocument:
     except ValidationError as exc:
         breaches.extend(_pydantic_breaches(exc))
     breaches.extend(_cross_breaches(facts))
+    people = {pid for _, pid in facts.people if pid is not None}
+    breaches.extend(meeting_breaches(raw.get("meetings"), people, facts.child_id))
     if breaches or doc is None:
         raise DocumentInvalid(name, _in_document_order(breaches), location=source)
     return doc
@@ -462,7 +474,9 @@ def document_to_jsonable(doc: EcomapDocument) -> dict[str, Any]:
     """The canonical ``ecomap/1`` form as plain JSON data.
 
     Nulls are left out, and so are ``adult``/``paid`` where they equal the category's
-    default; re-parsing gives an equal model. Observation order is kept.
+    default, and ``meetings`` when there are none (documents without meetings are
+    written as before they existed); re-parsing gives an equal model. Observation
+    order is kept.
 
     >>> doc = parse_document({"format": "ecomap/1", "child": {"id": "c", "name": "C"},
     ...     "people": [{"id": "p", "name": "P", "category": "friend", "adult": True}]})
@@ -470,6 +484,8 @@ def document_to_jsonable(doc: EcomapDocument) -> dict[str, Any]:
     [{'id': 'p', 'name': 'P', 'category': 'friend', 'adult': True}]
     """
     data = doc.model_dump(mode="json", exclude_none=True)
+    if not data["meetings"]:
+        del data["meetings"]
     for person in data["people"]:
         for key, default in _PERSON_DEFAULTS[person["category"]].items():
             if person[key] == default:

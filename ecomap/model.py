@@ -1,4 +1,5 @@
-"""The ecomap/1 document as pydantic models: child, people, ties, observations, episodes.
+"""The ecomap/1 document as pydantic models: child, people, ties, observations, episodes,
+meetings (with their plans and progress).
 
 Field-level rules (types, ranges, enumerations, unknown fields) live here; the
 rules that span the document (ids exist, dates in order, one child) are checked by
@@ -189,6 +190,73 @@ class Episode(_Strict):
     reason: Slug | None = None
 
 
+MeetingKind = Literal[
+    "family_group_conference", "family_network_meeting", "lifelong_links",
+    "looked_after_review", "protection_conference", "other",
+]
+Participation = Literal["PN0", "PN1", "PN2", "PN3", "PN4", "PN5", "PN6", "PN7"]
+ProgressState = Literal["agreed", "in_progress", "done", "not_done", "dropped"]
+
+MEETING_KINDS: tuple[MeetingKind, ...] = (
+    "family_group_conference", "family_network_meeting", "lifelong_links",
+    "looked_after_review", "protection_conference", "other",
+)
+PARTICIPATION_CODES: tuple[Participation, ...] = (
+    "PN0", "PN1", "PN2", "PN3", "PN4", "PN5", "PN6", "PN7",
+)
+PROGRESS_STATES: tuple[ProgressState, ...] = (
+    "agreed", "in_progress", "done", "not_done", "dropped",
+)
+#: The states in which a commitment is still *open* (MEASURES.md).
+OPEN_STATES: frozenset[str] = frozenset({"agreed", "in_progress"})
+
+
+class Progress(_Strict):
+    """A commitment's state from a date on, from one perspective (``by``, optional)."""
+
+    on: IsoDate
+    state: ProgressState
+    by: Perspective | None = None
+
+
+class Commitment(_Strict):
+    """One part of a plan: what will happen, who committed (person ids), by when.
+
+    ``who`` may be empty when the child themself holds it. A commitment is
+    ``agreed`` on its meeting's date until a later ``progress`` entry says otherwise.
+    """
+
+    id: Id
+    what: Annotated[str, StringConstraints(min_length=1)]
+    who: list[Id] = Field(default_factory=list)
+    by: IsoDate | None = None
+    progress: list[Progress] = Field(default_factory=list)
+
+
+class Meeting(_Strict):
+    """A family group conference, family network meeting or review, and its plan.
+
+    ``attended`` need not be a subset of ``invited`` (people come uninvited);
+    ``participation`` is how the child took part (the looked-after return's PN codes).
+
+    >>> m = Meeting.model_validate({"id": "m1", "kind": "family_group_conference",
+    ...     "on": "2024-03-01", "invited": ["p-gran"], "attended": ["p-gran"],
+    ...     "participation": "PN1", "plan": [{"id": "k1", "what": "Sunday tea",
+    ...     "who": ["p-gran"]}]})
+    >>> m.plan[0].who, m.plan[0].progress
+    (['p-gran'], [])
+    """
+
+    id: Id
+    kind: MeetingKind
+    on: IsoDate
+    invited: list[Id] = Field(default_factory=list)
+    attended: list[Id] = Field(default_factory=list)
+    participation: Participation | None = None
+    note: str | None = None
+    plan: list[Commitment] = Field(default_factory=list)
+
+
 class EcomapDocument(_Strict):
     """One child's network over time: the unit of import, export and replacement."""
 
@@ -198,3 +266,4 @@ class EcomapDocument(_Strict):
     ties: list[Tie] = Field(default_factory=list)
     observations: list[Observation] = Field(default_factory=list)
     episodes: list[Episode] = Field(default_factory=list)
+    meetings: list[Meeting] = Field(default_factory=list)
