@@ -42,6 +42,8 @@ from typing import Any
 
 import networkx as nx
 
+from bench import naive_plans
+
 CATEGORIES = ("family", "carer", "friend", "community", "volunteer", "professional")
 SUPPORT_TYPES = ("emotional", "practical", "informational")
 WEIGHTS = {"C": 0.30, "F": 0.20, "S": 0.25, "R": 0.10, "D": 0.15, "K": -0.25}
@@ -127,6 +129,8 @@ def build_graph(doc: Doc) -> nx.MultiGraph:
         if episode["kind"] == "placement":
             episodes.append((_day(episode["start"]), _day(episode.get("end"))))
     graph.graph["placements"] = episodes
+    graph.graph["plans_doc"] = {"people": doc.get("people", []),
+                                "meetings": doc.get("meetings", [])}
     return graph
 
 
@@ -404,6 +408,8 @@ def child_measures(
         "network": network,
         "continuity": _continuity(graph, at, perspective, window_days),
         "concordance": _concordance(graph, at),
+        "plans": naive_plans.plans(graph.graph["plans_doc"], at, perspective, window_days,
+                                   trusted_adults(graph, at, perspective)),
         "ties": ties,
     }
 

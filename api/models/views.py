@@ -198,6 +198,7 @@ class MeasuresPublic(BaseModel):
                     "network": {"size": 1, "trusted_adults": 1},
                     "continuity": {"retention": 1.0},
                     "concordance": {"trust_agreement": None, "unseen_trusted": []},
+                    "plans": {"meetings": 0, "last_meeting": None, "commitments_open": 0},
                     "ties": [
                         {
                             "member": "p-gran",
@@ -226,6 +227,7 @@ class MeasuresPublic(BaseModel):
     network: dict[str, Any]
     continuity: dict[str, Any]
     concordance: dict[str, Any]
+    plans: dict[str, Any]
     ties: list[TieMeasure]
 
 

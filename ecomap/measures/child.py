@@ -9,6 +9,7 @@ from ecomap.measures.concordance import concordance_measures
 from ecomap.measures.continuity import continuity_measures
 from ecomap.measures.effective import VIEWS, View
 from ecomap.measures.network import network_measures
+from ecomap.measures.plans import plans_measures
 from ecomap.measures.settings import DEFAULT_SETTINGS, MeasureSettings, StrengthWeights
 from ecomap.measures.snapshot import DocumentIndex, TieView
 from ecomap.measures.strength import arrows, line
@@ -60,7 +61,8 @@ def child_measures(
     -------
     dict
         ``child``, ``at``, ``perspective``, ``window_days``, ``network``,
-        ``continuity``, ``concordance`` and ``ties`` (active child ties,
+        ``continuity``, ``concordance``, ``plans`` (meetings and their plans)
+        and ``ties`` (active child ties,
         strongest first, unrated last, then by member id). Undefined measures
         are None.
 
@@ -103,5 +105,6 @@ def child_measures(
         "network": network_measures(now, index.person_ties, s.clique_size),
         "continuity": continuity_measures(index, at, perspective, s),
         "concordance": concordance_measures(index, at, s),
+        "plans": plans_measures(doc, at, perspective, s.window_days, now.trusted_adults()),
         "ties": [_tie_entry(v) for v in ordered],
     }

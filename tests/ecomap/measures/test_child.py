@@ -58,6 +58,7 @@ def test_output_shape(mia: EcomapDocument) -> None:
         "network",
         "continuity",
         "concordance",
+        "plans",
         "ties",
     ]
     assert (m["child"], m["at"], m["perspective"], m["window_days"]) == (
