@@ -26,12 +26,15 @@ def synthesize(
     *,
     as_at: date = DEFAULT_AS_AT,
     authority: str = DEFAULT_AUTHORITY,
+    meetings: bool = False,
 ) -> Iterator[EcomapDocument]:
     """Stream ``children`` synthetic ecomap/1 documents of one local authority.
 
     Deterministic for (``children``, ``seed``, ``as_at``, ``authority``), and the first
     ``n`` documents do not depend on ``children``. Three years of history end on
-    ``as_at``; ids start with a short code of ``authority``.
+    ``as_at``; ids start with a short code of ``authority``. ``meetings`` adds
+    meetings and plans (:mod:`ecomap.synth_meetings`); the rest of each document is the
+    same either way.
 
     >>> docs = list(synthesize(3, seed=7))
     >>> [d.child.id for d in docs]
@@ -39,7 +42,8 @@ def synthesize(
     >>> docs == list(synthesize(3, seed=7))
     True
     """
-    for record in synthesize_records(children, seed, as_at=as_at, authority=authority):
+    for record in synthesize_records(children, seed, as_at=as_at, authority=authority,
+                                     meetings=meetings):
         yield EcomapDocument.model_validate(record)
 
 
@@ -49,19 +53,32 @@ def synthesize_records(
     *,
     as_at: date = DEFAULT_AS_AT,
     authority: str = DEFAULT_AUTHORITY,
+    meetings: bool = False,
 ) -> Iterator[dict[str, Any]]:
     """The same documents as :func:`synthesize`, as plain JSON-ready dicts (unvalidated)."""
     if children < 0:
         raise ValueError("children must be >= 0")
     for index in range(children):
-        yield child_record(index, seed, as_at=as_at, authority=authority)
+        yield child_record(index, seed, as_at=as_at, authority=authority, meetings=meetings)
 
 
 def child_record(
-    index: int, seed: int, *, as_at: date = DEFAULT_AS_AT, authority: str = DEFAULT_AUTHORITY
+    index: int,
+    seed: int,
+    *,
+    as_at: date = DEFAULT_AS_AT,
+    authority: str = DEFAULT_AUTHORITY,
+    meetings: bool = False,
 ) -> dict[str, Any]:
-    """Child ``index``'s document as a JSON-ready dict."""
-    return ChildNetwork(index, seed, as_at, authority).build()
+    """Child ``index``'s document as a JSON-ready dict (with meetings if asked).
+
+    >>> "meetings" in child_record(0, seed=7), "meetings" in child_record(0, 7, meetings=True)
+    (False, True)
+    """
+    record = ChildNetwork(index, seed, as_at, authority).build()
+    if not meetings:
+        record.pop("meetings", None)
+    return record
 
 
 
@@ -73,6 +90,7 @@ def write_synthetic_jsonl(
     *,
     as_at: date = DEFAULT_AS_AT,
     authority: str = DEFAULT_AUTHORITY,
+    meetings: bool = False,
 ) -> int:
     """Write the documents of :func:`synthesize` as JSON Lines, fast; return how many.
 
@@ -87,7 +105,8 @@ def write_synthetic_jsonl(
     2
     """
     count = 0
-    for record in synthesize_records(children, seed, as_at=as_at, authority=authority):
+    for record in synthesize_records(children, seed, as_at=as_at, authority=authority,
+                                     meetings=meetings):
         fp.write(record_line(record))
         count += 1
     return count

@@ -26,6 +26,7 @@ from ecomap.synth_history import (
     spells,
     years,
 )
+from ecomap.synth_meetings import synth_meetings
 from ecomap.synth_ratings import TieProfile
 from ecomap.synth_workforce import (
     LEAVING_CARE,
@@ -67,6 +68,7 @@ class ChildNetwork:
 
     def __init__(self, index: int, seed: int, as_at: date, authority: str) -> None:
         self.rng = Random(f"{authority}/{seed}/child/{index}")
+        self.meetings_rng = Random(f"{authority}/{seed}/meetings/{index}")
         self.unit: Unit = unit(authority, seed, index // UNIT_SIZE)
         self.id = f"{authority_code(authority)}-c{index:06d}"
         self.as_at = as_at.toordinal()
@@ -189,7 +191,7 @@ class ChildNetwork:
         self.family()
         self.fill()
         self.person_links()
-        return {
+        record: dict[str, Any] = {
             "format": "ecomap/1",
             "child": {
                 "id": self.id,
@@ -203,6 +205,11 @@ class ChildNetwork:
             "observations": self.observations(),
             "episodes": self.episodes,
         }
+        meetings = synth_meetings(record, self.meetings_rng, date.fromordinal(opened),
+                                  date.fromordinal(self.as_at))
+        if meetings:  # the canonical form has no "meetings" key when there are none
+            record["meetings"] = meetings
+        return record
 
     def workers(self, status: Status, opened: int, left: int | None) -> None:
         if status == "early_help":

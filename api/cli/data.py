@@ -407,6 +407,10 @@ def synth(
                           help="Name of the synthetic local authority (ids start with its code).")
     ] = "Westmere",
     progress: ProgressOption = None,
+    meetings: Annotated[
+        bool, typer.Option("--meetings/--no-meetings",
+                           help="Add family group conferences, reviews and their plans.")
+    ] = False,
 ) -> None:
     """Write a synthetic local authority as ecomap/1 JSON Lines (made-up people only).
 
@@ -425,7 +429,8 @@ def synth(
     show = _show_progress(progress, None) if out is not None else bool(progress)
 
     def write() -> None:
-        records = synthesize_records(children, seed, as_at=day, authority=authority)
+        records = synthesize_records(children, seed, as_at=day, authority=authority,
+                                     meetings=meetings)
         with _output(out) as fp, contextlib.ExitStack() as stack:
             if show:
                 bar = stack.enter_context(_progress("documents"))

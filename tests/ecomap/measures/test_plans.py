@@ -211,3 +211,18 @@ def test_cohort_path_equals_per_child_and_naive(
         assert (None if conveyed < 0 else bool(conveyed)) == p["child_views_conveyed"]
     assert plan_additions(PlanTables.from_documents(docs), at) == naive_plans.cohort_plans(
         [document_to_jsonable(d) for d in docs], at)
+
+
+def test_engine_and_cohort_path_equal_naive_on_synthetic_meetings() -> None:
+    from ecomap.synth import synthesize
+
+    docs = list(synthesize(150, seed=3, meetings=True))
+    assert sum(bool(d.meetings) for d in docs) > 50
+    raw = [document_to_jsonable(d) for d in docs]
+    for at in (date(2024, 12, 31), date(2025, 12, 31)):
+        for doc, plain in zip(docs, raw, strict=True):
+            for view in ("combined", "child"):
+                got = child_measures(doc, at, view)["plans"]  # type: ignore[arg-type]
+                assert got == naive.child_measures(plain, at, view)["plans"], doc.child.id
+        tables = PlanTables.from_documents(docs)
+        assert plan_additions(tables, at) == naive_plans.cohort_plans(raw, at)
