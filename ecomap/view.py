@@ -9,6 +9,7 @@ from typing import Any
 from ecomap.measures.effective import View, effective_observation, observations_by_tie
 from ecomap.measures.settings import MeasureSettings
 from ecomap.measures.strength import tie_measures
+from ecomap.meetings import meetings_as_at, meetings_without_notes
 from ecomap.model import EcomapDocument, Observation, Person, Tie
 
 #: The ring a member is drawn on: closeness 3 innermost, unrated outermost.
@@ -205,7 +206,8 @@ def ecomap_diff(
 
 def document_as_at(doc: EcomapDocument, at: date) -> EcomapDocument:
     """The document as it stood on ``at``: ties and episodes begun by then (ends after
-    ``at`` not yet known), observations made by then, and the people they name.
+    ``at`` not yet known), observations made by then, meetings held by then (with the
+    progress made by then), and the people they name.
 
     Examples
     --------
@@ -228,7 +230,10 @@ def document_as_at(doc: EcomapDocument, at: date) -> EcomapDocument:
             tie = tie.model_copy(update={"ended": None, "end_reason": None})
         ties.append(tie)
     kept_ties = {t.id for t in ties}
+    meetings = meetings_as_at(doc.meetings, at)
     named = {pid for t in ties for pid in t.between}
+    named.update(pid for m in meetings for pid in (*m.invited, *m.attended))
+    named.update(pid for m in meetings for k in m.plan for pid in k.who)
     linked = {pid for t in doc.ties for pid in t.between}
     people = [p for p in doc.people if p.id in named or p.id not in linked]
     episodes = []
@@ -240,12 +245,13 @@ def document_as_at(doc: EcomapDocument, at: date) -> EcomapDocument:
         episodes.append(episode)
     observations = [o for o in doc.observations if o.on <= at and o.tie in kept_ties]
     return doc.model_copy(
-        update={"people": people, "ties": ties, "observations": observations, "episodes": episodes}
+        update={"people": people, "ties": ties, "observations": observations, "episodes": episodes,
+                "meetings": meetings}
     )
 
 
 def without_notes(doc: EcomapDocument) -> EcomapDocument:
-    """The document with every observation note removed (for young people's reads).
+    """The document with every observation and meeting note removed (young people's reads).
 
     Examples
     --------
@@ -256,5 +262,6 @@ def without_notes(doc: EcomapDocument) -> EcomapDocument:
     True
     """
     return doc.model_copy(
-        update={"observations": [o.model_copy(update={"note": None}) for o in doc.observations]}
+        update={"observations": [o.model_copy(update={"note": None}) for o in doc.observations],
+                "meetings": meetings_without_notes(doc.meetings)}
     )

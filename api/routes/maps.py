@@ -25,6 +25,7 @@ from api.errors import ERROR_RESPONSES, ApiError, ErrorDetail
 from api.models.views import DiffPublic, EcomapPublic
 from ecomap.measures.effective import effective_observation, observations_by_tie
 from ecomap.measures.strength import tie_measures
+from ecomap.meetings import add_meetings_to_graph
 from ecomap.model import EcomapDocument, IsoDate
 from ecomap.view import ecomap_diff, ecomap_view
 
@@ -95,7 +96,8 @@ def read_diff(
 
 def network_graph(doc: EcomapDocument, at: date | None, settings: Any) -> nx.Graph:
     """The child's network as a networkx graph: every tie (or, with ``at``, the ties
-    active then, with their measures), attributes without nulls."""
+    active then, with their measures), attributes without nulls; meetings are nodes
+    with invited/attended/committed edges (:func:`ecomap.meetings.add_meetings_to_graph`)."""
     graph = nx.Graph(child=doc.child.id, **({"at": at.isoformat()} if at else {}))
     c = doc.child
     graph.add_node(
@@ -135,6 +137,7 @@ def network_graph(doc: EcomapDocument, at: date | None, settings: Any) -> nx.Gra
                     strength=m["strength"], line=m["line"], arrows=m["arrows"], trusted=m["trusted"]
                 )
         graph.add_edge(tie.between[0], tie.between[1], **_clean(attrs))
+    add_meetings_to_graph(graph, doc.meetings, at)
     return graph
 
 

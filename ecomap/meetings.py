@@ -1,0 +1,92 @@
+"""Meetings in the record's other views: as at a date, without notes, in a graph export.
+
+docs/meetings.md. The measures are in :mod:`ecomap.measures.plans`; the rules in
+:mod:`ecomap.format_meetings`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+import networkx as nx
+
+from ecomap.measures.plans import commitment_state
+from ecomap.model import Meeting
+
+__all__ = ["add_meetings_to_graph", "meetings_as_at", "meetings_without_notes"]
+
+
+def meetings_as_at(meetings: Sequence[Meeting], at: date) -> list[Meeting]:
+    """The meetings as they stood on ``at``: held by then, with progress made by then.
+
+    >>> from ecomap.model import Commitment, Progress
+    >>> ms = [Meeting(id="a", kind="other", on=date(2024, 1, 1), plan=[
+    ...     Commitment(id="k", what="x", progress=[
+    ...         Progress(on=date(2024, 2, 1), state="done")])]),
+    ...     Meeting(id="b", kind="other", on=date(2024, 3, 1))]
+    >>> [(m.id, len(m.plan[0].progress)) for m in meetings_as_at(ms, date(2024, 1, 15))]
+    [('a', 0)]
+    """
+    out = []
+    for m in meetings:
+        if m.on > at:
+            continue
+        plan = [
+            k.model_copy(update={"progress": [p for p in k.progress if p.on <= at]})
+            for k in m.plan
+        ]
+        out.append(m.model_copy(update={"plan": plan}))
+    return out
+
+
+def meetings_without_notes(meetings: Sequence[Meeting]) -> list[Meeting]:
+    """The meetings with their notes removed (for young people's reads).
+
+    >>> m = Meeting(id="a", kind="other", on=date(2024, 1, 1), note="private")
+    >>> meetings_without_notes([m])[0].note is None
+    True
+    """
+    return [m.model_copy(update={"note": None}) for m in meetings]
+
+
+def add_meetings_to_graph(graph: nx.Graph, meetings: Sequence[Meeting], at: date | None) -> None:
+    """Add each meeting as a node and its people as edges (GraphML/GEXF exports).
+
+    A meeting node has ``kind`` ``meeting``, ``meeting_kind``, ``on`` and
+    ``participation`` (never the note). A person linked to it gets one edge with
+    ``relation`` ``meeting``, ``invited`` / ``attended`` (bools) and ``commitments``
+    (how many of its commitments they hold); with ``at``, only meetings held by then,
+    and ``open_commitments`` (those still agreed or in progress on ``at``). Commitments
+    the child holds (empty ``who``) are counted on the meeting as ``child_commitments``.
+
+    >>> g = nx.Graph()
+    >>> add_meetings_to_graph(g, [Meeting.model_validate({"id": "m", "kind": "other",
+    ...     "on": "2024-01-01", "attended": ["p"], "participation": "PN1",
+    ...     "plan": [{"id": "k", "what": "x", "who": ["p"]}]})], None)
+    >>> g.nodes["m"]["participation"], g.edges["p", "m"]
+    ('PN1', {'relation': 'meeting', 'invited': False, 'attended': True, 'commitments': 1})
+    """
+    for m in meetings:
+        if at is not None and m.on > at:
+            continue
+        node: dict[str, Any] = {"kind": "meeting", "meeting_kind": m.kind, "on": m.on.isoformat(),
+                                "child_commitments": sum(1 for k in m.plan if not k.who)}
+        if m.participation is not None:
+            node["participation"] = m.participation
+        graph.add_node(m.id, **node)
+        people = list(dict.fromkeys([*m.invited, *m.attended, *(w for k in m.plan for w in k.who)]))
+        for pid in people:
+            held = [k for k in m.plan if pid in k.who]
+            edge: dict[str, Any] = {
+                "relation": "meeting",
+                "invited": pid in m.invited,
+                "attended": pid in m.attended,
+                "commitments": len(held),
+            }
+            if at is not None:
+                edge["open_commitments"] = sum(
+                    1 for k in held if commitment_state(k, m.on, at) in ("agreed", "in_progress")
+                )
+            graph.add_edge(pid, m.id, **edge)
