@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
+from ecomap.history_meetings import meeting_changes
 from ecomap.model import Child, EcomapDocument, Episode, Observation, Person, Tie
 
 ARROW = "→"
@@ -324,6 +325,7 @@ def changes(before: EcomapDocument | None, after: EcomapDocument) -> list[str]:
             out += _tie_changes(old_ties[t.id], t, names)
     out += _observation_changes(before, after, names)
     out += _episode_changes(before, after)
+    out += meeting_changes(before, after, names.person)
     out += [f"removed {names.tie(t)}" for t in before.ties if t.id not in new_ties]
     out += [f"removed {p.name}" for p in before.people if p.id not in new_people]
     return out
