@@ -15,7 +15,9 @@ import networkx as nx
 from ecomap.measures.plans import commitment_state
 from ecomap.model import Meeting
 
-__all__ = ["add_meetings_to_graph", "meetings_as_at", "meetings_without_notes"]
+__all__ = [
+    "add_meetings_to_graph", "meetings_as_at", "meetings_between", "meetings_without_notes",
+]
 
 
 def meetings_as_at(meetings: Sequence[Meeting], at: date) -> list[Meeting]:
@@ -90,3 +92,28 @@ def add_meetings_to_graph(graph: nx.Graph, meetings: Sequence[Meeting], at: date
                     1 for k in held if commitment_state(k, m.on, at) in ("agreed", "in_progress")
                 )
             graph.add_edge(pid, m.id, **edge)
+
+
+def meetings_between(meetings: Sequence[Meeting], start: date, end: date) -> list[dict[str, Any]]:
+    """The meetings held in (``start``, ``end``] for the editor's compare, oldest first:
+    ``id``, ``kind``, ``on``, ``participation``, ``attended`` (how many came),
+    ``commitments`` and how many of them were ``done`` on ``end``.
+
+    >>> ms = [Meeting.model_validate({"id": "m", "kind": "other", "on": "2024-02-01",
+    ...     "attended": ["g"], "plan": [{"id": "k", "what": "x", "progress": [
+    ...         {"on": "2024-03-01", "state": "done"}]}]})]
+    >>> meetings_between(ms, date(2024, 1, 1), date(2024, 6, 1))
+    [{'id': 'm', 'kind': 'other', 'on': '2024-02-01', 'participation': None, 'attended': 1, 'commitments': 1, 'done': 1}]
+    >>> meetings_between(ms, date(2024, 2, 1), date(2024, 6, 1))
+    []
+    """  # noqa: E501
+    held = sorted((m for m in meetings if start < m.on <= end), key=lambda m: m.on)
+    return [
+        {
+            "id": m.id, "kind": m.kind, "on": m.on.isoformat(),
+            "participation": m.participation, "attended": len(m.attended),
+            "commitments": len(m.plan),
+            "done": sum(1 for k in m.plan if commitment_state(k, m.on, end) == "done"),
+        }
+        for m in held
+    ]

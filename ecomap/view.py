@@ -9,7 +9,7 @@ from typing import Any
 from ecomap.measures.effective import View, effective_observation, observations_by_tie
 from ecomap.measures.settings import MeasureSettings
 from ecomap.measures.strength import tie_measures
-from ecomap.meetings import meetings_as_at, meetings_without_notes
+from ecomap.meetings import meetings_as_at, meetings_between, meetings_without_notes
 from ecomap.model import EcomapDocument, Observation, Person, Tie
 
 #: The ring a member is drawn on: closeness 3 innermost, unrated outermost.
@@ -144,7 +144,8 @@ def ecomap_diff(
 ) -> dict[str, Any]:
     """What changed in the child's ecomap between ``start`` and ``end``: members and
     person-person ties gained and lost, and for members kept, each drawn property that
-    changed (``line``, ``arrows``, ``strength``, ``trusted``, ``closeness``, ``ring``).
+    changed (``line``, ``arrows``, ``strength``, ``trusted``, ``closeness``, ``ring``);
+    ``meetings`` held in between (:func:`ecomap.meetings.meetings_between`).
 
     Examples
     --------
@@ -201,6 +202,7 @@ def ecomap_diff(
         "links_lost": [
             {**old_links[k], **_ended(doc, k)} for k in sorted(old_links.keys() - new_links.keys())
         ],
+        "meetings": meetings_between(doc.meetings, start, end),
     }
 
 

@@ -156,6 +156,7 @@ class DiffPublic(BaseModel):
                     "unchanged": 6,
                     "links_gained": [],
                     "links_lost": [],
+                    "meetings": [],
                 }
             ]
         },
@@ -171,6 +172,9 @@ class DiffPublic(BaseModel):
     unchanged: int
     links_gained: list[LinkDrawing]
     links_lost: list[LostLink]
+    meetings: list[dict[str, Any]] = Field(
+        default_factory=list, description="Meetings held in between (docs/meetings.md)."
+    )
 
 
 class TieMeasure(BaseModel):

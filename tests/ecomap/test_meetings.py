@@ -66,3 +66,13 @@ def test_graph_has_meetings_as_nodes_with_attended_and_committed_edges(
     assert "synthetic" not in text.lower()  # the note is never exported
     assert nx.parse_graphml(text).nodes["m-fgc-1"]["participation"] == "PN1"
     assert "m-fgc-1" in "\n".join(nx.generate_gexf(g))
+
+
+def test_compare_lists_the_meetings_held_in_between(fgc: EcomapDocument) -> None:
+    from ecomap.view import ecomap_diff
+
+    d = ecomap_diff(fgc, date(2025, 1, 1), date(2025, 9, 30))
+    assert d["meetings"] == [{"id": "m-fgc-1", "kind": "family_group_conference",
+                              "on": "2025-03-10", "participation": "PN1", "attended": 3,
+                              "commitments": 5, "done": 2}]
+    assert ecomap_diff(fgc, date(2025, 3, 10), date(2025, 9, 30))["meetings"] == []
