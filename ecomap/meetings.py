@@ -13,10 +13,11 @@ from typing import Any
 import networkx as nx
 
 from ecomap.measures.plans import commitment_state
-from ecomap.model import Meeting
+from ecomap.model import OPEN_STATES, EcomapDocument, Meeting
 
 __all__ = [
     "add_meetings_to_graph", "meetings_as_at", "meetings_between", "meetings_without_notes",
+    "plan_status",
 ]
 
 
@@ -117,3 +118,46 @@ def meetings_between(meetings: Sequence[Meeting], start: date, end: date) -> lis
         }
         for m in held
     ]
+
+
+_ANSWERS = {"done": "yes", "in_progress": "a_bit", "not_done": "no"}
+
+
+def plan_status(doc: EcomapDocument, today: date) -> dict[str, Any]:
+    """Where every commitment stands today, for the editor's list and map toggle.
+
+    Per commitment: ``state`` (combined: the latest entry from anyone), ``open``,
+    ``on_track`` (open, not past its ``by``, and the child's latest answer is not
+    "no"; None when it is no longer open) and ``child_answer`` (``yes`` / ``a_bit`` /
+    ``no`` / None). ``holders``: each person holding an open commitment, True when all
+    of theirs are on track.
+
+    >>> doc = EcomapDocument.model_validate({"format": "ecomap/1",
+    ...     "child": {"id": "c", "name": "C"},
+    ...     "people": [{"id": "g", "name": "G", "category": "family"}],
+    ...     "meetings": [{"id": "m", "kind": "other", "on": "2024-01-01", "plan": [
+    ...         {"id": "k1", "what": "a", "who": ["g"], "by": "2024-02-01"},
+    ...         {"id": "k2", "what": "b", "who": ["g"], "progress": [
+    ...             {"on": "2024-01-05", "state": "in_progress", "by": "child"}]}]}]})
+    >>> s = plan_status(doc, date(2024, 3, 1))
+    >>> s["commitments"]["k1"]["on_track"], s["commitments"]["k2"]["child_answer"], s["holders"]
+    (False, 'a_bit', {'g': False})
+    """
+    commitments: dict[str, dict[str, Any]] = {}
+    holders: dict[str, bool] = {}
+    for m in doc.meetings:
+        for k in m.plan:
+            state = commitment_state(k, m.on, today)
+            if state is None:
+                continue
+            own = [p for p in k.progress if p.by == "child" and p.on <= today]
+            answer = _ANSWERS.get(own[-1].state) if own else None
+            is_open = state in OPEN_STATES
+            on_track = None
+            if is_open:
+                on_track = (k.by is None or k.by >= today) and answer != "no"
+                for pid in k.who:
+                    holders[pid] = holders.get(pid, True) and on_track
+            commitments[k.id] = {"state": state, "open": is_open, "on_track": on_track,
+                                 "child_answer": answer}
+    return {"commitments": commitments, "holders": holders}

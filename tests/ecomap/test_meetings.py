@@ -76,3 +76,17 @@ def test_compare_lists_the_meetings_held_in_between(fgc: EcomapDocument) -> None
                               "on": "2025-03-10", "participation": "PN1", "attended": 3,
                               "commitments": 5, "done": 2}]
     assert ecomap_diff(fgc, date(2025, 3, 10), date(2025, 9, 30))["meetings"] == []
+
+
+def test_plan_status_on_the_fixture(fgc: EcomapDocument) -> None:
+    from ecomap.meetings import plan_status
+
+    s = plan_status(fgc, date(2025, 9, 30))
+    assert {k: v["state"] for k, v in s["commitments"].items()} == {
+        "k-fgc-1": "done", "k-fgc-2": "not_done", "k-fgc-3": "done",
+        "k-fgc-4": "agreed", "k-fgc-5": "in_progress"}
+    assert s["commitments"]["k-fgc-5"]["on_track"] is True
+    assert s["commitments"]["k-fgc-1"]["on_track"] is None
+    assert s["holders"] == {"p-fgc-gran": True, "p-fgc-pat": True}
+    late = plan_status(fgc, date(2026, 1, 5))  # swimming is past its date, still open
+    assert late["holders"] == {"p-fgc-gran": False, "p-fgc-pat": False}
