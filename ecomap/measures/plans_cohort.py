@@ -21,9 +21,12 @@ from numpy.typing import NDArray
 
 from ecomap.measures.plans import VIEWS_CONVEYED
 from ecomap.measures.rounding import round_array, round_half_even
-from ecomap.model import PARTICIPATION_CODES, PROGRESS_STATES, EcomapDocument
+from ecomap.model import CATEGORIES, PARTICIPATION_CODES, PROGRESS_STATES, EcomapDocument
 
-__all__ = ["PlanTables", "PlanValues", "plan_additions", "plan_values"]
+__all__ = [
+    "HOLDER_GROUPS", "PlanTables", "PlanValues", "holders_chart", "plan_additions",
+    "plan_trend", "plan_values",
+]
 
 I64 = NDArray[np.int64]
 F64 = NDArray[np.float64]
@@ -39,6 +42,9 @@ _CONVEYED = np.array([
     for code in PARTICIPATION_CODES
 ] + [-1], dtype=np.int64)
 _NO_CODE = len(PARTICIPATION_CODES)
+#: Who can hold a commitment, for the chart: the person categories, then the child.
+HOLDER_GROUPS: tuple[str, ...] = (*CATEGORIES, "child")
+_GROUP_BIT = {group: 1 << i for i, group in enumerate(HOLDER_GROUPS)}
 
 
 @dataclass(frozen=True)
@@ -47,7 +53,9 @@ class PlanTables:
 
     Meetings are in document order within each child; ``meeting_ord`` is that order.
     A commitment's ``who_unpaid`` says some holder is unpaid; ``has_who`` that it
-    names anyone. Progress rows are sorted by (commitment, date, list order).
+    names anyone; ``holder_groups`` is a bit per :data:`HOLDER_GROUPS` entry among its
+    holders (the child's bit when ``who`` is empty). Progress rows are sorted by
+    (commitment, date, list order).
     """
 
     child_ids: tuple[str, ...]
@@ -60,6 +68,7 @@ class PlanTables:
     commitment_by: I64
     has_who: B
     who_unpaid: B
+    holder_groups: I64
     progress_key: I64
     progress_state: I64
 
@@ -96,9 +105,11 @@ class PlanTables:
         k_by: list[int] = []
         k_who: list[bool] = []
         k_unpaid: list[bool] = []
+        k_groups: list[int] = []
         p_rows: list[tuple[int, int, int, int]] = []
         for c, doc in enumerate(docs):
             paid = {p.id: p.paid for p in doc.people}
+            category = {p.id: p.category for p in doc.people}
             for order, m in enumerate(doc.meetings):
                 m_child.append(c)
                 m_on.append(m.on.toordinal())
@@ -114,6 +125,10 @@ class PlanTables:
                     k_by.append(_NO_DATE if k.by is None else k.by.toordinal())
                     k_who.append(bool(k.who))
                     k_unpaid.append(any(not paid.get(w, True) for w in k.who))
+                    bits = 0 if k.who else _GROUP_BIT["child"]
+                    for w in k.who:
+                        bits |= _GROUP_BIT.get(category.get(w, ""), 0)
+                    k_groups.append(bits)
                     for position, entry in enumerate(k.progress):
                         p_rows.append(
                             (index, entry.on.toordinal(), position, _STATE[entry.state])
@@ -130,6 +145,7 @@ class PlanTables:
             commitment_by=np.array(k_by, dtype=np.int64),
             has_who=np.array(k_who, dtype=bool),
             who_unpaid=np.array(k_unpaid, dtype=bool),
+            holder_groups=np.array(k_groups, dtype=np.int64),
             progress_key=np.array([_key(r[0], r[1]) for r in p_rows], dtype=np.int64),
             progress_state=np.array([r[3] for r in p_rows], dtype=np.int64),
         )
@@ -138,6 +154,19 @@ class PlanTables:
 def _key(commitment: int | I64, day: int | I64) -> Any:
     """One sortable number per (commitment, date): ordinals stay below 2**20."""
     return commitment * (1 << 20) + day
+
+
+def _states(tables: PlanTables, t: int) -> I64:
+    """Each commitment's state on day ``t``: its latest progress on or before t (the
+    later in the list on one date), else ``agreed``; one ``searchsorted`` for all."""
+    k = np.arange(len(tables.commitment_child), dtype=np.int64)
+    state = np.full(len(k), _STATE["agreed"], dtype=np.int64)
+    if len(tables.progress_key):
+        at_or_before = np.searchsorted(tables.progress_key, _key(k, t), side="right") - 1
+        found = at_or_before >= 0
+        found[found] = (tables.progress_key[at_or_before[found]] >> 20) == k[found]
+        state[found] = tables.progress_state[at_or_before[found]]
+    return state
 
 
 @dataclass(frozen=True)
@@ -191,13 +220,7 @@ def plan_values(tables: PlanTables, at: date, *, window_days: int = 365) -> Plan
         last = np.flatnonzero(np.append(child[1:] != child[:-1], True))
         conveyed[child[last]] = _CONVEYED[tables.meeting_code[rows[last]]]
 
-    k = np.arange(len(tables.commitment_child), dtype=np.int64)
-    state = np.full(len(k), _STATE["agreed"], dtype=np.int64)
-    if len(tables.progress_key):
-        at_or_before = np.searchsorted(tables.progress_key, _key(k, t), side="right") - 1
-        found = at_or_before >= 0
-        found[found] = (tables.progress_key[at_or_before[found]] >> 20) == k[found]
-        state[found] = tables.progress_state[at_or_before[found]]
+    state = _states(tables, t)
     made = tables.commitment_held <= t
     due = made & (tables.commitment_by > t0) & (tables.commitment_by <= t)
     kept = due & (state == _DONE)
@@ -263,3 +286,77 @@ def plan_additions(
             "n": int(answered.sum()),
         },
     }
+
+
+def _open_commitments(tables: PlanTables, at: date) -> B:
+    """Which commitments are open on ``at`` (combined perspective)."""
+    t = at.toordinal()
+    opened: B = (tables.commitment_held <= t) & np.isin(_states(tables, t), _OPEN)
+    return opened
+
+
+def holders_chart(
+    tables: PlanTables,
+    at: date,
+    *,
+    child_ids: Iterable[str] | None = None,
+    min_children: int = 1,
+) -> list[dict[str, Any]]:
+    """Open commitments on ``at`` by who holds them, one bar per :data:`HOLDER_GROUPS`.
+
+    Each bar: ``holder``, ``commitments`` (open commitments with at least one holder of
+    that group; a commitment held by family and a professional counts in both),
+    ``children`` (how many children they belong to) and ``suppressed``: a bar drawn
+    from fewer than ``min_children`` children shows no count (the small-numbers rule).
+
+    >>> doc = EcomapDocument.model_validate({"format": "ecomap/1",
+    ...     "child": {"id": "c", "name": "C"},
+    ...     "people": [{"id": "g", "name": "G", "category": "family"}],
+    ...     "meetings": [{"id": "m", "kind": "other", "on": "2024-01-01", "plan": [
+    ...         {"id": "k1", "what": "x", "who": ["g"]}, {"id": "k2", "what": "y"}]}]})
+    >>> bars = holders_chart(PlanTables.from_documents([doc]), date(2024, 2, 1))
+    >>> [(b["holder"], b["commitments"]) for b in bars if b["commitments"]]
+    [('family', 1), ('child', 1)]
+    >>> holders_chart(PlanTables.from_documents([doc]), date(2024, 2, 1), min_children=5)[0]
+    {'holder': 'family', 'commitments': None, 'children': None, 'suppressed': True}
+    """
+    rows = tables.indices(child_ids)
+    in_scope = np.zeros(tables.n_children, dtype=bool)
+    in_scope[rows] = True
+    opened = _open_commitments(tables, at) & in_scope[tables.commitment_child]
+    bars = []
+    for group in HOLDER_GROUPS:
+        held = opened & ((tables.holder_groups & _GROUP_BIT[group]) != 0)
+        count = int(held.sum())
+        children = len(np.unique(tables.commitment_child[held]))
+        hidden = 0 < children < min_children
+        bars.append({"holder": group, "commitments": None if hidden else count,
+                     "children": None if hidden else children, "suppressed": hidden})
+    return bars
+
+
+def plan_trend(
+    tables: PlanTables,
+    at: date,
+    months: int,
+    *,
+    window_days: int = 365,
+    child_ids: Iterable[str] | None = None,
+) -> list[dict[str, Any]]:
+    """The cohort additions at each of the last ``months`` month ends, oldest first.
+
+    >>> doc = EcomapDocument.model_validate({"format": "ecomap/1",
+    ...     "child": {"id": "c", "name": "C"},
+    ...     "meetings": [{"id": "m", "kind": "other", "on": "2024-02-10"}]})
+    >>> [(p["at"], p["meeting_rate"]["value"]) for p in
+    ...  plan_trend(PlanTables.from_documents([doc]), date(2024, 2, 29), 2)]
+    [('2024-01-31', 0.0), ('2024-02-29', 1.0)]
+    """
+    from ecomap.measures.cohort import month_ends
+
+    ids = list(child_ids) if child_ids is not None else None
+    return [
+        {"at": point.isoformat(),
+         **plan_additions(tables, point, window_days=window_days, child_ids=ids)}
+        for point in month_ends(at, months)
+    ]

@@ -226,3 +226,29 @@ def test_engine_and_cohort_path_equal_naive_on_synthetic_meetings() -> None:
                 assert got == naive.child_measures(plain, at, view)["plans"], doc.child.id
         tables = PlanTables.from_documents(docs)
         assert plan_additions(tables, at) == naive_plans.cohort_plans(raw, at)
+
+
+def test_holders_chart_of_the_two_fixtures(fgc: EcomapDocument, lac: EcomapDocument) -> None:
+    from ecomap.measures.plans_cohort import holders_chart
+
+    tables = PlanTables.from_documents([fgc, lac])
+    bars = {b["holder"]: b for b in holders_chart(tables, date(2025, 9, 30))}
+    # open on 2025-09-30: fgc k4 (the child), k5 (gran: family + Pat: community);
+    # lac k-lac-2 (Dee: carer, still agreed)
+    assert {h: b["commitments"] for h, b in bars.items()} == {
+        "family": 1, "carer": 1, "friend": 0, "community": 1, "volunteer": 0,
+        "professional": 0, "child": 1}
+    hidden = {b["holder"]: b["suppressed"] for b in holders_chart(tables, date(2025, 9, 30),
+                                                                  min_children=2)}
+    assert hidden["family"] and hidden["carer"] and not hidden["friend"]  # 0 children: shown
+
+
+def test_plan_trend_equals_additions_month_by_month(
+    fgc: EcomapDocument, lac: EcomapDocument,
+) -> None:
+    from ecomap.measures.plans_cohort import plan_trend
+
+    tables = PlanTables.from_documents([fgc, lac])
+    trend = plan_trend(tables, date(2025, 9, 30), 3)
+    assert [p["at"] for p in trend] == ["2025-07-31", "2025-08-31", "2025-09-30"]
+    assert trend[-1] == {"at": "2025-09-30", **plan_additions(tables, date(2025, 9, 30))}
