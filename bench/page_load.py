@@ -34,8 +34,9 @@ LEADER, PASSWORD = "bench-leader", "bench-password-not-secret-42"
 LOAD = "() => { const n = performance.getEntriesByType('navigation')[0];" \
        " return n.loadEventEnd - n.startTime; }"
 BYTES = """() => performance.getEntriesByType('navigation').concat(
-  performance.getEntriesByType('resource')).map(e => ({name: e.name, wire: e.transferSize,
-  body: e.decodedBodySize}))"""
+  performance.getEntriesByType('resource')).map(e => ({name: e.name.replace(location.origin, ''),
+  wire: e.transferSize, body: e.decodedBodySize, start: Math.round(e.startTime),
+  end: Math.round(e.responseEnd), waiting: Math.round(e.responseStart - e.requestStart)}))"""
 
 
 def _free_port() -> int:
@@ -106,6 +107,7 @@ def measure(url: str, *, mbit: float, latency_ms: float, runs: int) -> dict[str,
                 "wire_bytes": sum(int(e["wire"]) for e in entries),
                 "body_bytes": sum(int(e["body"]) for e in entries),
                 "largest": max(entries, key=lambda e: int(e["wire"])),
+                "requests": entries,
             })
             context.close()
         browser.close()
