@@ -20,6 +20,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ecomap.measures.rounding import round_array, round_half_even
+from ecomap.measures.series import TieStates
 from ecomap.measures.settings import DEFAULT_SETTINGS, MeasureSettings
 from ecomap.measures.strength import DAYS_PER_YEAR
 from ecomap.measures.tables import I64, B, CohortTables, Effective
@@ -124,8 +125,12 @@ def cohort_values(
     *,
     window_days: int | None = None,
     settings: MeasureSettings | None = None,
+    states: TieStates | None = None,
 ) -> CohortValues:
     """Per-child values on ``at`` (combined perspective) for every child of the tables.
+
+    ``states`` (built with the same settings) shares the per-date tie work between the
+    calls of a trend; without it, each call does that work on its own.
 
     Examples
     --------
@@ -143,9 +148,13 @@ def cohort_values(
     w = s.window_days if window_days is None else window_days
     n = tables.n_children
     t0 = at - timedelta(days=w)
-    active = tables.active(at)
-    eff = tables.effective(at, "combined")
-    tenths = strength_tenths(tables, eff, at, s)
+    if states is not None:
+        now, then = states.on(at), states.on(t0)
+        active, eff, tenths = now.active, now.effective, now.tenths
+    else:
+        active = tables.active(at)
+        eff = tables.effective(at, "combined")
+        tenths = strength_tenths(tables, eff, at, s)
 
     trusted_tie = eff.rated & (tables.obs_trusted[eff.row] == 1) if tables.n_observations else (
         np.zeros(len(active), dtype=bool)
@@ -163,9 +172,12 @@ def cohort_values(
     top = _top_sum(tables.tie_child[active], tenths[active], n, s.clique_size)
     network_strength = round_array(top / (10 * s.clique_size), 1)
 
-    active0 = tables.active(t0)
-    eff0 = tables.effective(t0, "combined")
-    tenths0 = strength_tenths(tables, eff0, t0, s)
+    if states is not None:
+        active0, tenths0 = then.active, then.tenths
+    else:
+        active0 = tables.active(t0)
+        eff0 = tables.effective(t0, "combined")
+        tenths0 = strength_tenths(tables, eff0, t0, s)
     kept = active0 & _pairs(tables, active)[tables.tie_pair]
     numerator = np.bincount(
         tables.tie_child[kept], weights=tenths0[kept].astype(np.float64), minlength=n
@@ -283,7 +295,10 @@ def cohort_measures(
     (1.0, 0.0)
     """
     values = cohort_values(tables, at, window_days=window_days, settings=settings)
-    rows = tables.indices(child_ids)
+    return _summary(values, tables.indices(child_ids), at, window_days)
+
+
+def _summary(values: CohortValues, rows: I64, at: date, window_days: int) -> dict[str, Any]:
     return summarise(
         at,
         window_days,
@@ -338,7 +353,12 @@ def cohort_trend(
     [('2024-02-29', 0.0), ('2024-03-31', 0.0)]
     """
     ids = list(child_ids) if child_ids is not None else None
-    return [
-        cohort_measures(tables, point, window_days=window_days, child_ids=ids, settings=settings)
-        for point in month_ends(at, months)
-    ]
+    s = settings or DEFAULT_SETTINGS
+    states = TieStates(tables, s)  # one pass: the months share the tie work
+    rows = tables.indices(ids)
+    trend = []
+    for point in month_ends(at, months):
+        values = cohort_values(tables, point, window_days=window_days, settings=s,
+                               states=states)
+        trend.append(_summary(values, rows, point, window_days))
+    return trend

@@ -1,0 +1,82 @@
+"""Tie states on many dates (ecomap/measures/series.py) equal the date-by-date path, and
+the one-pass trend equals the cohort measures taken month by month."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ecomap.measures.cohort import cohort_measures, cohort_trend, month_ends, strength_tenths
+from ecomap.measures.series import TieStates
+from ecomap.measures.settings import DEFAULT_SETTINGS, MeasureSettings
+from ecomap.measures.tables import CohortTables
+from ecomap.model import EcomapDocument
+from ecomap.synth import synthesize
+
+
+def assert_same_state(tables: CohortTables, states: TieStates, at: date) -> None:
+    state = states.on(at)
+    eff = tables.effective(at, "combined")
+    assert np.array_equal(state.active, tables.active(at))
+    assert np.array_equal(state.effective.rated, eff.rated)
+    assert np.array_equal(state.effective.row[eff.rated], eff.row[eff.rated])
+    assert np.array_equal(state.tenths, strength_tenths(tables, eff, at, states.settings))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_states_equal_the_date_by_date_path_in_any_order(
+    data: st.DataObject, document_factory: Callable[..., st.SearchStrategy[EcomapDocument]]
+) -> None:
+    docs = [data.draw(document_factory(child=f"c{i}")) for i in range(data.draw(st.integers(1, 4)))]
+    tables = CohortTables.from_documents(docs)
+    states = TieStates(tables, DEFAULT_SETTINGS)
+    # dates around and inside the documents' span, ascending runs, repeats and jumps back
+    offsets = data.draw(st.lists(st.integers(-30, 1300), min_size=1, max_size=12))
+    for offset in offsets:
+        assert_same_state(tables, states, date(2022, 1, 1) + timedelta(days=offset))
+
+
+@pytest.fixture(scope="module")
+def synthetic() -> list[EcomapDocument]:
+    return list(synthesize(150, 5))
+
+
+def test_states_on_synthetic_data_through_a_trends_dates(synthetic: list[EcomapDocument]) -> None:
+    tables = CohortTables.from_documents(synthetic)
+    weights = DEFAULT_SETTINGS.weights.model_copy(update={"critical": 0.3, "duration": 0.2})
+    other = DEFAULT_SETTINGS.model_copy(update={"weights": weights, "full_years": 3})
+    for measure_settings in (DEFAULT_SETTINGS, other):
+        states = TieStates(tables, measure_settings)
+        for at in month_ends(date(2025, 12, 31), 24):
+            assert_same_state(tables, states, at)
+            assert_same_state(tables, states, at - timedelta(days=365))
+
+
+@pytest.mark.parametrize("window_days", [365, 90])
+def test_one_pass_trend_equals_month_by_month(
+    synthetic: list[EcomapDocument], window_days: int
+) -> None:
+    tables = CohortTables.from_documents(synthetic)
+    ids = [d.child.id for d in synthetic[::3]]
+    for child_ids in (None, ids):
+        trend = cohort_trend(tables, date(2025, 12, 31), 24, window_days=window_days,
+                             child_ids=child_ids)
+        by_month = [cohort_measures(tables, at, window_days=window_days, child_ids=child_ids)
+                    for at in month_ends(date(2025, 12, 31), 24)]
+        assert trend == by_month
+        assert len({str(m) for m in trend}) > 1  # the months differ: not one answer repeated
+
+
+def test_settings_reach_the_one_pass_trend(synthetic: list[EcomapDocument]) -> None:
+    tables = CohortTables.from_documents(synthetic)
+    custom = MeasureSettings.model_validate({"clique_size": 3, "full_years": 2})
+    at = date(2025, 6, 30)
+    trend = cohort_trend(tables, at, 3, settings=custom)
+    assert trend[-1] == cohort_measures(tables, at, settings=custom)
+    assert trend[-1] != cohort_measures(tables, at)
