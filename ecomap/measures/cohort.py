@@ -110,10 +110,17 @@ def _count_members(tables: CohortTables, mask: B) -> I64:
 
 
 def _top_sum(child: I64, tenths: I64, n_children: int, top: int) -> F64:
-    """Per child, the sum of its ``top`` largest values (tenths are 0..1000)."""
-    order = np.argsort(child * 2048 + (1024 - tenths), kind="stable")
-    c, v = child[order], tenths[order]
-    rank = np.arange(len(c)) - np.searchsorted(c, c, side="left")
+    """Per child, the sum of its ``top`` largest values (tenths are 0..1000).
+
+    One sort of packed keys (child, then value descending: ``1024 - tenths`` fits in
+    11 bits), each value's rank within its child from the child's first position.
+    """
+    if len(child) == 0:
+        return np.zeros(n_children, dtype=np.float64)
+    key = np.sort(child * 2048 + (1024 - tenths))
+    c, v = key >> 11, 1024 - (key & 2047)
+    firsts = np.flatnonzero(np.concatenate(([True], c[1:] != c[:-1])))
+    rank = np.arange(len(c)) - np.repeat(firsts, np.diff(np.append(firsts, len(c))))
     keep = rank < top
     sums = np.bincount(c[keep], weights=v[keep].astype(np.float64), minlength=n_children)
     return sums.astype(np.float64)
