@@ -240,7 +240,7 @@ def _pydantic_breaches(exc: ValidationError) -> list[Breach]:
     out = []
     for err in exc.errors(include_url=False, include_context=False, include_input=False):
         message = _MESSAGES.get(err["type"]) or err["msg"].removeprefix("Value error, ")
-        if err["type"] == "value_error" and "YYYY-MM-DD" not in message:
+        if err["type"] == "value_error" and not message.startswith("must"):
             message = f"must be a real date written YYYY-MM-DD ({message})"
         out.append(Breach(json_path(err["loc"]), message))
     return out

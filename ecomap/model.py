@@ -26,7 +26,6 @@ from pydantic_core import core_schema
 
 FORMAT_NAME = "ecomap/1"
 
-Id = Annotated[str, StringConstraints(min_length=1, strip_whitespace=False)]
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 
 Status = Literal["early_help", "child_in_need", "child_protection", "looked_after", "care_leaver"]
@@ -49,14 +48,28 @@ SOCIAL_WORKER_ROLE = "social_worker"
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DATE_MESSAGE = "must be a date written YYYY-MM-DD"
+#: FORMAT.md: dates lie between these (a year-1 date is a typo, and date arithmetic
+#: near ``date.min`` overflows).
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2199, 12, 31)
+_RANGE_MESSAGE = f"must be between {EARLIEST_DATE} and {LATEST_DATE}"
 
 
 def _iso_date(value: Any) -> Any:
-    """Accept a ``date`` or a ``YYYY-MM-DD`` string only (no datetimes, no timestamps)."""
-    if isinstance(value, date) and not isinstance(value, datetime):
-        return value
+    """Accept a ``date`` or a ``YYYY-MM-DD`` string only (no datetimes, no timestamps),
+    between :data:`EARLIEST_DATE` and :data:`LATEST_DATE`.
+
+    >>> _iso_date("0001-01-01")
+    Traceback (most recent call last):
+    ...
+    ValueError: must be between 1900-01-01 and 2199-12-31
+    """
     if isinstance(value, str) and _ISO_DATE.match(value):
-        return date.fromisoformat(value)
+        value = date.fromisoformat(value)
+    if isinstance(value, date) and not isinstance(value, datetime):
+        if not EARLIEST_DATE <= value <= LATEST_DATE:
+            raise ValueError(_RANGE_MESSAGE)
+        return value
     raise ValueError(_DATE_MESSAGE)
 
 
@@ -79,14 +92,21 @@ class _IsoDateRule:
     def __get_pydantic_core_schema__(
         cls, source: Any, handler: GetCoreSchemaHandler
     ) -> core_schema.CoreSchema:
-        from_json = core_schema.custom_error_schema(
-            core_schema.chain_schema([
-                core_schema.str_schema(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"),
-                core_schema.date_schema(),
-            ]),
-            custom_error_type="date_format",
-            custom_error_message=_DATE_MESSAGE,
-        )
+        from_json = core_schema.chain_schema([
+            core_schema.custom_error_schema(
+                core_schema.chain_schema([
+                    core_schema.str_schema(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"),
+                    core_schema.date_schema(),
+                ]),
+                custom_error_type="date_format",
+                custom_error_message=_DATE_MESSAGE,
+            ),
+            core_schema.custom_error_schema(
+                core_schema.date_schema(ge=EARLIEST_DATE, le=LATEST_DATE),
+                custom_error_type="date_range",
+                custom_error_message=_RANGE_MESSAGE,
+            ),
+        ])
         return core_schema.json_or_python_schema(
             json_schema=from_json,
             python_schema=core_schema.no_info_plain_validator_function(_iso_date),
@@ -105,6 +125,66 @@ class _IsoDateRule:
 
 
 IsoDate = Annotated[date, _IsoDateRule]
+
+#: Control characters (Unicode category Cc). FORMAT.md: text holds none (they break
+#: XML exports and hide text in spreadsheets); notes may hold tab and newline.
+_NO_CONTROL = r"^[^\x00-\x1f\x7f-\x9f]*$"
+_NOTE_CONTROL = r"^[^\x00-\x08\x0b-\x1f\x7f-\x9f]*$"
+_CONTROL_MESSAGE = "must not contain control characters"
+_NOTE_MESSAGE = "must not contain control characters other than tab and newline"
+
+
+def plain_text(
+    *, min_length: int = 0, max_length: int | None = None, note: bool = False
+) -> Any:
+    """The FORMAT.md text rule as a type annotation: no control characters (``note``:
+    tab and newline allowed), checked in Rust with a plain message; lengths optional.
+
+    >>> from pydantic import TypeAdapter, ValidationError
+    >>> try:
+    ...     TypeAdapter(Annotated[str, plain_text()]).validate_python("a\\x07b")
+    ... except ValidationError as exc:
+    ...     print(exc.errors()[0]["msg"])
+    must not contain control characters
+    """
+    pattern, message = (_NOTE_CONTROL, _NOTE_MESSAGE) if note else (_NO_CONTROL, _CONTROL_MESSAGE)
+
+    class _Rule:
+        @classmethod
+        def __get_pydantic_core_schema__(
+            cls, source: Any, handler: GetCoreSchemaHandler
+        ) -> core_schema.CoreSchema:
+            return core_schema.chain_schema([
+                core_schema.str_schema(min_length=min_length, max_length=max_length),
+                core_schema.custom_error_schema(
+                    core_schema.str_schema(pattern=pattern),
+                    custom_error_type="control_characters",
+                    custom_error_message=message,
+                ),
+            ])
+
+        @classmethod
+        def __get_pydantic_json_schema__(
+            cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+        ) -> JsonSchemaValue:
+            out: JsonSchemaValue = {"type": "string", "pattern": pattern}
+            if min_length:
+                out["minLength"] = min_length
+            if max_length is not None:
+                out["maxLength"] = max_length
+            return out
+
+    return _Rule
+
+
+#: A name or label: no control characters (FORMAT.md).
+Text = Annotated[str, plain_text()]
+#: A required name: non-empty, no control characters.
+Name = Annotated[str, plain_text(min_length=1)]
+#: An id: non-empty, no control characters (ids are written into XML exports too).
+Id = Annotated[str, plain_text(min_length=1)]
+#: Free text (notes): tab and newline allowed, other control characters not.
+NoteText = Annotated[str, plain_text(note=True)]
 Rating3 = Annotated[int, Field(ge=1, le=3, strict=True)]
 
 
@@ -116,17 +196,17 @@ class _Strict(BaseModel):
 
 class Child(_Strict):
     id: Id
-    name: Annotated[str, StringConstraints(min_length=1)]
+    name: Name
     birth_date: IsoDate | None = None
     status: Status | None = None
-    team: str | None = None
+    team: Text | None = None
 
 
 class Person(_Strict):
     """Someone in a child's network. ``adult`` and ``paid`` default from the category."""
 
     id: Id
-    name: Annotated[str, StringConstraints(min_length=1)]
+    name: Name
     category: Category
     role: Slug | None = None
     adult: bool = True
@@ -180,7 +260,7 @@ class Observation(_Strict):
     critical: Rating3 | None = None
     direction: Direction | None = None
     trusted: bool | None = None
-    note: str | None = None
+    note: NoteText | None = None
 
 
 class Episode(_Strict):

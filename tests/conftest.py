@@ -92,7 +92,10 @@ def synthetic() -> SyntheticFactory:
 # ---------------------------------------------------------------------------- hypothesis
 
 _ids = st.text(alphabet="abcxyz019-_é", min_size=1, max_size=6)
-_text = st.text(min_size=1, max_size=12)  # any unicode, line separators included
+# any unicode but control characters (FORMAT.md), line separators included
+_text = st.text(st.characters(exclude_categories=("Cc", "Cs")), min_size=1, max_size=12)
+_note = st.text(st.characters(exclude_categories=("Cc", "Cs"), include_characters="\t\n"),
+                max_size=20)
 _slugs = st.from_regex(r"[a-z][a-z0-9_]{0,8}", fullmatch=True)
 _dates = st.dates(min_value=date(2019, 1, 1), max_value=date(2025, 12, 31))
 
@@ -138,7 +141,7 @@ def _document(draw: st.DrawFn, child_id: str | None = None) -> EcomapDocument:
             "closeness": st.integers(1, 3), "contact": st.integers(0, 4),
             "critical": st.integers(1, 3),
             "direction": st.sampled_from(["both", "to_child", "from_child"]),
-            "trusted": st.booleans(), "note": st.text(max_size=20),
+            "trusted": st.booleans(), "note": _note,
             "support": st.fixed_dictionaries({}, optional={
                 "emotional": st.integers(1, 3), "practical": st.integers(1, 3),
                 "informational": st.integers(1, 3)}),
@@ -160,7 +163,7 @@ def _document(draw: st.DrawFn, child_id: str | None = None) -> EcomapDocument:
                                             max_value=date(2025, 1, 1)))
         child["status"] = draw(st.sampled_from(
             ["early_help", "child_in_need", "child_protection", "looked_after", "care_leaver"]))
-        child["team"] = draw(st.text(max_size=8))
+        child["team"] = draw(st.text(st.characters(exclude_categories=("Cc", "Cs")), max_size=8))
     return parse_document({"format": "ecomap/1", "child": child, "people": people,
                            "ties": ties, "observations": observations, "episodes": episodes})
 

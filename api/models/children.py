@@ -7,13 +7,14 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from api.models.common import Body
-from ecomap.model import IsoDate, Status
+from ecomap.model import IsoDate, Status, plain_text
 
 ChildId = Annotated[
     str, StringConstraints(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9_.:-]+$")
 ]
-Name = Annotated[str, StringConstraints(min_length=1, max_length=200)]
-Team = Annotated[str, StringConstraints(min_length=1, max_length=100)]
+# FORMAT.md's text rule (no control characters), refused here with the body's field name
+Name = Annotated[str, plain_text(min_length=1, max_length=200)]
+Team = Annotated[str, plain_text(min_length=1, max_length=100)]
 
 
 class ChildBase(Body):

@@ -8,11 +8,11 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from api.models.common import Body
 from api.models.people import PersonId
-from ecomap.model import Direction, EpisodeKind, IsoDate, Perspective, Slug
+from ecomap.model import Direction, EpisodeKind, IsoDate, Perspective, Slug, plain_text
 
 Rating3 = Annotated[int, Field(ge=1, le=3, strict=True)]
 Contact = Annotated[int, Field(ge=0, le=4, strict=True)]
-Note = Annotated[str, Field(max_length=4000)]
+Note = Annotated[str, plain_text(max_length=4000, note=True)]
 
 
 class SupportRatings(Body):

@@ -359,7 +359,7 @@ def test_person_defaults_are_left_out_only_when_they_are_defaults() -> None:
 
 def test_write_jsonl_then_read(fixture_documents: dict[str, EcomapDocument]) -> None:
     docs = list(fixture_documents.values())
-    odd = changed(child__name="Line\u2028break\nand \u00e9")
+    odd = changed(child__name="Line\u2028break\u2029and \u00e9")
     docs.append(parse_document(odd))
     out = io.StringIO()
     assert write_jsonl(docs, out) == len(docs)
