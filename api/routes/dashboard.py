@@ -27,6 +27,7 @@ from api.deps import (
 from api.errors import ERROR_RESPONSES, ApiError
 from api.models.views import DashboardPublic
 from api.settings import Settings
+from ecomap.cells import csv_cell
 from ecomap.measures.cohort import cohort_measures, cohort_trend
 from ecomap.measures.tables import CohortTables
 from ecomap.model import Status
@@ -314,15 +315,14 @@ def read_dashboard_csv(
     )
     writer.writeheader()
     for row in rows:
-        writer.writerow(
-            {
-                "team": team or "",
-                "status": status or "",
-                "worker": worker or "",
-                **{k: "" if v is None else v for k, v in row.items()},
-                "suppressed": "true" if int(row.get("children") or 0) < minimum else "false",
-            }
-        )
+        cells = {
+            "team": team or "",
+            "status": status or "",
+            "worker": worker or "",
+            **{k: "" if v is None else v for k, v in row.items()},
+            "suppressed": "true" if int(row.get("children") or 0) < minimum else "false",
+        }
+        writer.writerow({k: csv_cell(v) for k, v in cells.items()})
     return Response(
         out.getvalue(),
         media_type="text/csv; charset=utf-8",

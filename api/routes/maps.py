@@ -23,6 +23,7 @@ from api.deps import (
 from api.editing import etag, load
 from api.errors import ERROR_RESPONSES, ApiError, ErrorDetail
 from api.models.views import DiffPublic, EcomapPublic
+from ecomap.cells import xml_text
 from ecomap.measures.effective import effective_observation, observations_by_tie
 from ecomap.measures.strength import tie_measures
 from ecomap.meetings import add_meetings_to_graph
@@ -163,7 +164,8 @@ def _export(
         nx.generate_graphml(graph) if kind == "graphml" else nx.generate_gexf(graph)
     )
     return StreamingResponse(
-        (line + "\n" for line in lines),
+        # stored text may predate the no-control-characters rule: keep the XML well-formed
+        (xml_text(line) + "\n" for line in lines),
         media_type="application/graphml+xml" if kind == "graphml" else "application/gexf+xml",
         headers={"Content-Disposition": f'attachment; filename="{child_id}.{kind}"'},
     )
