@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 import re
+import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from neo4j.exceptions import DatabaseUnavailable, ServiceUnavailable, SessionExpired
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -17,6 +19,8 @@ from ecomap.format import DocumentInvalid
 from graph.base import Breach, ChildNotFound, DocumentConflict, StoreError, VersionConflict
 
 log = logging.getLogger("ecomap.api")
+#: Driver errors meaning the Neo4j server cannot be reached or serve, not a bad request.
+NEO4J_FAULTS = (ServiceUnavailable, SessionExpired, DatabaseUnavailable)
 
 _CODES = {
     400: "bad_request",
@@ -33,6 +37,7 @@ _CODES = {
     428: "precondition_required",
     429: "too_many_requests",
     500: "internal",
+    503: "unavailable",
 }
 
 
@@ -182,10 +187,13 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(DocumentConflict)
     async def _clash(request: Request, exc: DocumentConflict) -> JSONResponse:
-        details = breach_details(exc.breaches)
+        # The store's messages name the clashing ids and whose they are: answer with the
+        # field only, so no one learns of another child's data (docs/security.md).
+        details = [ErrorDetail(field=b.path or "$", message="is already in use: choose another")
+                   for b in exc.breaches]
         return error_response(
             422,
-            "the document clashes with other children's data; nothing was stored",
+            "the document uses ids that are already in use; nothing was stored",
             code="document_conflict",
             details=details,
         )
@@ -193,12 +201,69 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(StoreError)
     async def _store(request: Request, exc: StoreError) -> JSONResponse:
         log.error("store error %s on %s", type(exc).__name__, request.url.path)
-        return error_response(500, "the store failed; nothing was changed")
+        return store_fault_response(request.method, "the store did not answer")
+
+    @app.exception_handler(sqlite3.DatabaseError)
+    async def _sqlite(request: Request, exc: sqlite3.DatabaseError) -> JSONResponse:
+        reason = sqlite_fault(exc)
+        if reason is None:
+            log.exception("unexpected error on %s %s", request.method, request.url.path)
+            return error_response(500, "internal error")
+        log.error("store fault %s on %s", getattr(exc, "sqlite_errorname", "?"), request.url.path)
+        return store_fault_response(request.method, reason)
+
+    async def _neo4j(request: Request, exc: Exception) -> JSONResponse:
+        log.error("store fault %s on %s", type(exc).__name__, request.url.path)
+        return store_fault_response(request.method, "the Neo4j database is not answering")
+
+    for kind in NEO4J_FAULTS:
+        app.add_exception_handler(kind, _neo4j)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unexpected error on %s %s", request.method, request.url.path)
         return error_response(500, "internal error")
+
+
+#: SQLite's result codes (``sqlite_errorname``, never the message text) that mean the
+#: disk or the file, not the request, is at fault — and what to tell people.
+_SQLITE_FAULTS = (
+    ("SQLITE_FULL", "the disk is full"),
+    ("SQLITE_READONLY", "the database file is read-only"),
+    ("SQLITE_IOERR", "the disk failed to read or write"),
+    ("SQLITE_CANTOPEN", "the database file cannot be opened"),
+    ("SQLITE_BUSY", "the database is busy"),
+    ("SQLITE_LOCKED", "the database is busy"),
+    ("SQLITE_CORRUPT", "the database file is damaged"),
+    ("SQLITE_NOTADB", "the database file is damaged"),
+)
+RETRY_AFTER_SECONDS = 30
+
+
+def sqlite_fault(exc: sqlite3.Error) -> str | None:
+    """What a SQLite error says about the disk or file, or None if it is not such a fault.
+
+    >>> err = sqlite3.OperationalError("database or disk is full")
+    >>> err.sqlite_errorname = "SQLITE_FULL"
+    >>> sqlite_fault(err)
+    'the disk is full'
+    """
+    name = getattr(exc, "sqlite_errorname", None) or ""
+    return next((why for code, why in _SQLITE_FAULTS if name.startswith(code)), None)
+
+
+def store_fault_response(method: str, reason: str) -> JSONResponse:
+    """503 for a store that cannot read or write: what failed, that nothing was changed
+    (every write is one transaction), and to try again (``Retry-After``)."""
+    action = "read" if method in ("GET", "HEAD") else "save"
+    unchanged = "" if action == "read" else "; nothing was changed"
+    return error_response(
+        503,
+        f"could not {action}: {reason}{unchanged}. Try again later; if it goes on, tell "
+        "whoever runs the service",
+        details=[ErrorDetail(field="store", message=reason)],
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+    )
 
 
 def allowed_methods(app: FastAPI, path: str) -> list[str]:
@@ -238,5 +303,6 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
         (404, "No such resource."),
         (413, "The body is over the size limit."),
         (422, "Invalid input: each bad field is named."),
+        (503, "The store cannot read or write now (disk full, read-only): try again later."),
     )
 }
