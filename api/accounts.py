@@ -173,6 +173,7 @@ class Accounts:
         return User(username, role, team, True, now.replace(microsecond=0))
 
     def set_password(self, username: str, password_hash: str) -> None:
+        """Change the password and end every session (the old password stops at once)."""
         with self._tx() as db:
             db.execute(
                 "UPDATE users SET password_hash=? WHERE username=?", (password_hash, username)
@@ -180,6 +181,7 @@ class Accounts:
             db.execute("DELETE FROM sessions WHERE username=?", (username,))
 
     def set_active(self, username: str, active: bool) -> None:
+        """Disable (ending every session at once) or re-enable an account."""
         with self._tx() as db:
             db.execute("UPDATE users SET active=? WHERE username=?", (int(active), username))
             if not active:
@@ -276,6 +278,19 @@ class Accounts:
             (token_hash(token), _iso(now)),
         )
         return self._user(rows[0]) if rows else None
+
+    def end_sessions(self, username: str) -> int:
+        """End every session of ``username`` at once; how many there were."""
+        with self._tx() as db:
+            return db.execute("DELETE FROM sessions WHERE username=?", (username,)).rowcount
+
+    def session_count(self, username: str, now: datetime) -> int:
+        """How many unexpired sessions ``username`` has."""
+        rows = self._all(
+            "SELECT COUNT(*) AS n FROM sessions WHERE username=? AND expires_at > ?",
+            (username, _iso(now)),
+        )
+        return int(rows[0]["n"])
 
     def end_session(self, token: str) -> None:
         with self._tx() as db:

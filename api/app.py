@@ -10,8 +10,9 @@ from fastapi import FastAPI
 from api import compression, errors
 from api.accounts import Accounts
 from api.auth.links import LinkSigner
+from api.auth.throttle import SignInThrottle
 from api.deps import utc_now
-from api.middleware import AccessLog, BodyLimit
+from api.middleware import AccessLog, BodyLimit, CrossSiteGuard
 from api.routes import (
     audit,
     auth,
@@ -79,7 +80,14 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         app.state.settings = settings
         app.state.store = graph_store
         app.state.accounts = accounts
-        app.state.signer = LinkSigner(settings.signing_key())
+        key = settings.signing_key()
+        app.state.signer = LinkSigner(key)
+        app.state.audit_key = key
+        app.state.throttle = SignInThrottle(
+            settings.login_account_limit,
+            settings.login_address_limit,
+            hash_slots=settings.login_hash_slots,
+        )
         if not hasattr(app.state, "clock"):
             app.state.clock = utc_now
         try:
@@ -96,6 +104,8 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         description=DESCRIPTION,
         openapi_tags=TAGS,
         lifespan=lifespan,
+        docs_url=None,  # FastAPI's own pages load scripts from a CDN: see api/api_docs.py
+        redoc_url=None,
     )
     errors.install(app)
     for module in (
@@ -114,7 +124,9 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         health,
     ):
         app.include_router(module.router)
-    _mount_pages(app)
+    _mount_pages(app, api_docs=settings.api_docs)
+    # security middleware (docs/security.md): keep these together, innermost first
+    app.add_middleware(CrossSiteGuard)
     app.add_middleware(
         BodyLimit, max_bytes=settings.max_body_bytes, import_bytes=settings.max_import_bytes
     )
@@ -123,12 +135,18 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     return app
 
 
-def _mount_pages(app: FastAPI) -> None:
-    """The web pages: the editor, the young person's page and the dashboard.
+def _mount_pages(app: FastAPI, *, api_docs: bool) -> None:
+    """The web pages: the editor, the young person's page and the dashboard; and the API
+    docs (offline, under the same content-security policy) unless switched off.
 
     Imported here rather than at the top because web/ builds on the API's dependencies
     (api → web → ecomap), so a module-level import would be circular."""
     from web.pages import router, static_files
+    from web.pages.shell import CONTENT_SECURITY_POLICY
 
     app.include_router(router)
     app.mount("/static", static_files(), name="static")
+    if api_docs:
+        from api import api_docs as docs_pages
+
+        docs_pages.install(app, CONTENT_SECURITY_POLICY)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from collections.abc import Callable
 from datetime import datetime
 
@@ -35,3 +37,17 @@ class Auditor:
             target=target,
             outcome=outcome,
         )
+
+
+def refused_name(key: str, username: str) -> str:
+    """How the audit log names a refused sign-in's username: a keyed hash, never the text
+    (a mistyped username is often a password). The same name gives the same value, so
+    repeated guessing at one name shows; only the service's key can link it to a name.
+
+    >>> refused_name("k", "sam") == refused_name("k", "sam") != refused_name("k", "sma")
+    True
+    >>> refused_name("k", "sam").startswith("unknown:")
+    True
+    """
+    digest = hmac.new(key.encode(), username.strip().lower().encode(), hashlib.sha256)
+    return "unknown:" + digest.hexdigest()[:16]

@@ -13,6 +13,7 @@ from api.audit import Auditor
 from api.auth.links import LINK_COOKIE, LinkRefused, LinkSigner
 from api.auth.principal import Principal
 from api.auth.sessions import SESSION_COOKIE, bearer_token
+from api.auth.throttle import SignInThrottle
 from api.errors import ApiError
 from api.settings import Settings
 from ecomap.model import IsoDate
@@ -47,6 +48,11 @@ def get_signer(request: Request) -> LinkSigner:
     return signer
 
 
+def get_throttle(request: Request) -> SignInThrottle:
+    throttle: SignInThrottle = request.app.state.throttle
+    return throttle
+
+
 def get_clock(request: Request) -> Clock:
     clock: Clock = request.app.state.clock
     return clock
@@ -65,6 +71,7 @@ StoreDep = Annotated[GraphStore, Depends(get_store)]
 AccountsDep = Annotated[Accounts, Depends(get_accounts)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 SignerDep = Annotated[LinkSigner, Depends(get_signer)]
+ThrottleDep = Annotated[SignInThrottle, Depends(get_throttle)]
 NowDep = Annotated[datetime, Depends(get_now)]
 TodayDep = Annotated[date, Depends(get_today)]
 #: The "as at" query parameter every dated read takes.

@@ -1,5 +1,6 @@
-"""ASGI middleware: request-size limits, an access log without query strings, and
-no-store caching for API answers (they carry children's data)."""
+"""ASGI middleware: request-size limits, cross-site request refusal (CSRF), an access
+log without query strings, and no-store caching for API answers (they carry children's
+data)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ import logging
 import time
 from typing import Any
 
+from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.errors import ApiError, error_response
+from api.errors import ApiError, ErrorDetail, error_response
 
 access_log = logging.getLogger("ecomap.access")
 
@@ -52,6 +54,82 @@ class BodyLimit:
             return message
 
         await self.app(scope, limited, send)
+
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+#: What ``POST /api/import`` reads: JSON Lines (or one JSON document). A browser form can
+#: send only urlencoded, multipart or text/plain bodies without a CORS preflight.
+IMPORT_TYPES = frozenset({"application/x-ndjson", "application/json"})
+
+
+def cross_site_reason(method: str, headers: Headers, scheme: str) -> str | None:
+    """Why an unsafe request is refused as cross-site, or None to let it through.
+
+    A request carrying ``Authorization`` (a bearer token or a young person's link) is
+    never forged by another site: browsers add that header only from our own scripts.
+    Otherwise the browser's ``Sec-Fetch-Site`` must say ``same-origin`` (another port of
+    the same host is ``same-site``, and refused); a browser too old to send it must send
+    an ``Origin`` equal to ours. A request with neither header is not from a browser
+    (every browser since 2020 sends one of them on an unsafe request), so no one's
+    cookies can have been borrowed: it passes — the rule Go's ``CrossOriginProtection``
+    follows.
+
+    >>> h = Headers({"sec-fetch-site": "same-site", "cookie": "ecomap_session=x"})
+    >>> cross_site_reason("POST", h, "http")
+    'the request came from another site (Sec-Fetch-Site: same-site)'
+    >>> cross_site_reason("POST", Headers({"sec-fetch-site": "same-origin"}), "http")
+    >>> cross_site_reason("GET", h, "http")
+    """
+    if method in SAFE_METHODS or "authorization" in headers:
+        return None
+    fetch_site = headers.get("sec-fetch-site")
+    if fetch_site is not None:
+        if fetch_site == "same-origin":
+            return None
+        return f"the request came from another site (Sec-Fetch-Site: {fetch_site[:20]})"
+    origin = headers.get("origin")
+    if origin is not None:
+        own = f"{scheme}://{headers.get('host', '')}"
+        if origin == own:
+            return None
+        return "the request came from another site (Origin does not match)"
+    return None
+
+
+class CrossSiteGuard:
+    """Refuse forged cross-site requests (403) and browser-form bodies on import (415).
+
+    Every unsafe request is checked by :func:`cross_site_reason`, so a page on another
+    site — or another port of this host — cannot use a signed-in person's cookies to
+    import, sign out, make links or edit; ``POST /api/import`` also needs a JSON content
+    type. Bearer-token clients are unaffected (docs/security.md)."""
+
+    def __init__(self, app: ASGIApp, *, import_path: str = "/api/import") -> None:
+        self.app = app
+        self.import_path = import_path
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] in SAFE_METHODS:
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        reason = cross_site_reason(scope["method"], headers, scope.get("scheme", "http"))
+        if reason is not None:
+            response = error_response(403, reason, code="cross_site")
+            await response(scope, receive, send)
+            return
+        if scope["path"] == self.import_path:
+            media = headers.get("content-type", "").split(";")[0].strip().lower()
+            if media not in IMPORT_TYPES:
+                response = error_response(
+                    415,
+                    "send JSON Lines with Content-Type: application/x-ndjson",
+                    details=[ErrorDetail(field="Content-Type", message="must be "
+                                         "application/x-ndjson or application/json")],
+                )
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
 
 
 class AccessLog:

@@ -7,7 +7,7 @@ import secrets
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from ecomap.measures.settings import MeasureSettings, StrengthWeights
@@ -89,6 +89,42 @@ class Settings(BaseSettings):
     cookie_secure: bool = Field(
         False, description="Mark cookies `Secure` (set true when served over HTTPS)."
     )
+    login_account_limit: str = Field(
+        "5/minute;20/hour;100/day",
+        description=(
+            "Failed sign-ins allowed per username (`ECOMAP_LOGIN_ACCOUNT_LIMIT`), as windows "
+            "that must all hold, written `N/second|minute|hour|day` and joined by `;`. "
+            "Beyond them sign-in answers 429 with `Retry-After`, even with the right password; "
+            "the longer windows make the wait grow while guessing goes on."
+        ),
+    )
+    login_address_limit: str = Field(
+        "60/minute;600/hour",
+        description=(
+            "Sign-in attempts allowed per client address (`ECOMAP_LOGIN_ADDRESS_LIMIT`), "
+            "same form. Behind a reverse proxy, run uvicorn with `--proxy-headers` so the "
+            "address is the client's, not the proxy's."
+        ),
+    )
+    login_hash_slots: int = Field(
+        1,
+        ge=1,
+        le=64,
+        description=(
+            "Most password checks run at once (`ECOMAP_LOGIN_HASH_SLOTS`): each costs "
+            "~0.1-0.3 s of CPU, so a flood of sign-ins waits its turn instead of starving "
+            "everyone's reads; a sign-in that waits over 5 s gets 429."
+        ),
+    )
+    api_docs: bool = Field(
+        True,
+        description=(
+            "Serve the API documentation at `/docs` (Swagger UI) and `/redoc` "
+            "(`ECOMAP_API_DOCS`), from files installed with the service (no CDN), under the "
+            "pages' content-security policy; `false` switches both off (`/openapi.json` "
+            "stays)."
+        ),
+    )
     window_days: int = Field(
         365, ge=1, le=3650, description="Default continuity window of the measures, days."
     )
@@ -113,6 +149,17 @@ class Settings(BaseSettings):
             '"duration": 0.15, "critical": 0.25}`); unset = the MEASURES.md defaults.'
         ),
     )
+
+    @field_validator("login_account_limit", "login_address_limit")
+    @classmethod
+    def _limits(cls, value: str) -> str:
+        from api.auth.throttle import parse_limits
+
+        try:
+            parse_limits(value)
+        except ValueError as exc:
+            raise ValueError("must be windows like `5/minute;20/hour`") from exc
+        return value
 
     @classmethod
     def from_mapping(cls, values: dict[str, Any]) -> Settings:

@@ -1,4 +1,5 @@
-"""CLI commands: ``ecomap user add`` (accounts) and ``ecomap user allocate`` (caseloads)."""
+"""CLI commands: ``ecomap user add|list|disable|enable|reset-password|sessions`` (accounts)
+and ``ecomap user allocate`` (caseloads)."""
 
 from __future__ import annotations
 
@@ -26,12 +27,12 @@ def _accounts() -> Accounts:
     return Accounts(path)
 
 
-def _read_password(from_stdin: bool) -> str:
+def _read_password(from_stdin: bool, *user_inputs: str | None) -> str:
     if from_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
-    problem = password_problem(password)
+    problem = password_problem(password, user_inputs=tuple(u for u in user_inputs if u))
     if problem:
         typer.echo(f"password {problem}", err=True)
         raise typer.Exit(2)
@@ -60,7 +61,7 @@ def add(
     except ValueError:
         typer.echo("username: lower-case letters, digits and . _ - only (2-64)", err=True)
         raise typer.Exit(2) from None
-    password = _read_password(password_stdin)
+    password = _read_password(password_stdin, username, team)
     accounts = _accounts()
     try:
         accounts.add_user(username, hash_password(password), role, team, datetime.now(UTC))
@@ -100,6 +101,90 @@ def list_users() -> None:
             typer.echo(f"{user.username}\t{user.role}\t{user.team or '-'}{state}")
     finally:
         accounts.close()
+
+
+def _existing(accounts: Accounts, username: str) -> None:
+    if accounts.user(username) is None:
+        accounts.close()
+        typer.echo(f"no user {username!r}", err=True)
+        raise typer.Exit(1)
+
+
+def _audit(accounts: Accounts, action: str, username: str) -> None:
+    """The audit log names the command line as the actor (ids only)."""
+    accounts.record(at=datetime.now(UTC), actor="cli", role="admin", action=action,
+                    child_id=None, target=username, outcome="ok")
+
+
+Username = Annotated[str, typer.Argument(help="The user.")]
+
+
+@user_app.command("disable")
+def disable(username: Username) -> None:
+    """Switch an account off at once: its password stops working and every session ends."""
+    accounts = _accounts()
+    try:
+        _existing(accounts, username)
+        ended = accounts.session_count(username, datetime.now(UTC))
+        accounts.set_active(username, False)
+        _audit(accounts, "user.disable", username)
+    finally:
+        accounts.close()
+    typer.echo(f"disabled {username}; ended {ended} session(s)")
+
+
+@user_app.command("enable")
+def enable(username: Username) -> None:
+    """Let a disabled account sign in again."""
+    accounts = _accounts()
+    try:
+        _existing(accounts, username)
+        accounts.set_active(username, True)
+        _audit(accounts, "user.enable", username)
+    finally:
+        accounts.close()
+    typer.echo(f"enabled {username}")
+
+
+@user_app.command("reset-password")
+def reset_password(
+    username: Username,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+    ] = False,
+) -> None:
+    """Set a new password: the old one stops working and every session ends at once."""
+    accounts = _accounts()
+    try:
+        _existing(accounts, username)
+        user = accounts.user(username)
+        password = _read_password(password_stdin, username, user.team if user else None)
+        ended = accounts.session_count(username, datetime.now(UTC))
+        accounts.set_password(username, hash_password(password))
+        _audit(accounts, "user.password_reset", username)
+    finally:
+        accounts.close()
+    typer.echo(f"new password set for {username}; ended {ended} session(s)")
+
+
+@user_app.command("sessions")
+def sessions(
+    username: Username,
+    end: Annotated[bool, typer.Option("--end", help="End them all (sign out everywhere).")] = False,
+) -> None:
+    """How many sessions a user has open; with ``--end``, end them all at once."""
+    accounts = _accounts()
+    try:
+        _existing(accounts, username)
+        if end:
+            ended = accounts.end_sessions(username)
+            _audit(accounts, "user.sessions_end", username)
+        else:
+            count = accounts.session_count(username, datetime.now(UTC))
+    finally:
+        accounts.close()
+    typer.echo(f"ended {ended} session(s) of {username}" if end
+               else f"{username} has {count} open session(s)")
 
 
 def register(app: typer.Typer) -> None:

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from api.accounts import User
 from api.models.children import ChildId, Team
 from api.models.common import Body
 
@@ -68,6 +69,34 @@ class UserPublic(BaseModel):
     team: str | None
     active: bool
     created_at: datetime
+
+
+class PasswordReset(Body):
+    """A new password an admin sets for a user (tell them to change it)."""
+
+    password: Annotated[str, StringConstraints(min_length=10, max_length=1024)]
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"password": "a new passphrase"}]})
+
+
+class SessionsEnded(BaseModel):
+    """How many sign-ins were ended."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"username": "sam", "ended": 2}]})
+
+    username: str
+    ended: int = Field(ge=0)
+
+
+def user_public(user: User) -> UserPublic:
+    """The public face of an account (never its password hash)."""
+    return UserPublic(
+        username=user.username,
+        role=user.role,
+        team=user.team,
+        active=user.active,
+        created_at=user.created_at,
+    )
 
 
 class SessionPublic(BaseModel):

@@ -2,60 +2,122 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response
+import asyncio
 
-from api.accounts import User
+from fastapi import APIRouter, Request, Response
+from starlette.concurrency import run_in_threadpool
+
+from api.accounts import Accounts, User
+from api.audit import refused_name
 from api.auth.passwords import verify_password
 from api.auth.principal import Principal
 from api.auth.sessions import SESSION_COOKIE, bearer_token, start_session
-from api.deps import AccountsDep, AuditorDep, CurrentUser, NowDep, SettingsDep
-from api.errors import ERROR_RESPONSES, ApiError
-from api.models.accounts import LoginBody, MePublic, SessionPublic, UserPublic
+from api.deps import AccountsDep, AuditorDep, CurrentUser, NowDep, SettingsDep, ThrottleDep
+from api.errors import ERROR_RESPONSES, ApiError, ErrorResponse
+from api.models.accounts import LoginBody, MePublic, SessionPublic, user_public
 from api.models.common import Message
 
 router = APIRouter(prefix="/api/auth", tags=["auth"], responses=ERROR_RESPONSES)
 
 
-def user_public(user: User) -> UserPublic:
-    return UserPublic(
-        username=user.username,
-        role=user.role,
-        team=user.team,
-        active=user.active,
-        created_at=user.created_at,
+#: How long a sign-in waits for a free password-hashing slot before it gets 429.
+HASH_WAIT_SECONDS = 5.0
+
+
+def _client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def _throttled(retry_after: int, reason: str) -> ApiError:
+    return ApiError(
+        429,
+        f"{reason}: try again in {retry_after} s",
+        headers={"Retry-After": str(retry_after)},
     )
 
 
-@router.post("/login", response_model=SessionPublic, summary="Sign in")
-def login(
+def _check_password(accounts: Accounts, username: str, password: str) -> User | None:
+    """The active user whose password this is, else None (same cost either way)."""
+    ok = verify_password(accounts.password_hash(username), password)
+    user = accounts.user(username) if ok else None
+    return user if user is not None and user.active else None
+
+
+@router.post(
+    "/login",
+    response_model=SessionPublic,
+    summary="Sign in",
+    responses={429: {"model": ErrorResponse, "description": "Too many sign-ins: see "
+                     "`Retry-After` (seconds)."}},
+)
+async def login(
     body: LoginBody,
+    request: Request,
     accounts: AccountsDep,
     auditor: AuditorDep,
     settings: SettingsDep,
+    throttle: ThrottleDep,
     now: NowDep,
     response: Response,
 ) -> SessionPublic:
-    """Check the password; set the `ecomap_session` cookie (HttpOnly, SameSite=Lax) and
-    return the same token for `Authorization: Bearer <token>`."""
-    ok = verify_password(accounts.password_hash(body.username), body.password)
-    user = accounts.user(body.username) if ok else None
-    if user is None or not user.active:
-        auditor.record(
-            Principal(actor=body.username[:64], role="worker"), "auth.login", outcome="refused"
+    """Check the password; set the `ecomap_session` cookie (HttpOnly, SameSite=Strict) and
+    return the same token for `Authorization: Bearer <token>`.
+
+    Throttled (429 with `Retry-After`) after repeated failures for one username or many
+    attempts from one address, even with the right password; password checks run a few
+    at a time, so a flood of sign-ins queues instead of slowing everyone's reads."""
+    address = _client_address(request)
+    refusal = throttle.check(body.username, address)
+    if refusal is not None:
+        await run_in_threadpool(
+            auditor.record,
+            Principal(actor=_audit_name(request, accounts, body.username), role="worker"),
+            "auth.login",
+            outcome="throttled",
+        )
+        raise _throttled(refusal.retry_after, refusal.reason)
+    throttle.attempted(address)
+    slot = throttle.hash_slot()
+    try:
+        await asyncio.wait_for(slot.acquire(), timeout=HASH_WAIT_SECONDS)
+    except TimeoutError:
+        raise _throttled(1, "too many sign-ins at once") from None
+    try:
+        user = await run_in_threadpool(_check_password, accounts, body.username, body.password)
+    finally:
+        slot.release()
+    if user is None:
+        throttle.failed(body.username, address)
+        await run_in_threadpool(
+            auditor.record,
+            Principal(actor=_audit_name(request, accounts, body.username), role="worker"),
+            "auth.login",
+            outcome="refused",
         )
         raise ApiError(401, "wrong username or password")
-    token, expires = start_session(accounts, user, now, settings.session_hours)
+    token, expires = await run_in_threadpool(
+        start_session, accounts, user, now, settings.session_hours
+    )
     response.set_cookie(
         SESSION_COOKIE,
         token,
         max_age=int(settings.session_hours * 3600),
         httponly=True,
-        samesite="lax",
+        samesite="strict",
         secure=settings.cookie_secure,
         path="/",
     )
-    auditor.record(Principal(actor=user.username, role=user.role, team=user.team), "auth.login")
+    await run_in_threadpool(
+        auditor.record, Principal(actor=user.username, role=user.role, team=user.team), "auth.login"
+    )
     return SessionPublic(token=token, expires=expires, user=user_public(user))
+
+
+def _audit_name(request: Request, accounts: Accounts, username: str) -> str:
+    """An existing account's name as is; any other typed name as a keyed hash."""
+    if accounts.user(username) is not None:
+        return username
+    return refused_name(request.app.state.audit_key, username)
 
 
 @router.post("/logout", response_model=Message, summary="Sign out")

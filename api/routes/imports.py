@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict
 from api.audit import Auditor
 from api.auth.principal import Principal
 from api.deps import AuditorDep, CurrentUser, SettingsDep, StoreDep, require_role
-from api.errors import ERROR_RESPONSES, ApiError, ErrorDetail, breach_details
+from api.errors import ERROR_RESPONSES, ApiError, ErrorDetail, ErrorResponse, breach_details
 from ecomap.errors import DocumentInvalid
 from ecomap.format import dump_document, parse_document
 from ecomap.model import Status
@@ -118,7 +118,12 @@ def _child_id(raw: bytes) -> str | None:
         200: {
             "content": {"application/x-ndjson": {"schema": ImportRow.model_json_schema()}},
             "description": "A result per document, then a summary line.",
-        }
+        },
+        415: {
+            "model": ErrorResponse,
+            "description": "The body is not sent as `application/x-ndjson` (or "
+            "`application/json`): a browser form cannot import (docs/security.md).",
+        },
     },
 )
 async def import_documents(

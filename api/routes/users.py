@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
 
-from api.accounts import UserExists
+from api.accounts import Accounts, User, UserExists
 from api.auth.passwords import hash_password, password_problem
-from api.deps import AccountsDep, AuditorDep, CurrentUser, NowDep, require_role
+from api.deps import AccountsDep, AuditorDep, CurrentUser, NowDep, ThrottleDep, require_role
 from api.errors import ERROR_RESPONSES, ApiError, ErrorDetail, ErrorResponse
-from api.models.accounts import AllocationCreate, AllocationPublic, UserCreate, Username, UserPublic
+from api.models.accounts import (
+    AllocationCreate,
+    AllocationPublic,
+    PasswordReset,
+    SessionsEnded,
+    UserCreate,
+    Username,
+    UserPublic,
+    user_public,
+)
 from api.models.common import Listing
-from api.routes.auth import user_public
 
 router = APIRouter(prefix="/api", tags=["admin"], responses=ERROR_RESPONSES)
 
@@ -37,13 +45,7 @@ def add_user(
 ) -> UserPublic:
     """Admins add workers, leaders and other admins; the password is stored as argon2id."""
     require_role(user, "admin")
-    problem = password_problem(body.password)
-    if problem:
-        raise ApiError(
-            422,
-            "the password is too weak",
-            details=[ErrorDetail(field="password", message=problem)],
-        )
+    _check_password(body.password, body.username, body.team)
     try:
         created = accounts.add_user(
             body.username, hash_password(body.password), body.role, body.team, now
@@ -52,6 +54,110 @@ def add_user(
         raise ApiError(409, "that username is taken", code="exists") from None
     auditor.record(user, "user.create", target=created.username)
     return user_public(created)
+
+
+def _check_password(password: str, *user_inputs: str | None) -> None:
+    problem = password_problem(password, user_inputs=tuple(u for u in user_inputs if u))
+    if problem:
+        raise ApiError(
+            422,
+            "the password is too weak",
+            details=[ErrorDetail(field="password", message=problem)],
+        )
+
+
+def _existing(accounts: Accounts, username: str) -> User:
+    found = accounts.user(username)
+    if found is None:
+        raise ApiError(404, "no such user")
+    return found
+
+
+_NO_SUCH_USER: dict[int | str, dict[str, Any]] = {
+    404: {"model": ErrorResponse, "description": "No such user."}
+}
+
+
+@router.post(
+    "/users/{username}/disable",
+    response_model=UserPublic,
+    summary="Disable a user",
+    responses={**_NO_SUCH_USER, 409: {"model": ErrorResponse,
+                                      "description": "Admins cannot disable themselves."}},
+)
+def disable_user(
+    username: Username, user: CurrentUser, accounts: AccountsDep, auditor: AuditorDep
+) -> UserPublic:
+    """The account stops working at once: its password is refused and every session
+    (cookie or bearer token) ends. Its allocations and audit trail are kept."""
+    require_role(user, "admin")
+    _existing(accounts, username)
+    if username == user.actor:
+        raise ApiError(409, "you cannot disable your own account", code="conflict")
+    accounts.set_active(username, False)
+    auditor.record(user, "user.disable", target=username)
+    return user_public(_existing(accounts, username))
+
+
+@router.post(
+    "/users/{username}/enable",
+    response_model=UserPublic,
+    summary="Re-enable a user",
+    responses=_NO_SUCH_USER,
+)
+def enable_user(
+    username: Username, user: CurrentUser, accounts: AccountsDep, auditor: AuditorDep
+) -> UserPublic:
+    """A disabled account may sign in again (with its password as it was)."""
+    require_role(user, "admin")
+    _existing(accounts, username)
+    accounts.set_active(username, True)
+    auditor.record(user, "user.enable", target=username)
+    return user_public(_existing(accounts, username))
+
+
+@router.put(
+    "/users/{username}/password",
+    response_model=SessionsEnded,
+    summary="Reset a user's password",
+    responses=_NO_SUCH_USER,
+)
+def reset_password(
+    username: Username,
+    body: PasswordReset,
+    user: CurrentUser,
+    accounts: AccountsDep,
+    auditor: AuditorDep,
+    throttle: ThrottleDep,
+    now: NowDep,
+) -> SessionsEnded:
+    """Set a new password (the same policy as for new users): the old one stops working
+    and every session of the user ends at once; failed sign-ins are forgotten."""
+    require_role(user, "admin")
+    found = _existing(accounts, username)
+    _check_password(body.password, username, found.team)
+    ended = accounts.session_count(username, now)
+    accounts.set_password(username, hash_password(body.password))
+    throttle.reset_account(username)
+    auditor.record(user, "user.password_reset", target=username)
+    return SessionsEnded(username=username, ended=ended)
+
+
+@router.delete(
+    "/users/{username}/sessions",
+    response_model=SessionsEnded,
+    summary="End a user's sessions",
+    responses=_NO_SUCH_USER,
+)
+def end_sessions(
+    username: Username, user: CurrentUser, accounts: AccountsDep, auditor: AuditorDep
+) -> SessionsEnded:
+    """Sign the user out everywhere at once (a lost tablet); they may sign in again."""
+    require_role(user, "admin")
+    _existing(accounts, username)
+    ended = accounts.end_sessions(username)
+    auditor.record(user, "user.sessions_end", target=username)
+    return SessionsEnded(username=username, ended=ended)
 
 
 @router.get("/allocations", response_model=Listing[AllocationPublic], summary="List allocations")

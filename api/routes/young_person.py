@@ -10,32 +10,28 @@ from typing import Any
 
 from fastapi import APIRouter, Response
 
-from api.deps import AuditorDep, CurrentLink, SettingsDep, StoreDep, TodayDep
+from api.deps import AuditorDep, CurrentLink, StoreDep, TodayDep
 from api.editing import edit, etag, load, new_id
 from api.errors import ERROR_RESPONSES, ApiError, ErrorDetail
 from api.models.people import PersonPublic, YoungPersonNew
 from api.models.records import ObservationPublic, YoungObservation
-from api.models.views import EcomapPublic
-from ecomap.view import ecomap_view
+from ecomap.young_person import OwnMap, young_person_view
 
 router = APIRouter(prefix="/api/me", tags=["young person"], responses=ERROR_RESPONSES)
 
 
-@router.get("/map", response_model=EcomapPublic, summary="My map")
+@router.get("/map", response_model=OwnMap, summary="My map")
 def my_map(
-    link: CurrentLink,
-    store: StoreDep,
-    auditor: AuditorDep,
-    settings: SettingsDep,
-    today: TodayDep,
-    response: Response,
-) -> dict[str, Any]:
-    """Your ecomap today as you see it (your own ratings where you gave them)."""
+    link: CurrentLink, store: StoreDep, auditor: AuditorDep, today: TodayDep, response: Response
+) -> OwnMap:
+    """The people in your life today and your own latest answers about each of them (how
+    close, how often you see them, what they help with, whether you trust them) — only
+    yours: nothing an adult recorded, no scores, no ties between other people."""
     assert link.child_id is not None
     version, doc = load(store, link.child_id, None)
     auditor.record(link, "young_person.map.read", child_id=link.child_id)
     etag(response, version)
-    return ecomap_view(doc, today, "combined", settings=settings.measure_settings())
+    return young_person_view(doc, today)
 
 
 @router.post(

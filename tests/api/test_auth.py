@@ -14,7 +14,7 @@ def test_login_sets_a_cookie_and_returns_a_bearer_token(world: World) -> None:
     token = response.json()["token"]
     cookie = response.headers["set-cookie"]
     assert cookie.startswith(f"{SESSION_COOKIE}={token}") and "HttpOnly" in cookie
-    assert "samesite=lax" in cookie.lower()
+    assert "samesite=strict" in cookie.lower()
     me = world.api.get("/api/auth/me", headers={"Authorization": f"Bearer {token}"})
     assert me.json()["username"] == "wendy" and world.ids["a"] in me.json()["caseload"]
     by_cookie = world.api.get("/api/auth/me", headers={"Cookie": f"{SESSION_COOKIE}={token}"})

@@ -62,6 +62,17 @@ def _new_link(w: World) -> Request:
     return f"/api/links/{link_id}", {}
 
 
+def _new_user(action: str, **extra: Any) -> Callable[[World], Request]:
+    """A throwaway worker for an account action (disable, enable, password, sessions)."""
+
+    def make(w: World) -> Request:
+        name = new_id("u")
+        w.accounts.add_user(name, "not-a-hash", "worker", None, w.clock())
+        return f"/api/users/{name}/{action}", extra
+
+    return make
+
+
 def _new_allocation(w: World) -> Request:
     child = new_id("c")
     w.accounts.allocate("walt", child, w.clock())
@@ -78,7 +89,10 @@ def _document(w: World) -> Request:
 
 def _import(w: World) -> Request:
     line = json.dumps({"format": "ecomap/1", "child": {"id": new_id("c"), "name": "Imported"}})
-    return "/api/import", {"content": line + "\n"}
+    return "/api/import", {
+        "content": line + "\n",
+        "headers": {"content-type": "application/x-ndjson"},
+    }
 
 
 def _young_observation(w: World) -> Request:
@@ -236,6 +250,15 @@ ROUTES: list[Route] = [
         ),
         ok=201,
     ),
+    Route("POST", "/api/users/{username}/disable", frozenset({"ada"}), _new_user("disable")),
+    Route("POST", "/api/users/{username}/enable", frozenset({"ada"}), _new_user("enable")),
+    Route(
+        "PUT",
+        "/api/users/{username}/password",
+        frozenset({"ada"}),
+        _new_user("password", json={"password": "a long passphrase"}),
+    ),
+    Route("DELETE", "/api/users/{username}/sessions", frozenset({"ada"}), _new_user("sessions")),
     Route("GET", "/api/allocations", frozenset({"ada"}), fixed("/api/allocations")),
     Route(
         "POST",
@@ -311,7 +334,7 @@ def test_matrix_covers_every_route(world: World) -> None:
 def test_link_for_another_child_reads_only_that_child(world: World) -> None:
     other = world.api.get("/api/me/map", headers=world.as_link("link_other_child"))
     assert other.status_code == 200
-    assert other.json()["child"]["id"] == world.ids["b"]
+    assert other.json()["child"] == {"name": world.docs["b"].child.name}
     names_of_a = {p.name for p in world.docs["a"].people} - {p.name for p in world.docs["b"].people}
     assert not any(name in other.text for name in names_of_a)
     for path in ("/api/children/{a}", "/api/children/{a}/ecomap", "/api/children/{a}/document"):

@@ -17,7 +17,7 @@ def test_map_never_carries_notes(world: World) -> None:
     )
     response = world.api.get("/api/me/map", headers=world.as_link("link"))
     assert response.status_code == 200
-    assert response.json()["child"]["id"] == child
+    assert response.json()["child"] == {"name": world.docs["a"].child.name}
     assert NOTE not in response.text and "note" not in response.text
 
 

@@ -125,11 +125,10 @@ async function load() {
   document.title = "Who I trust";
   people.clear();
   for (const m of data.members) {
-    // Start from the young person's own earlier answers only, never an adult's view.
-    const own = m.observed_by === "child";
+    // /api/me/map gives the young person's own earlier answers only, never an adult's view.
     people.set(m.id, {
-      id: m.id, name: m.name, tie: m.tie, closeness: own ? m.closeness ?? null : null,
-      trusted: own ? m.trusted ?? null : null, contact: null, support: {}, dirty: false,
+      id: m.id, name: m.name, tie: m.tie, closeness: m.closeness ?? null,
+      trusted: m.trusted ?? null, contact: null, support: {}, dirty: false,
     });
   }
   draw();
