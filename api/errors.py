@@ -247,20 +247,25 @@ def sqlite_fault(exc: sqlite3.Error) -> str | None:
     >>> err.sqlite_errorname = "SQLITE_FULL"
     >>> sqlite_fault(err)
     'the disk is full'
+    >>> err.sqlite_errorname = "SQLITE_READONLY_DBMOVED"
+    >>> sqlite_fault(err)
+    'the database file is read-only'
+    >>> err.sqlite_errorname = "SQLITE_CONSTRAINT_UNIQUE"
+    >>> sqlite_fault(err) is None
+    True
     """
     name = getattr(exc, "sqlite_errorname", None) or ""
     return next((why for code, why in _SQLITE_FAULTS if name.startswith(code)), None)
 
 
 def store_fault_response(method: str, reason: str) -> JSONResponse:
-    """503 for a store that cannot read or write: what failed, that nothing was changed
-    (every write is one transaction), and to try again (``Retry-After``)."""
+    """503 for a store that cannot read or write: what failed, and to try again
+    (``Retry-After``). Each write is one transaction, so a failed save stored nothing."""
     action = "read" if method in ("GET", "HEAD") else "save"
-    unchanged = "" if action == "read" else "; nothing was changed"
     return error_response(
         503,
-        f"could not {action}: {reason}{unchanged}. Try again later; if it goes on, tell "
-        "whoever runs the service",
+        f"could not {action}: {reason}. Try again later; if it goes on, tell whoever runs "
+        "the service",
         details=[ErrorDetail(field="store", message=reason)],
         headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
     )

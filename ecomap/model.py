@@ -307,7 +307,7 @@ class Commitment(_Strict):
     """
 
     id: Id
-    what: Annotated[str, StringConstraints(min_length=1)]
+    what: Name
     who: list[Id] = Field(default_factory=list)
     by: IsoDate | None = None
     progress: list[Progress] = Field(default_factory=list)
@@ -333,7 +333,7 @@ class Meeting(_Strict):
     invited: list[Id] = Field(default_factory=list)
     attended: list[Id] = Field(default_factory=list)
     participation: Participation | None = None
-    note: str | None = None
+    note: NoteText | None = None
     plan: list[Commitment] = Field(default_factory=list)
 
 

@@ -52,11 +52,12 @@ LiveFactory = Callable[..., Live]
 @pytest.fixture
 def live_world(fixture_documents: dict[str, EcomapDocument],
                tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveFactory]:
-    """``live_world(**settings)``: a fresh world with these settings, served over HTTP."""
+    """``live_world(folder=None, **settings)``: a fresh world with these settings, served
+    over HTTP; its store file in ``folder`` if given."""
     stack: list[Callable[[], None]] = []
 
-    def make(**settings: Any) -> Live:
-        worlds = build_world(tmp_path_factory.mktemp("security"), "embedded",
+    def make(folder: Path | None = None, **settings: Any) -> Live:
+        worlds = build_world(folder or tmp_path_factory.mktemp("security"), "embedded",
                              fixture_documents, **settings)
         world = next(worlds)
         stop = serve(world.app)
