@@ -71,9 +71,12 @@ class SignInThrottle:
                 waits.append(max(1, math.ceil(reset - time.time())))
         return max(waits) if waits else None
 
-    def check(self, username: str, address: str) -> Refusal | None:
-        """Whether a sign-in as ``username`` from ``address`` may be tried now."""
-        wait = self._refused(self._address, "address:" + address)
+    def check(
+        self, username: str, address: str, *, count_address: bool = True
+    ) -> Refusal | None:
+        """Whether a sign-in as ``username`` from ``address`` may be tried now (the
+        address's windows only if ``count_address``: a sign-in already counted there)."""
+        wait = self._refused(self._address, "address:" + address) if count_address else None
         if wait is not None:
             return Refusal(wait, "too many sign-ins from this address")
         wait = self._refused(self._account, self._account_key(username))

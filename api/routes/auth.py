@@ -83,11 +83,17 @@ async def login(
     except TimeoutError:
         raise _throttled(1, "too many sign-ins at once") from None
     try:
+        # again, now that this sign-in has a slot: guesses that queued together must not
+        # all slip past the account's limit (with one slot, the count is exact)
+        refusal = throttle.check(body.username, address, count_address=False)
+        if refusal is not None:
+            raise _throttled(refusal.retry_after, refusal.reason)
         user = await run_in_threadpool(_check_password, accounts, body.username, body.password)
+        if user is None:
+            throttle.failed(body.username, address)
     finally:
         slot.release()
     if user is None:
-        throttle.failed(body.username, address)
         await run_in_threadpool(
             auditor.record,
             Principal(actor=_audit_name(request, accounts, body.username), role="worker"),

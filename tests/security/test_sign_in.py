@@ -5,6 +5,7 @@ mistyped name (often a password) as typed."""
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 from tests.security.conftest import PASSWORD, Live, LiveFactory
 
@@ -27,6 +28,16 @@ def test_guessing_one_account_is_throttled_and_then_even_the_right_password_wait
     assert status == 429 and wait is not None
     # another account from another address is not held up by it
     assert live.sign_in("wes").status_code == 200
+
+
+def test_guesses_sent_all_at_once_do_not_slip_past_the_limit(
+    live_world: LiveFactory,
+) -> None:
+    """16 connections guessing together: no more are checked than the limit allows."""
+    live = live_world(login_account_limit="3/minute")
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        statuses = list(pool.map(lambda n: _guess(live, "wendy", f"guess {n}")[0], range(16)))
+    assert sorted(statuses) == [401] * 3 + [429] * 13
 
 
 def test_the_wait_grows_while_guessing_goes_on(live_world: LiveFactory) -> None:
