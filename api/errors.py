@@ -187,9 +187,10 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(DocumentConflict)
     async def _clash(request: Request, exc: DocumentConflict) -> JSONResponse:
-        # The store's messages name the clashing ids and whose they are: answer with the
-        # field only, so no one learns of another child's data (docs/security.md).
-        details = [ErrorDetail(field=b.path or "$", message="is already in use: choose another")
+        # The store's messages may name the clashing ids, whose they are or which details
+        # differ: answer with the field and a fixed sentence, so no one learns of another
+        # child's data (docs/security.md).
+        details = [ErrorDetail(field=b.path or "$", message=clash_message(b.path))
                    for b in exc.breaches]
         return error_response(
             422,
@@ -223,6 +224,22 @@ def install(app: FastAPI) -> None:
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unexpected error on %s %s", request.method, request.url.path)
         return error_response(500, "internal error")
+
+
+def clash_message(path: str) -> str:
+    """What to say about a field that clashes with data stored for other children: a
+    fixed sentence per kind of field, never the store's own words.
+
+    >>> clash_message("ties[3].id")
+    'is already in use: choose another id'
+    >>> clash_message("people[2]")[:40]
+    'this person is already recorded with oth'
+    """
+    if path.startswith("people"):
+        return ("this person is already recorded with other details: a child's record may "
+                "link them but not change them; change a shared person's details with the "
+                "person edit")
+    return "is already in use: choose another id"
 
 
 #: SQLite's result codes (``sqlite_errorname``, never the message text) that mean the
