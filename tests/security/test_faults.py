@@ -39,6 +39,10 @@ def test_dates_out_of_range_are_422_naming_the_field(live: Live, bad: str) -> No
             "tie": next(t.id for t in live.world.docs["a"].ties), "on": bad, "by": "worker"})
         assert wrote.status_code == 422
         assert wrote.json()["error"]["details"][0]["field"] == "on"
+    with live.client(headers=live.bearer("ada")) as admin:
+        answer = admin.get("/api/audit", params={"since": bad + "T00:00:00+01:00"})
+        assert answer.status_code == 422, answer.text
+        assert answer.json()["error"]["details"][0]["field"] == "since"
     with live.client(headers=live.bearer("lou")) as leader:
         answer = leader.get("/api/dashboard", params={"at": bad})
         assert answer.status_code == 422 and answer.json()["error"]["details"][0]["field"] == "at"
