@@ -152,6 +152,13 @@ def run(opts: argparse.Namespace) -> dict[str, Any]:
                                  == entry["trend_by_month"].get("result"))
         for key in ("at_columns", "at_documents", "naive", "trend_one_pass", "trend_by_month"):
             entry.get(key, {}).pop("result", None)
+    if opts.arithmetic_copies:
+        n = max(int(k) for k in results["sizes"])
+        log(f"cohort arithmetic on {opts.arithmetic_copies} copies of the {n} store's tables")
+        results["arithmetic"] = task("arithmetic", {
+            "db": str(data_for(n, opts.seed)[1]), "at": opts.at, "months": opts.months,
+            "copies": opts.arithmetic_copies})
+        results["arithmetic"]["copies_of"] = n
     page = OUT / "page-load.json"
     if page.exists():
         results["page_load"] = json.loads(page.read_text())
@@ -232,6 +239,21 @@ def render(results: dict[str, Any]) -> str:
             if small.get("cpu_s") and large.get("cpu_s"):
                 e = exponent(small["cpu_s"], large["cpu_s"], int(b) / int(a))
                 lines.append(f"| {label} | {int(a):,} → {int(b):,} | {_f(e)} |")
+    arith = results.get("arithmetic")
+    if arith and "children" in arith:
+        lines += ["", f"**The cohort arithmetic alone at {arith['children']:,} children** (tables "
+                  f"in memory: {arith.get('copies', '')} disjoint copies "
+                  f"of the {int(arith['copies_of']):,}-child store's tables, "
+                  f"{arith['ties']:,} ties, {arith['observations']:,} observations; "
+                  "`bench.scale_tasks.replicate`):", "",
+                  "| figure | wall s | CPU s | peak MB |", "|---|---|---|---|"]
+        for key, label in (("at", "cohort at one date"),
+                           ("trend_by_month", "24-month trend, month by month"),
+                           ("trend_one_pass", "24-month trend, one pass")):
+            e = arith[key]
+            lines.append(f"| {label} | {_f(e['wall_s'])} | {_f(e['cpu_s'])} | "
+                         f"{_f(e['peak_rss_mb'], 0)} |")
+        lines.append(f"\nOne pass equal to month by month: {arith.get('trend_agrees')}.")
     page = results.get("page_load", {})
     if page:
         lines += ["", "**Dashboard page, first load** (headless Chromium, "
@@ -269,11 +291,24 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--at", default="2025-12-31")
     parser.add_argument("--months", type=int, default=24)
     parser.add_argument("--skip", default="", help="comma list: import,documents,naive,api")
+    parser.add_argument("--arithmetic-copies", type=int, default=0,
+                        help="also time the arithmetic on this many copies of the largest "
+                             "size's tables (e.g. 10: 100k children from the 10k store)")
+    parser.add_argument("--only-arithmetic", action="store_true",
+                        help="add the arithmetic step to the saved run, measuring nothing else")
     parser.add_argument("--render-only", action="store_true")
     opts = parser.parse_args(argv)
     opts.skip = set(filter(None, opts.skip.split(",")))
     out = OUT / "scale.json"
-    if opts.render_only:
+    if opts.only_arithmetic:
+        results = json.loads(out.read_text())
+        n = max(int(k) for k in results["sizes"])
+        log(f"cohort arithmetic on {opts.arithmetic_copies} copies of the {n} store's tables")
+        results["arithmetic"] = task("arithmetic", {
+            "db": str(data_for(n, opts.seed)[1]), "at": opts.at, "months": opts.months,
+            "copies": opts.arithmetic_copies}) | {"copies_of": n}
+        out.write_text(json.dumps(results, indent=2, default=str))
+    if opts.render_only or opts.only_arithmetic:
         results = json.loads(out.read_text())
         page = OUT / "page-load.json"
         if page.exists():

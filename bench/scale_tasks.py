@@ -73,8 +73,68 @@ def task_naive(args: dict[str, Any]) -> dict[str, Any]:
     return _cold(run)
 
 
+def replicate(tables: Any, copies: int) -> Any:
+    """``copies`` disjoint copies of ``tables`` as one cohort (children, people, ties
+    and observations renumbered per copy): the arithmetic at ``copies`` times the size
+    without making and importing that many children."""
+    import dataclasses
+
+    import numpy as np
+
+    t = tables
+    n_children, n_pairs, n_obs = t.n_children, len(t.pair_child), t.n_observations
+    member_span = int(t.tie_member.max()) + 1 if len(t.tie_member) else 1
+
+    def tile(values: Any) -> Any:
+        return np.tile(values, copies)
+
+    def shifted(values: Any, step: int) -> Any:
+        return np.concatenate([values + k * step for k in range(copies)])
+
+    fields = {f.name: tile(getattr(t, f.name)) for f in dataclasses.fields(t)
+              if f.name.startswith(("obs_", "member_", "tie_start", "tie_end"))
+              or f.name in ("team", "status")}
+    return dataclasses.replace(
+        t, **fields,
+        child_ids=[f"{cid}#{k}" for k in range(copies) for cid in t.child_ids],
+        n_people=t.n_people * copies,
+        tie_child=shifted(t.tie_child, n_children),
+        tie_member=shifted(t.tie_member, member_span),
+        tie_pair=shifted(t.tie_pair, n_pairs),
+        pair_child=shifted(t.pair_child, n_children),
+        seg_start=np.append(shifted(t.seg_start[:-1], n_obs), copies * n_obs),
+    )
+
+
+def task_arithmetic(args: dict[str, Any]) -> dict[str, Any]:
+    """The cohort arithmetic alone (tables in memory) on ``copies`` copies of a store's
+    tables: one date, the trend in one pass and month by month."""
+    from bench.stats import reset_peak
+    from ecomap.measures.cohort import cohort_measures, cohort_trend, month_ends
+
+    tables = replicate(_tables(args["db"], "columns"), args["copies"])
+    at, months = date.fromisoformat(args["at"]), args["months"]
+    reset_peak()
+    out: dict[str, Any] = {"children": tables.n_children, "ties": len(tables.tie_child),
+                           "observations": tables.n_observations}
+    runs = {
+        "at": lambda: cohort_measures(tables, at),
+        "trend_one_pass": lambda: cohort_trend(tables, at, months),
+        "trend_by_month": lambda: [cohort_measures(tables, p) for p in month_ends(at, months)],
+    }
+    results = {}
+    for name, fn in runs.items():
+        reset_peak()
+        measured = _cold(fn)
+        results[name] = measured.pop("result")
+        out[name] = measured
+    out["trend_agrees"] = results["trend_one_pass"] == results["trend_by_month"]
+    out["copies"] = args["copies"]
+    return out
+
+
 TASKS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
-    "at": task_at, "trend": task_trend, "naive": task_naive,
+    "at": task_at, "trend": task_trend, "naive": task_naive, "arithmetic": task_arithmetic,
 }
 
 

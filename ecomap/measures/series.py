@@ -38,6 +38,8 @@ F64 = NDArray[np.float64]
 
 __all__ = ["TieState", "TieStates"]
 
+_BLOCK = 1 << 20  # observations per block of the once-per-observation work
+
 
 @dataclass(frozen=True)
 class TieState:
@@ -90,7 +92,7 @@ class TieStates:
         n_segments = len(tables.seg_start) - 1
         lengths = np.diff(tables.seg_start)
         self._segment = np.repeat(np.arange(n_segments, dtype=np.int32), lengths)
-        self._order = np.argsort(tables.obs_day, kind="stable").astype(np.int32)
+        self._order = np.argsort(tables.obs_day, kind="stable").astype(np.int32, copy=False)
         self._days = tables.obs_day[self._order]
         self._counters: list[_Counter] = []
         self._n_segments = n_segments
@@ -98,21 +100,25 @@ class TieStates:
 
     def _rating_part(self) -> F64:
         """Per observation, ``closeness + contact + support + reciprocity`` weighted, as
-        :func:`~ecomap.measures.cohort.strength_tenths` adds them (left to right)."""
+        :func:`~ecomap.measures.cohort.strength_tenths` adds them (left to right); in
+        blocks, so the temporaries stay small whatever the number of observations."""
         t, w = self.tables, self.settings.weights
-        closeness = t.obs_closeness.astype(np.int64)
-        contact = t.obs_contact.astype(np.int64)
-        direction = t.obs_direction
-        s_units = (
-            np.maximum(t.obs_emotional.astype(np.int64) - 1, 0)
-            + np.maximum(t.obs_practical.astype(np.int64) - 1, 0)
-            + np.maximum(t.obs_informational.astype(np.int64) - 1, 0)
-        )
-        c = np.where(closeness > 0, (closeness - 1) / 2, 0.0)
-        f = np.where(contact >= 0, contact / 4, 0.0)
-        s = s_units / 6
-        r = np.select([direction == 1, direction == 2], [1.0, 0.5], 0.0)
-        part: F64 = w.closeness * c + w.contact * f + w.support * s + w.reciprocity * r
+        part: F64 = np.empty(t.n_observations, dtype=np.float64)
+        for start in range(0, t.n_observations, _BLOCK):
+            block = slice(start, start + _BLOCK)
+            closeness = t.obs_closeness[block].astype(np.int64)
+            contact = t.obs_contact[block].astype(np.int64)
+            direction = t.obs_direction[block]
+            s_units = (
+                np.maximum(t.obs_emotional[block].astype(np.int64) - 1, 0)
+                + np.maximum(t.obs_practical[block].astype(np.int64) - 1, 0)
+                + np.maximum(t.obs_informational[block].astype(np.int64) - 1, 0)
+            )
+            c = np.where(closeness > 0, (closeness - 1) / 2, 0.0)
+            f = np.where(contact >= 0, contact / 4, 0.0)
+            s = s_units / 6
+            r = np.select([direction == 1, direction == 2], [1.0, 0.5], 0.0)
+            part[block] = w.closeness * c + w.contact * f + w.support * s + w.reciprocity * r
         return part
 
     def _counter_for(self, day: int) -> _Counter:

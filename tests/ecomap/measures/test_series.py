@@ -80,3 +80,16 @@ def test_settings_reach_the_one_pass_trend(synthetic: list[EcomapDocument]) -> N
     trend = cohort_trend(tables, at, 3, settings=custom)
     assert trend[-1] == cohort_measures(tables, at, settings=custom)
     assert trend[-1] != cohort_measures(tables, at)
+
+
+def test_the_per_observation_work_in_small_blocks_gives_the_same_states(
+    synthetic: list[EcomapDocument], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ecomap.measures import series
+
+    tables = CohortTables.from_documents(synthetic[:20])
+    monkeypatch.setattr(series, "_BLOCK", 7)  # many blocks, the last one short
+    states = TieStates(tables, DEFAULT_SETTINGS)
+    assert tables.n_observations > 7 * 10
+    for at in (date(2024, 6, 30), date(2025, 12, 31)):
+        assert_same_state(tables, states, at)
