@@ -102,8 +102,9 @@ class Settings(BaseSettings):
         "60/minute;600/hour",
         description=(
             "Sign-in attempts allowed per client address (`ECOMAP_LOGIN_ADDRESS_LIMIT`), "
-            "same form. Behind a reverse proxy, run uvicorn with `--proxy-headers` so the "
-            "address is the client's, not the proxy's."
+            "same form. `ecomap serve` does not trust proxy headers, so behind a reverse "
+            "proxy every sign-in comes from the proxy's address: raise this limit, or run "
+            "uvicorn with `--proxy-headers --forwarded-allow-ips <proxy>`."
         ),
     )
     login_hash_slots: int = Field(
