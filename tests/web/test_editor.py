@@ -183,6 +183,7 @@ def test_a_tie_can_be_drawn_by_touch_on_a_tablet(browser: Browser, server: Serve
     try:
         tablet = context.new_page()
         open_map(tablet, server, "c-mia", "2025-03-01")
+        tablet.get_by_role("button", name="Menu").tap()  # on a tablet the tools fold into a menu
         tablet.get_by_role("button", name="Draw a tie").tap()
         tablet.locator('#map-canvas [data-id="p-mia-zoe"]').tap()
         tablet.locator('#map-canvas [data-id="fc-begum"]').tap()

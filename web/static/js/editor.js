@@ -2,8 +2,9 @@
 // and saves people, ties, observations and ended ties through the API.
 
 import { api, describe, signOut, today } from "./api.js";
+import { anchorOf, isDate, stepMonth } from "./dates.js";
 import { drawEcomap } from "./ecomap-svg.js";
-import { changesPanel, h, measuresPanel, memberPanel } from "./editor-panel.js";
+import { changesPanel, h, listView, measuresPanel, memberPanel } from "./editor-panel.js";
 import { downloadPng, downloadSvg } from "./export.js";
 import { openEndTie, openObservation, openPerson, openTie } from "./editor-forms.js";
 import { SaveQueue } from "./pending.js";
@@ -13,9 +14,11 @@ const base = `/api/children/${encodeURIComponent(childId)}`;
 const $ = (id) => document.getElementById(id);
 
 const state = {
-  at: today(), perspective: "combined", view: null, doc: null, etag: null,
-  selected: null, compare: null, linkFrom: null, linking: false,
+  at: today(), anchor: null, perspective: "combined", view: null, doc: null, etag: null,
+  selected: null, compare: null, linkFrom: null, linking: false, withChild: false, list: false,
 };
+const emptyPanel = [...$("selected").childNodes].map((n) => n.cloneNode(true));
+const LIST_FROM = 30; // more people than this: the list view is offered too
 
 function status(message) { $("status").textContent = message; }
 
@@ -38,7 +41,7 @@ async function loadDocument() {
 
 /** Ties to the child that ended in the year before the map's date, drawn cut. */
 function recentlyEnded() {
-  if (!$("show-ended").checked || !state.doc) return [];
+  if (state.withChild || !$("show-ended").checked || !state.doc) return [];
   const at = state.view.at;
   const yearBefore = new Date(`${at}T12:00:00Z`);
   yearBefore.setUTCFullYear(yearBefore.getUTCFullYear() - 1);
@@ -58,39 +61,85 @@ function recentlyEnded() {
 }
 
 function membersForDrawing() {
-  if (!state.compare) return [...state.view.members, ...recentlyEnded()];
+  if (!state.compare || state.withChild) return [...state.view.members, ...recentlyEnded()];
   const lost = state.compare.diff.lost.map((m) => ({ ...m, ended: m.ended || state.compare.diff.to }));
   return [...state.view.members, ...lost];
 }
 
-function render() {
+/** Everyone who has ever had a tie to the child: their places on the map stay put. */
+function universe() {
+  if (!state.doc) return state.view.members;
+  const childId = state.doc.child.id;
+  const tied = new Set(state.doc.ties.filter((t) => t.between.includes(childId)).flatMap((t) => t.between));
+  return state.doc.people.filter((p) => tied.has(p.id));
+}
+
+function diffForDrawing() {
+  if (!state.compare || state.withChild) return null;
+  const d = state.compare.diff;
+  const kinds = new Map();
+  d.gained.forEach((m) => kinds.set(m.id, "gained"));
+  d.lost.forEach((m) => kinds.set(m.id, "lost"));
+  d.changed.forEach((m) => kinds.set(m.id, "changed"));
+  return { from: d.from, to: d.to, kinds, counts: { gained: d.gained.length, lost: d.lost.length, changed: d.changed.length } };
+}
+
+function mapDate() { return state.compare ? state.compare.diff.to : state.at; }
+
+/** The drawing's heading for downloads and prints: whose map, on which date. */
+function mapTitle() {
+  const name = state.view.child.name;
+  return state.compare && !state.withChild
+    ? `${name}'s ecomap on ${state.compare.diff.to}, compared with ${state.compare.diff.from}`
+    : `${name}'s ecomap on ${state.view.at}`;
+}
+
+function drawing(width, extra = {}) {
   const view = { ...state.view, members: membersForDrawing() };
-  let diff = null;
-  if (state.compare) {
-    const d = state.compare.diff;
-    const kinds = new Map();
-    d.gained.forEach((m) => kinds.set(m.id, "gained"));
-    d.lost.forEach((m) => kinds.set(m.id, "lost"));
-    d.changed.forEach((m) => kinds.set(m.id, "changed"));
-    diff = { from: d.from, to: d.to, kinds, counts: { gained: d.gained.length, lost: d.lost.length, changed: d.changed.length } };
-  }
-  const svg = drawEcomap(view, { selected: state.selected, diff, onSelect: select });
+  return drawEcomap(view, {
+    selected: state.selected, diff: diffForDrawing(), onSelect: state.withChild ? null : select,
+    width, universe: universe(), plain: state.withChild, ...extra,
+  });
+}
+
+function canvasWidth() { return Math.max(320, Math.floor($("map-canvas").clientWidth || 900)); }
+
+function render() {
+  const members = membersForDrawing();
+  if (state.selected && !members.some((m) => m.id === state.selected)) state.selected = null;
   const focused = document.activeElement && document.activeElement.dataset && document.activeElement.dataset.id;
-  $("map-canvas").replaceChildren(svg);
-  if (focused) svg.querySelector(`[data-id="${CSS.escape(focused)}"]`)?.focus();
+  const many = state.view.members.length > LIST_FROM;
+  $("list-toggle").hidden = !many || state.withChild;
+  const list = many && state.list && !state.withChild;
+  $("list-toggle").setAttribute("aria-pressed", String(list));
+  $("list-toggle").textContent = list ? "Show the map" : "Show as a list";
+  $("map-canvas").hidden = list;
+  $("list-view").hidden = !list;
+  if (list) $("list-view").replaceChildren(...listView(members, state.selected, select));
+  else {
+    const svg = drawing(canvasWidth());
+    $("map-canvas").replaceChildren(svg);
+    if (focused) svg.querySelector(`[data-id="${CSS.escape(focused)}"]`)?.focus();
+  }
   const name = state.view.child.name;
   document.title = `${name}'s ecomap – ecomap`;
   $("title").textContent = `${name}'s ecomap`;
-  $("map-caption").textContent = state.compare
+  $("print-title").textContent = mapTitle();
+  $("print-date").textContent = `Printed on ${today()}`;
+  $("at").value = mapDate();
+  $("map-caption").textContent = state.compare && !state.withChild
     ? `${name}'s network on ${state.compare.diff.to}, compared with ${state.compare.diff.from}.`
     : `${name}'s network on ${state.view.at}: ${state.view.members.length} people${
-      view.members.length > state.view.members.length ? `, and ${view.members.length - state.view.members.length} ties ended in the year before (cut lines)` : ""}.`;
-  const chosen = view.members.find((m) => m.id === state.selected);
+      members.length > state.view.members.length ? `, and ${members.length - state.view.members.length} ties ended in the year before (cut lines)` : ""}.`;
+  const chosen = members.find((m) => m.id === state.selected);
   if (chosen) {
     $("selected").replaceChildren(...memberPanel(chosen, actions));
     $("selected").classList.remove("empty");
+  } else {
+    $("selected").replaceChildren(...emptyPanel.map((n) => n.cloneNode(true)));
+    $("selected").classList.add("empty");
   }
-  $("changes").hidden = !state.compare;
+  $("changes").hidden = !state.compare || state.withChild;
   if (state.compare) {
     const names = new Map((state.doc?.people || []).map((p) => [p.id, p.name]));
     $("changes-body").replaceChildren(...changesPanel(state.compare.diff, names).flat());
@@ -98,7 +147,7 @@ function render() {
 }
 
 async function load() {
-  const at = state.compare ? state.compare.diff.to : state.at;
+  const at = mapDate();
   status("Loading…");
   try {
     const q = `at=${at}&perspective=${state.perspective}`;
@@ -156,25 +205,56 @@ const actions = {
   endTie: (m) => openEndTie(context(), m),
 };
 
-function setDate(at) {
-  if (!at) return;
+// The date, the compare dates, "with the child" and the list view live in the URL, so
+// Back, Forward and reload return to them.
+function toUrl(push = true) {
+  const q = new URLSearchParams();
+  q.set("at", state.at);
+  if (state.compare) { q.set("from", state.compare.diff.from); q.set("to", state.compare.diff.to); }
+  if (state.withChild) q.set("with", "child");
+  if (state.list) q.set("view", "list");
+  if (state.perspective !== "combined") q.set("perspective", state.perspective);
+  const url = `${location.pathname}?${q}`;
+  if (url === `${location.pathname}${location.search}`) return;
+  if (push) history.pushState(null, "", url); else history.replaceState(null, "", url);
+}
+
+async function fromUrl() {
+  const q = new URLSearchParams(location.search);
+  state.at = isDate(q.get("at")) ? q.get("at") : today();
+  if (state.anchor === null) state.anchor = anchorOf(state.at);
+  state.perspective = ["combined", "child", "worker"].includes(q.get("perspective")) ? q.get("perspective") : "combined";
+  $("perspective").value = state.perspective;
+  setWithChild(q.get("with") === "child");
+  state.list = q.get("view") === "list";
+  const from = q.get("from"), to = q.get("to");
+  state.compare = null;
+  $("compare-off").hidden = true;
+  if (isDate(from) && isDate(to)) {
+    $("compare-from").value = from;
+    $("compare-to").value = to;
+    await runCompare(from, to);
+  } else await load();
+}
+
+function setDate(at, { keepAnchor = false } = {}) {
+  if (!isDate(at)) return;
   state.at = at;
+  if (!keepAnchor) state.anchor = anchorOf(at);
   $("at").value = at;
   state.compare = null;
   $("compare-off").hidden = true;
+  toUrl();
   load();
 }
 
 function shiftMonth(delta) {
-  const d = new Date(`${state.at}T12:00:00Z`);
-  d.setUTCMonth(d.getUTCMonth() + delta);
-  setDate(d.toISOString().slice(0, 10));
+  const from = mapDate();
+  if (state.anchor === null) state.anchor = anchorOf(from);
+  setDate(stepMonth(from, delta, state.anchor), { keepAnchor: true });
 }
 
-async function compare(event) {
-  event.preventDefault();
-  const from = $("compare-from").value, to = $("compare-to").value;
-  if (!from || !to) return;
+async function runCompare(from, to) {
   status("Comparing…");
   try {
     const { data } = await api(`${base}/diff?from=${from}&to=${to}&perspective=${state.perspective}`);
@@ -182,6 +262,22 @@ async function compare(event) {
     $("compare-off").hidden = false;
     await load();
   } catch (e) { status(`Could not compare: ${describe(e)}`); }
+}
+
+async function compare(event) {
+  event.preventDefault();
+  const from = $("compare-from").value, to = $("compare-to").value;
+  if (!isDate(from) || !isDate(to)) return;
+  state.compare = { diff: { from, to } };
+  toUrl();
+  await runCompare(from, to);
+}
+
+function setWithChild(on) {
+  state.withChild = on;
+  document.body.classList.toggle("with-child", on);
+  $("with-child").setAttribute("aria-pressed", String(on));
+  if (on) { state.selected = null; stopLinking(); }
 }
 
 async function makeLink() {
@@ -203,19 +299,31 @@ async function makeLink() {
 
 function wire() {
   $("sign-out").addEventListener("click", signOut);
-  $("at").value = state.at;
   $("at").addEventListener("change", (e) => setDate(e.target.value));
   $("date-form").addEventListener("submit", (e) => e.preventDefault());
   $("prev-month").addEventListener("click", () => shiftMonth(-1));
   $("next-month").addEventListener("click", () => shiftMonth(1));
   $("today").addEventListener("click", () => setDate(today()));
-  $("perspective").addEventListener("change", (e) => { state.perspective = e.target.value; load(); });
+  $("perspective").addEventListener("change", (e) => { state.perspective = e.target.value; toUrl(false); load(); });
+  $("with-child").addEventListener("click", () => { setWithChild(!state.withChild); toUrl(); render(); });
+  $("list-toggle").addEventListener("click", () => { state.list = !state.list; toUrl(); render(); });
+  $("menu-button").addEventListener("click", () => {
+    const open = $("menu-button").getAttribute("aria-expanded") !== "true";
+    $("menu-button").setAttribute("aria-expanded", String(open));
+    $("more-tools").classList.toggle("open", open);
+  });
+  window.addEventListener("popstate", () => { fromUrl(); });
+  let resizing = null, lastWidth = 0;
+  window.addEventListener("resize", () => {
+    clearTimeout(resizing);
+    resizing = setTimeout(() => { if (state.view && canvasWidth() !== lastWidth) { lastWidth = canvasWidth(); render(); } }, 150);
+  });
+  window.addEventListener("beforeprint", () => { $("print-date").textContent = `Printed on ${today()}`; });
   $("show-ended").addEventListener("change", () => render());
-  const yearAgo = new Date(); yearAgo.setFullYear(yearAgo.getFullYear() - 1);
-  $("compare-from").value = yearAgo.toISOString().slice(0, 10);
-  $("compare-to").value = state.at;
+  $("compare-from").value = stepMonth(today(), -12);
+  $("compare-to").value = today();
   $("compare-form").addEventListener("submit", compare);
-  $("compare-off").addEventListener("click", () => setDate(state.at));
+  $("compare-off").addEventListener("click", () => setDate(mapDate()));
   $("add-person").addEventListener("click", () => openPerson(context(), null));
   $("draw-tie").addEventListener("click", () => {
     if (state.linking) { stopLinking(); openTie(context(), {}); status(""); return; }
@@ -224,11 +332,14 @@ function wire() {
     status("Choose the first person on the map, or press Draw a tie again to use the form.");
   });
   document.addEventListener("keydown", (e) => { if (e.key === "Escape" && state.linking) { stopLinking(); status("Stopped drawing."); } });
-  $("print").addEventListener("click", () => window.print());
+  $("print").addEventListener("click", () => { $("print-date").textContent = `Printed on ${today()}`; window.print(); });
   $("make-link").addEventListener("click", makeLink);
-  const fileName = () => `ecomap-${childId}-${state.compare ? `${state.compare.diff.from}-to-${state.compare.diff.to}` : state.at}`;
-  $("download-svg").addEventListener("click", () => downloadSvg($("map-canvas").querySelector("svg"), fileName()));
-  $("download-png").addEventListener("click", () => downloadPng($("map-canvas").querySelector("svg"), fileName()));
+  // Downloads are titled and named with the child's name and the map's date, and marked.
+  const fileName = () => `ecomap-${state.view.child.name.replace(/[^\p{L}\p{N}]+/gu, "-").replace(/^-|-$/g, "")}-${
+    state.compare && !state.withChild ? `${state.compare.diff.from}-to-${state.compare.diff.to}` : state.view.at}`;
+  const forFile = () => drawing(1000, { title: `OFFICIAL-SENSITIVE · ${mapTitle()} · downloaded ${today()}`, onSelect: null });
+  $("download-svg").addEventListener("click", () => downloadSvg(forFile(), fileName()));
+  $("download-png").addEventListener("click", () => downloadPng(forFile(), fileName()));
   $("conflict-retry").addEventListener("click", async () => {
     await loadDocument();
     status("Saving on the latest version…");
@@ -238,4 +349,4 @@ function wire() {
 }
 
 wire();
-load().then(() => { if (queue.pending.length) { queue.problem = "These changes from an earlier visit were not saved yet."; showQueue(queue); } });
+fromUrl().then(() => { if (queue.pending.length) { queue.problem = "These changes from an earlier visit were not saved yet."; showQueue(queue); } });
