@@ -4,11 +4,13 @@ redraws the map; a stale edit is shown and kept, not lost."""
 from __future__ import annotations
 
 import re
+from datetime import date
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.web.conftest import WORKER, Server, api_client, screenshot, sign_in
+from tests.web.conftest import WORKER, Server, api_client, axe_violations, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -155,7 +157,8 @@ def test_a_worker_adds_edits_and_ends_a_person(page: Page, server: Server) -> No
     node.click()
     page.get_by_role("button", name="Edit person").click()
     dialog = page.get_by_role("dialog", name="Edit Nana Joy")
-    dialog.get_by_label("Role (optional, e.g. grandparent, teacher)").fill("great aunt")
+    # Capitals are fine: the role is saved as its slug.
+    dialog.get_by_label("Role (optional, e.g. grandparent, teacher)").fill("Great Aunt")
     dialog.get_by_role("button", name="Save").click()
     expect(page.locator("#status")).to_have_text("Saved: edit Nana Joy.")
 
@@ -193,3 +196,142 @@ def test_a_tie_can_be_drawn_by_touch_on_a_tablet(browser: Browser, server: Serve
         screenshot(tablet, "editor-tablet-draw-tie")
     finally:
         context.close()
+
+
+def status_on(page: Page, at: str) -> None:
+    expect(page.locator("#status")).to_have_text(f"Showing the map on {at}.")
+
+
+def test_month_steps_land_on_month_ends_and_the_date_is_in_the_url(
+    page: Page, server: Server
+) -> None:
+    open_map(page, server, "c-mia", "2026-11-30")
+    steps = page.evaluate("""async () => {
+        const { stepMonth, anchorOf } = await import("/static/js/dates.js");
+        let at = "2026-11-30"; const anchor = anchorOf(at);
+        for (let i = 0; i < 24; i++) at = stepMonth(at, -1, anchor);
+        return [at, stepMonth("2025-03-30", -1), stepMonth("2024-03-31", -1, 31)];
+    }""")
+    assert steps == ["2024-11-30", "2025-02-28", "2024-02-29"]
+    earlier = page.get_by_role("button", name="One month earlier")
+    for at in ("2026-10-31", "2026-09-30", "2026-08-31"):  # 30 Nov is a month's end
+        earlier.click()
+        status_on(page, at)
+    set_date(page, "2025-03-30")
+    earlier.click()
+    status_on(page, "2025-02-28")  # not still in March
+    assert "at=2025-02-28" in page.url
+    page.reload()
+    status_on(page, "2025-02-28")
+    expect(page.get_by_label("Map on")).to_have_value("2025-02-28")
+    page.go_back()
+    status_on(page, "2025-03-30")
+    expect(page.get_by_label("Map on")).to_have_value("2025-03-30")
+
+
+def test_compare_is_in_plain_words_and_in_the_url(page: Page, server: Server) -> None:
+    open_map(page, server, "c-mia", "2025-03-01")
+    page.get_by_label("Compare").fill("2023-06-30")
+    page.get_by_label("with").fill("2024-12-31")
+    page.get_by_role("button", name="Compare", exact=True).click()
+    changes = page.locator("#changes")
+    expect(changes).to_contain_text("4 new, 4 gone")
+    # Dana's line went from stressful to normal (fixtures/foster-care-after-move.json).
+    expect(changes).to_contain_text("Dana their line went from stressful to normal")
+    expect(changes).to_contain_text("Nadia Begum is new (Carers")
+    expect(changes).to_contain_text(
+        "Carol Harris is gone: the tie ended on 2024-02-12, moved placement")
+    text = changes.inner_text()
+    for code in ("→", "line:", "_", "arrows", "ring:"):
+        assert code not in text
+    # The date control shows the date the map is drawn on: the later one.
+    expect(page.get_by_label("Map on")).to_have_value("2024-12-31")
+    assert "from=2023-06-30" in page.url and "to=2024-12-31" in page.url
+    page.reload()
+    expect(page.locator("#changes")).to_contain_text("4 new, 4 gone")
+    page.go_back()
+    status_on(page, "2025-03-01")
+    expect(page.locator("#changes")).to_be_hidden()
+
+
+def test_the_panel_is_cleared_when_its_person_is_not_on_the_map_and_places_stay(
+    page: Page, server: Server
+) -> None:
+    open_map(page, server, "c-mia", "2024-12-31")
+    where = "ns => Object.fromEntries(ns.map(n => [n.dataset.id, n.getAttribute('transform')]))"
+    before = page.locator("#map-canvas .member").evaluate_all(where)
+    set_date(page, "2025-03-01")
+    after = page.locator("#map-canvas .member").evaluate_all(where)
+    # Rose and Dana (family, same rings on both dates) keep their places.
+    for person in ("p-mia-gran", "p-mia-mum"):
+        assert before[person] == after[person]
+    set_date(page, "2023-06-30")
+    page.locator('#map-canvas [data-id="fc-harris"]').click()
+    expect(page.locator("#selected h2")).to_have_text("Carol Harris")
+    set_date(page, "2025-06-30")  # the Harrises' tie ended more than a year before
+    expect(page.locator('#map-canvas [data-id="fc-harris"]')).to_have_count(0)
+    expect(page.locator("#selected h2")).to_have_text("Choose a person")
+
+
+def test_downloads_and_prints_carry_the_name_date_and_marking(page: Page, server: Server) -> None:
+    open_map(page, server, "c-mia", "2024-12-31")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download SVG").click()
+    assert download.value.suggested_filename == "ecomap-Mia-2024-12-31.svg"
+    svg = Path(download.value.path()).read_text(encoding="utf-8")
+    assert "OFFICIAL-SENSITIVE" in svg
+    assert "Mia's ecomap on 2024-12-31" in svg.replace("&apos;", "'")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download PNG").click()
+    assert download.value.suggested_filename == "ecomap-Mia-2024-12-31.png"
+    page.emulate_media(media="print")
+    head = page.locator("#print-head")
+    expect(head).to_be_visible()
+    expect(head).to_contain_text("OFFICIAL-SENSITIVE")
+    expect(head).to_contain_text("Mia's ecomap on 2024-12-31")
+    expect(head).to_contain_text(f"Printed on {date.today().isoformat()}")
+    expect(page.locator(".toolbar")).to_be_hidden()
+
+
+def test_names_the_list_view_and_with_the_child_mode(page: Page, server: Server) -> None:
+    # fixtures/family-finding-sixty-people.json: 60 people, among them "Zoë 🌈 Ng", a Hebrew
+    # and an Arabic name, two Alisons; three ties ended (one by death) in the year before.
+    open_map(page, server, "c-theo", "2025-12-31")
+    zoe = page.locator('#map-canvas [data-for="the-p02"]')
+    expect(zoe.locator("text").first).to_have_text("ZN")
+    expect(zoe.locator(".member-label")).to_have_text("Zoë N.")
+    for person in ("the-p03", "the-p04"):  # Hebrew, Arabic: the full stop at the left end
+        label = page.locator(f'#map-canvas .member-label[data-for="{person}"]')
+        expect(label).to_have_attribute("direction", "rtl")
+        stop_left_of_first = label.evaluate(
+            "t => { const n = t.getNumberOfChars(); const last = t.getExtentOfChar(n - 1);"
+            " const first = t.getExtentOfChar(0); return last.x < first.x; }")
+        assert stop_left_of_first
+    # Beyond 30 people the list view is offered too, grouped as on the map.
+    page.get_by_role("button", name="Show as a list").click()
+    expect(page.locator("#list-view h3").first).to_contain_text("Family (")
+    assert "view=list" in page.url
+    page.locator("#list-view").get_by_role("button", name=re.compile("^Zoë 🌈 Ng")).click()
+    expect(page.locator("#selected h2")).to_have_text("Zoë 🌈 Ng")
+    page.get_by_role("button", name="Show the map").click()
+    assert page.locator("#map-canvas [data-ended]").count() == 3
+    # With the child: the map, names, rings and lines; no scores, panel or ended ties.
+    page.get_by_role("button", name="With the child").click()
+    assert "with=child" in page.url
+    expect(page.locator(".panel")).to_be_hidden()
+    expect(page.locator("#map-canvas [data-ended]")).to_have_count(0)
+    assert page.locator("#map-canvas [data-id]").count() == 60
+    shown = page.locator("body").inner_text()
+    for word in ("Strength", "strength", "Critic", "critical", "ended"):
+        assert word not in shown
+    labels = " ".join(page.locator("#map-canvas [aria-label]").evaluate_all(
+        "ns => ns.map(n => n.getAttribute('aria-label'))"))
+    assert "strength" not in labels and "trusted" not in labels
+    page.reload()
+    expect(page.get_by_role("button", name="With the child")).to_have_attribute(
+        "aria-pressed", "true")
+    expect(page.locator(".panel")).to_be_hidden()
+    screenshot(page, "editor-with-the-child")
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="With the child").click()
+    expect(page.locator(".panel")).to_be_visible()

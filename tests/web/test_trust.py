@@ -28,7 +28,7 @@ def test_a_young_person_marks_someone_trusted_on_a_phone(phone: Page, server: Se
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360  # no sideways scroll
     card = phone.locator('.person[data-id="p-leo-aunt"]')
     card.get_by_role("button", name="Very close", exact=True).tap()
-    card.get_by_label("I trust Priya").check()
+    card.get_by_role("button", name="I trust them").tap()
     card.get_by_role("button", name="Every week").tap()
     card.get_by_role("button", name="My feelings").tap()
     # The circles show Priya in the middle one, marked as trusted.
@@ -47,6 +47,14 @@ def test_a_young_person_marks_someone_trusted_on_a_phone(phone: Page, server: Se
     assert mine[0]["contact"] == 3
     assert mine[0]["support"] == {"emotional": 3}
     assert "note" not in mine[0]
+    # Reloaded, every answer comes back as it was saved.
+    phone.reload()
+    card = phone.locator('.person[data-id="p-leo-aunt"]')
+    for answer in ("Very close", "I trust them", "Every week", "My feelings"):
+        expect(card.get_by_role("button", name=answer, exact=True)).to_have_attribute(
+            "aria-pressed", "true")
+    expect(card.get_by_role("button", name="Every day", exact=True)).to_have_attribute(
+        "aria-pressed", "false")
 
 
 def test_the_page_shows_no_scores_or_worker_notes(phone: Page, server: Server) -> None:
@@ -67,10 +75,11 @@ def test_a_young_person_drags_a_name_into_a_circle(phone: Page, server: Server) 
     phone.goto(server.url + make_link(server, "c-jay"))
     expect(phone.get_by_role("heading", level=1)).to_have_text("Hi Jay!")
     chip = phone.locator('.chip[data-id="hsg-novak"]')
+    chip.evaluate("n => n.scrollIntoView({block: 'end'})")  # "Me" is then on screen too
     box = chip.bounding_box()
-    circles = phone.locator("#circles").bounding_box()
-    assert box is not None and circles is not None
-    centre = (circles["x"] + circles["width"] / 2, circles["y"] + circles["height"] / 2)
+    me = phone.locator("#circles .me").bounding_box()
+    assert box is not None and me is not None and me["y"] > 0
+    centre = (me["x"] + me["width"] / 2, me["y"] + me["height"] / 2)
     phone.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     phone.mouse.down()
     phone.mouse.move(centre[0] + 20, centre[1] + 25, steps=8)  # inside the innermost circle
@@ -88,6 +97,11 @@ def test_a_young_person_adds_someone_new(phone: Page, server: Server) -> None:
     phone.get_by_role("button", name="Add them").tap()
     expect(phone.get_by_role("status")).to_contain_text("Kez is on your list now")
     expect(phone.locator(".person h3", has_text="Kez")).to_be_visible()
+    # The page goes to Kez's card (not left at the bottom), ready to answer about them.
+    expect(phone.locator(".person h3", has_text="Kez")).to_be_focused()
+    assert phone.locator(".person h3", has_text="Kez").evaluate(
+        "n => { const r = n.getBoundingClientRect();"
+        " return r.top >= 0 && r.bottom <= innerHeight; }")
     with api_client(server, WORKER) as client:
         doc = client.get("/api/children/c-jay/document").json()
     assert [p["category"] for p in doc["people"] if p["name"] == "Kez"] == ["friend"]
@@ -111,3 +125,39 @@ def test_a_broken_link_says_so_kindly(phone: Page, server: Server) -> None:
     phone.goto(f"{server.url}/trust/not-a-real-link")
     expect(phone.get_by_role("status")).to_have_text(
         "This link is not working. Ask your worker for a new one.")
+    # Only the message: no empty circles, no list, no Save button, no form.
+    for hidden in ("#circles", "#people", "#add-form", "#save"):
+        expect(phone.locator(hidden)).to_be_hidden()
+
+
+def test_unsaved_answers_are_not_lost_without_a_warning(phone: Page, server: Server) -> None:
+    phone.goto(server.url + make_link(server, "c-jay"))
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Hi Jay!")
+    phone.locator('.person[data-id="gp-ahmed"]').get_by_role("button", name="Every day").tap()
+    expect(phone.get_by_role("status")).to_have_text("You have answers that are not saved yet.")
+    asked: list[str] = []
+    phone.on("dialog", lambda d: (asked.append(d.type), d.dismiss()))
+    phone.close(run_before_unload=True)  # leaving the page: the browser asks first
+    phone.wait_for_timeout(300)
+    assert asked == ["beforeunload"]
+
+
+def test_id_rather_not_say(phone: Page, server: Server) -> None:
+    phone.goto(server.url + make_link(server, "c-jay"))
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Hi Jay!")
+    card = phone.locator('.person[data-id="v-mentor-rao"]')
+    for rather_not in card.get_by_role("button", name="I'd rather not say").all()[:2]:
+        rather_not.tap()  # how close, and trust
+    card.get_by_role("button", name="Every month").tap()
+    rather = card.get_by_role("button", name="I'd rather not say")
+    expect(rather.nth(0)).to_have_attribute("aria-pressed", "true")
+    expect(rather.nth(1)).to_have_attribute("aria-pressed", "true")
+    phone.get_by_role("button", name="Save my answers").tap()
+    expect(phone.get_by_role("status")).to_have_text("Thank you! Your answers are saved.")
+    today = datetime.now(UTC).date().isoformat()
+    with api_client(server, WORKER) as client:
+        obs = client.get("/api/children/c-jay/document").json()["observations"]
+    (mine,) = [o for o in obs
+               if o["tie"] == "t-jay-rao" and o["on"] == today and o["by"] == "child"]
+    # Nothing is recorded for what they would rather not say.
+    assert (mine.get("contact"), "closeness" in mine, "trusted" in mine) == (2, False, False)

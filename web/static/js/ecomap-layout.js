@@ -35,12 +35,19 @@ export function sectors(people) {
 }
 
 let canvas = null;
-/** The width of `text` in px in the map's font (measured by the browser). */
+const widths = new Map();
+/** The width of `text` in px in the map's font (measured by the browser, remembered). */
 export function textWidth(text, size = FONT, weight = 600) {
   if (typeof document === "undefined") return text.length * size * 0.6;
+  const key = `${weight} ${size}|${text}`;
+  if (widths.has(key)) return widths.get(key);
   canvas = canvas || document.createElement("canvas").getContext("2d");
-  canvas.font = `${weight} ${size}px system-ui, sans-serif`;
-  return canvas.measureText(text).width;
+  const font = `${weight} ${size}px system-ui, sans-serif`;
+  if (canvas.font !== font) canvas.font = font;
+  const w = canvas.measureText(text).width;
+  if (widths.size > 5000) widths.clear();
+  widths.set(key, w);
+  return w;
 }
 
 /** The first guess at each ring's band: room for its people at about 4,200 px² each. */
@@ -130,6 +137,14 @@ export function layoutEcomap(members, { width = 1000, universe = members, legend
       const w = textWidth(text, RING_FONT, 400) + 4, h = Math.round(RING_FONT * 1.35);
       return { ring, text, x: geo.cx - w / 2, y: geo.cy - sy * bands[ring][1] + 3, w, h };
     });
+    // A sector's name never sits on a ring's name: it moves sideways, away from the middle.
+    for (const l of sectorLabels) {
+      for (const r of ringLabels) {
+        if (l.x < r.x + r.w + 4 && r.x < l.x + l.w + 4 && l.y < r.y + r.h + 4 && r.y < l.y + l.h + 4) {
+          l.x = l.x + l.w / 2 < geo.cx ? r.x - l.w - 5 : r.x + r.w + 5;
+        }
+      }
+    }
     obstacles.push(...sectorLabels, ...ringLabels);
     const items = ordered.map((m) => {
       const sector = sectorOf.get(m.category) || parts[parts.length - 1];

@@ -72,10 +72,12 @@ function drawLine(g, kind, seg, arrows) {
   const px = -seg.uy, py = seg.ux; // unit normal
   if (kind === "stressful") {
     // Hartman's stressful line: cross-hatched along its length.
+    const d = [];
     for (let s = 12; s < seg.len - 12; s += 14) {
       const x = seg.x1 + seg.ux * s, y = seg.y1 + seg.uy * s;
-      el("line", { x1: x - px * 7 - seg.ux * 4, y1: y - py * 7 - seg.uy * 4, x2: x + px * 7 + seg.ux * 4, y2: y + py * 7 + seg.uy * 4, stroke: "#a0001c", "stroke-width": 2 }, g);
+      d.push(`M${(x - px * 7 - seg.ux * 4).toFixed(1)},${(y - py * 7 - seg.uy * 4).toFixed(1)}L${(x + px * 7 + seg.ux * 4).toFixed(1)},${(y + py * 7 + seg.uy * 4).toFixed(1)}`);
     }
+    if (d.length) el("path", { d: d.join(""), stroke: "#a0001c", "stroke-width": 2, fill: "none" }, g);
   }
   if (kind === "ended") {
     // A cut across the middle: two short bars, the tie no longer runs.
@@ -238,9 +240,10 @@ function legend(svg, lay, diff, plain) {
  * is shown at, so text and tap targets keep their sizes).
  * options: selected (member id), diff ({from, to, kinds: Map id→kind, counts}), onSelect,
  * universe (everyone ever in the network, for stable places), plain (with the child:
- * names, rings and lines only), title (written at the top, for downloads and prints).
+ * names, rings and lines only), title (written at the top, for downloads and prints),
+ * key (false: no legend, for measuring many maps at once).
  */
-export function drawEcomap(view, { selected = null, diff = null, onSelect = null, width = 1000, universe = view.members, plain = false, title = null } = {}) {
+export function drawEcomap(view, { selected = null, diff = null, onSelect = null, width = 1000, universe = view.members, plain = false, title = null, key = true } = {}) {
   const lay = layoutEcomap(view.members, { width, universe });
   const svg = el("svg", {
     xmlns: NS, role: "group", class: "ecomap",
@@ -276,7 +279,7 @@ export function drawEcomap(view, { selected = null, diff = null, onSelect = null
     const item = el("g", { role: "listitem" }, nodes);
     drawNode(item, m, places.get(m.id), lay.labels.get(m.id), { selected: selected === m.id, diffKind: diff && diff.kinds.get(m.id), onSelect, plain });
   }
-  const legendHeight = legend(body, lay, diff, plain);
+  const legendHeight = key ? legend(body, lay, diff, plain) : 0;
   const height = Math.ceil(Math.max(lay.height, lay.legend === "below" ? lay.legendAt.y + legendHeight : 520) + top);
   svg.setAttribute("viewBox", `0 0 ${Math.ceil(lay.width)} ${height}`);
   svg.setAttribute("width", Math.ceil(lay.width));

@@ -90,7 +90,7 @@ export function changeInWords(c, changes = []) {
     case "closeness": return has("ring") ? null : `now feels ${CLOSENESS_WORDS[c.to] || "not rated"} (was ${CLOSENESS_WORDS[c.from] || "not rated"})`;
     case "line": return `their line went from ${LINE_LABELS[c.from] || c.from} to ${LINE_LABELS[c.to] || c.to}`;
     case "arrows": return c.to && c.to !== "none" ? `help now flows ${FLOW_WORDS[c.to]}` : "help no longer flows either way";
-    case "trusted": return c.to ? "is now trusted" : "is no longer trusted";
+    case "trusted": return c.to === true ? "is now trusted" : c.from === true ? "is no longer trusted" : null;
     case "strength": return c.from === null ? `now has a strength of ${c.to}` : c.to === null ? "is no longer rated" : `strength went from ${c.from} to ${c.to}`;
     case "category": return `is now counted as ${CATEGORY_LABELS[c.to] || c.to} (was ${CATEGORY_LABELS[c.from] || c.from})`;
     default: return `${c.field} changed`;

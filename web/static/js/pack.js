@@ -8,31 +8,38 @@ const GAP = 3; // the least space between any two shapes, in px
 
 /** A grid of shapes for fast overlap tests. Shapes: {x, y, r} circles, {x, y, w, h} boxes. */
 class Board {
-  constructor(cell = 64) { this.cell = cell; this.cells = new Map(); this.shapes = []; }
+  constructor(cell = 64) { this.cell = cell; this.cells = new Map(); }
 
-  cellsOf(s) {
+  /** Calls f(key) for each grid cell the shape touches; stops early when f returns true. */
+  each(s, f) {
     const [x0, y0, x1, y1] = extent(s);
-    const out = [];
-    for (let i = Math.floor(x0 / this.cell); i <= Math.floor(x1 / this.cell); i++) {
-      for (let j = Math.floor(y0 / this.cell); j <= Math.floor(y1 / this.cell); j++) out.push(`${i},${j}`);
+    const c = this.cell;
+    for (let i = Math.floor(x0 / c), i1 = Math.floor(x1 / c); i <= i1; i++) {
+      for (let j = Math.floor(y0 / c), j1 = Math.floor(y1 / c); j <= j1; j++) if (f(i * 65536 + j)) return true;
     }
-    return out;
+    return false;
   }
 
   add(s) {
-    this.shapes.push(s);
-    for (const k of this.cellsOf(s)) {
-      if (!this.cells.has(k)) this.cells.set(k, []);
-      this.cells.get(k).push(s);
-    }
+    this.each(s, (k) => {
+      const list = this.cells.get(k);
+      if (list) list.push(s); else this.cells.set(k, [s]);
+      return false;
+    });
+  }
+
+  remove(s) {
+    this.each(s, (k) => { const list = this.cells.get(k); list.splice(list.lastIndexOf(s), 1); return false; });
   }
 
   free(s) {
     const grown = grow(s, GAP);
-    for (const k of this.cellsOf(grown)) {
-      for (const other of this.cells.get(k) || []) if (overlaps(grown, other)) return false;
-    }
-    return true;
+    return !this.each(grown, (k) => {
+      const list = this.cells.get(k);
+      if (!list) return false;
+      for (const other of list) if (overlaps(grown, other)) return true;
+      return false;
+    });
   }
 }
 
@@ -118,33 +125,51 @@ function labelSpots(geo, x, y, r, w, h) {
 
 /**
  * Place `items` on a board that already holds `obstacles` (shapes nothing may cover).
- * geo: {cx, cy, sx, sy}; bounds: {x0, y0, x1, y1}; bands: {key: [lo, hi]}.
+ * geo: {cx, cy, sx, sy}, or with its own spots(band) → [[x, y]] and contains(shape, band);
+ * bounds: {x0, y0, x1, y1}; bands: {key: [lo, hi]}.
  * item: {id, band, a0, a1, pref: [x, y], body: {r} | {w, h}, label: null | {w, h}}.
  * Returns {places: Map id → {x, y, label}, failed: band key of the first item with no room, or null}.
  */
 export function placeAll({ geo, bounds, bands, items, obstacles = [] }) {
   const board = new Board();
+  let item = null, band = null;
+  function tryAt(x, y) {
+    const body = item.body.r !== undefined ? { x, y, r: item.body.r } : { x: x - item.body.w / 2, y: y - item.body.h / 2, w: item.body.w, h: item.body.h };
+    if (!inside(bounds, body) || !(geo.contains ? geo.contains(body, item.band) : inBand(geo, body, band)) || !board.free(body)) return null;
+    if (!item.label) return { x, y, body, label: null };
+    board.add(body);
+    const label = labelSpots(geo, x, y, item.body.r ?? item.body.h / 2, item.label.w, item.label.h)
+      .find((l) => inside(bounds, l) && board.free(l));
+    board.remove(body);
+    return label ? { x, y, body, label } : null;
+  }
   obstacles.forEach((s) => board.add(s));
   const places = new Map();
   const cache = new Map();
-  for (const item of items) {
-    const band = bands[item.band];
+  for (item of items) {
+    band = bands[item.band];
     const size = item.body.r !== undefined ? item.body.r : 0;
     const key = `${item.band}|${item.a0}|${item.a1}|${size}`;
-    if (!cache.has(key)) cache.set(key, spots(geo, band, item.a0, item.a1, size));
+    if (!cache.has(key)) cache.set(key, geo.spots ? geo.spots(item.band) : spots(geo, band, item.a0, item.a1, size));
     const [px, py] = item.pref;
-    const order = cache.get(key).map(([x, y]) => [x, y, (x - px) ** 2 + (y - py) ** 2]).sort((a, b) => a[2] - b[2]);
+    const all = cache.get(key);
+    const d2 = new Float64Array(all.length);
+    for (let i = 0; i < all.length; i++) d2[i] = (all[i][0] - px) ** 2 + (all[i][1] - py) ** 2;
     let placed = null;
-    for (const [x, y] of order) {
-      const body = item.body.r !== undefined ? { x, y, r: item.body.r } : { x: x - item.body.w / 2, y: y - item.body.h / 2, w: item.body.w, h: item.body.h };
-      if (!inside(bounds, body) || !inBand(geo, body, band) || !board.free(body)) continue;
-      if (!item.label) { placed = { x, y, body, label: null }; break; }
-      board.add(body);
-      const label = labelSpots(geo, x, y, item.body.r ?? item.body.h / 2, item.label.w, item.label.h)
-        .find((l) => inside(bounds, l) && board.free(l));
-      board.shapes.pop();
-      for (const k of board.cellsOf(body)) board.cells.get(k).pop();
-      if (label) { placed = { x, y, body, label }; break; }
+    // Nearest spots first, in rings of distance (most people fit near their preferred spot).
+    let done = 0;
+    for (const reach of [24, 60, 140, Infinity]) {
+      const near = [];
+      const r2 = reach * reach;
+      for (let i = 0; i < all.length; i++) if (d2[i] < r2 && d2[i] >= done) near.push(i);
+      near.sort((a, b) => d2[a] - d2[b]);
+      for (const i of near) {
+        const [x, y] = all[i];
+        placed = tryAt(x, y);
+        if (placed) break;
+      }
+      if (placed) break;
+      done = r2;
     }
     if (!placed) return { places, failed: item.band };
     board.add(placed.body);

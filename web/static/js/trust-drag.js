@@ -1,13 +1,12 @@
 // Dragging a name into a circle with a finger or a mouse (taps stay taps).
 
+import { closenessAtPoint } from "./trust-circles.js";
+
 /** Which circle a point falls in: 3 very close, 2 sort of close, 1 not very close, or null. */
 export function closenessAt(circles, x, y) {
   const box = circles.getBoundingClientRect();
-  const d = Math.hypot(x - (box.left + box.width / 2), y - (box.top + box.height / 2)) / box.width;
-  if (d < 0.23) return 3;
-  if (d < 0.38) return 2;
-  if (d < 0.5) return 1;
-  return null;
+  if (!circles.ringLayout) return null;
+  return closenessAtPoint(circles.ringLayout, x - box.left, y - box.top);
 }
 
 export function enableDragging(circles, area, onDrop) {

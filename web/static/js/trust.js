@@ -3,6 +3,8 @@
 // it as their own observations. No scores, no worker notes: only their own answers.
 
 import { api } from "./api.js";
+import { firstName as first } from "./names.js";
+import { drawCircles } from "./trust-circles.js";
 import { enableDragging } from "./trust-drag.js";
 
 const token = document.body.dataset.token;
@@ -10,6 +12,7 @@ const auth = { Authorization: `Link ${token}` };
 const $ = (id) => document.getElementById(id);
 const people = new Map(); // id -> {id, name, tie, closeness, trusted, contact, support, dirty}
 let picked = null;
+const RATHER_NOT = "rather-not"; // "I'd rather not say": nothing is recorded for that question
 
 const CLOSENESS = [[3, "Very close"], [2, "Sort of close"], [1, "Not very close"]];
 const CONTACT = [[4, "Every day"], [3, "Every week"], [2, "Every month"], [1, "Now and then"], [0, "Not now"]];
@@ -30,53 +33,51 @@ function h(tag, attrs = {}, ...children) {
   return node;
 }
 
-function firstName(name) { const n = name.split(/\s+/)[0]; return n.length > 11 ? `${n.slice(0, 10)}…` : n; }
+function firstName(name) { return first(name, 11); }
+
+function unsaved() { return [...people.values()].some((p) => p.dirty); }
 
 function change(id, update) {
   const p = people.get(id);
   Object.assign(p, update, { dirty: true });
-  say("");
+  say("You have answers that are not saved yet.");
   draw();
 }
 
 function choices(legend, options, current, onPick) {
   return h("fieldset", {}, h("legend", {}, legend), h("div", { class: "choices" },
-    options.map(([value, label]) => h("button", {
-      type: "button", "aria-pressed": String(current === value), onclick: () => onPick(current === value ? null : value),
+    [...options, [RATHER_NOT, "I'd rather not say"]].map(([value, label]) => h("button", {
+      type: "button", class: value === RATHER_NOT ? "rather-not" : null, "aria-pressed": String(current === value),
+      onclick: () => onPick(current === value ? null : value),
     }, label))));
 }
 
 function card(p) {
+  const declined = p.support === RATHER_NOT;
+  const support = declined ? {} : p.support;
   const helps = h("div", { class: "choices" }, HELPS.map(([key, label]) => {
-    const on = (p.support[key] || 0) >= 2;
+    const on = (support[key] || 0) >= 2;
     return h("button", {
       type: "button", "aria-pressed": String(on),
-      onclick: () => change(p.id, { support: { ...p.support, [key]: on ? 1 : 3 } }),
+      onclick: () => change(p.id, { support: { ...support, [key]: on ? 1 : 3 } }),
     }, label);
-  }));
-  const trustId = `trust-${p.id}`;
+  }), h("button", {
+    type: "button", class: "rather-not", "aria-pressed": String(declined),
+    onclick: () => change(p.id, { support: declined ? {} : RATHER_NOT }),
+  }, "I'd rather not say"));
   return h("li", { class: "person", "data-id": p.id },
-    h("h3", {}, p.name),
+    h("h3", { tabindex: "-1" }, h("bdi", {}, p.name)),
     choices(`How close do you feel to ${firstName(p.name)}?`, CLOSENESS, p.closeness, (v) => change(p.id, { closeness: v })),
-    h("label", { class: "trust-toggle", for: trustId },
-      h("input", { type: "checkbox", id: trustId, checked: p.trusted === true, onchange: (e) => change(p.id, { trusted: e.target.checked }) }),
-      `I trust ${firstName(p.name)}`),
+    choices(`Do you trust ${firstName(p.name)}?`, [[true, "I trust them"], [false, "Not really"]], p.trusted, (v) => change(p.id, { trusted: v })),
     choices("How often do you see them?", CONTACT, p.contact, (v) => change(p.id, { contact: v })),
     h("fieldset", {}, h("legend", {}, "They help me with…"), helps));
 }
 
-function ringPosition(closeness, index, count) {
-  const radius = { 3: 0.155, 2: 0.31, 1: 0.44 }[closeness];
-  // Start below the ring's name (at the top) and go round; rings are turned apart.
-  const angle = -Math.PI / 2 + (2 * Math.PI * (index + 0.5)) / Math.max(count, 1) + (closeness === 2 ? 0.35 : 0);
-  return { left: `${50 + 100 * radius * Math.cos(angle)}%`, top: `${50 + 100 * radius * Math.sin(angle)}%` };
-}
-
-function chip(p, style) {
+function chip(p, style, label = firstName(p.name)) {
   return h("button", {
     type: "button", class: `chip${picked === p.id ? " picked" : ""}`, "data-id": p.id,
     "aria-pressed": String(picked === p.id), style,
-    "aria-label": `${p.name}${p.trusted ? ", trusted" : ""}: tap, then tap a circle`,
+    "aria-label": `${label}${label === p.name ? "" : ` (${p.name})`}${p.trusted === true ? ", trusted" : ""}: tap, then tap a circle`,
     onclick: () => {
       picked = picked === p.id ? null : p.id;
       draw();
@@ -85,21 +86,15 @@ function chip(p, style) {
         $("circles").querySelector(".ring-1").focus(); // keyboard: Tab goes on to the other circles
       }
     },
-  }, firstName(p.name), p.trusted ? h("span", { class: "star", "aria-hidden": "true" }, " ★") : null);
+  }, h("bdi", {}, label), p.trusted === true ? h("span", { class: "star", "aria-hidden": "true" }, " ★") : null);
 }
 
 function draw() {
   const circles = $("circles");
-  circles.querySelectorAll(".chip").forEach((c) => c.remove());
+  const everyone = [...people.values()];
+  const { lay } = drawCircles(circles, everyone.map((p) => ({ ...p, closeness: p.closeness === RATHER_NOT ? null : p.closeness })), chip);
   const tray = [];
-  for (const [value] of CLOSENESS) {
-    const group = [...people.values()].filter((p) => p.closeness === value);
-    group.forEach((p, i) => {
-      const pos = ringPosition(value, i, group.length);
-      circles.append(chip(p, `left:${pos.left};top:${pos.top}`));
-    });
-  }
-  for (const p of people.values()) if (!p.closeness) tray.push(chip(p, null));
+  for (const p of everyone) if (!lay.places.has(p.id)) tray.push(chip(p, null, lay.labels.get(p.id)));
   $("not-placed").replaceChildren(...tray);
   circles.querySelectorAll(".ring").forEach((r) => { r.tabIndex = picked ? 0 : -1; });
   const list = $("people");
@@ -127,8 +122,8 @@ async function load() {
   for (const m of data.members) {
     // /api/me/map gives the young person's own earlier answers only, never an adult's view.
     people.set(m.id, {
-      id: m.id, name: m.name, tie: m.tie, closeness: m.closeness ?? null,
-      trusted: m.trusted ?? null, contact: null, support: {}, dirty: false,
+      id: m.id, name: m.name, tie: m.tie, closeness: m.closeness ?? null, trusted: m.trusted ?? null,
+      contact: m.contact ?? null, support: m.support ? { ...m.support } : {}, dirty: false,
     });
   }
   draw();
@@ -137,17 +132,19 @@ async function load() {
 
 async function save() {
   const changed = [...people.values()].filter((p) => p.dirty);
+  const said = (v) => v !== null && v !== undefined && v !== RATHER_NOT;
   if (!changed.length) { say("Nothing new to save yet. Tap a circle or a button first."); return; }
   say("Saving…");
   try {
     for (const p of changed) {
       const body = { tie: p.tie }; // recorded as by: child, on today, by the API
-      if (p.closeness) body.closeness = p.closeness;
-      if (p.trusted !== null) body.trusted = p.trusted;
-      if (p.contact !== null) body.contact = p.contact;
-      const support = Object.fromEntries(Object.entries(p.support).filter(([, v]) => v));
+      if (said(p.closeness)) body.closeness = p.closeness;
+      if (said(p.trusted)) body.trusted = p.trusted;
+      if (said(p.contact)) body.contact = p.contact;
+      const support = p.support === RATHER_NOT ? {} : Object.fromEntries(Object.entries(p.support).filter(([, v]) => v));
       if (Object.keys(support).length) body.support = support;
-      await api("/api/me/observations", { method: "POST", body, headers: auth });
+      // "I'd rather not say" to everything records nothing: an empty answer would hide the adults' view.
+      if (Object.keys(body).length > 1) await api("/api/me/observations", { method: "POST", body, headers: auth });
       p.dirty = false;
     }
     say("Thank you! Your answers are saved.", true);
@@ -162,7 +159,7 @@ $("add-form").addEventListener("submit", async (event) => {
   const error = form.querySelector(".error");
   error.hidden = true;
   try {
-    await api("/api/me/people", { method: "POST", body: { name: form.name.value.trim(), category: form.category.value }, headers: auth });
+    const { data: added } = await api("/api/me/people", { method: "POST", body: { name: form.name.value.trim(), category: form.category.value }, headers: auth });
     const name = form.name.value.trim();
     const dirty = [...people.values()].filter((p) => p.dirty);
     await load();
@@ -170,6 +167,9 @@ $("add-form").addEventListener("submit", async (event) => {
     draw();
     form.reset();
     say(`${name} is on your list now. Put them in a circle!`, true);
+    // Take them to the new person's card (not left at the bottom of the page).
+    const card = $("people").querySelector(`[data-id="${CSS.escape(added.id)}"]`);
+    if (card) { card.scrollIntoView({ block: "center" }); card.querySelector("h3").focus({ preventScroll: true }); }
   } catch (e) {
     error.textContent = "Sorry, we could not add them. Check the name and who they are.";
     error.hidden = false;
@@ -186,4 +186,13 @@ $("circles").addEventListener("keydown", (e) => {
   if (ring && picked && (e.key === "Enter" || e.key === " ")) { e.preventDefault(); placePicked(Number(ring.dataset.closeness)); }
 });
 enableDragging($("circles"), $("main"), (id, closeness) => { picked = null; change(id, { closeness }); });
-load().catch((e) => say(e.status === 401 ? "This link is not working. Ask your worker for a new one." : "Sorry, something went wrong. Please try again later."));
+// Answers not saved yet: the browser asks before the page is left or reloaded.
+window.addEventListener("beforeunload", (e) => { if (unsaved()) { e.preventDefault(); e.returnValue = ""; } });
+let width = 0;
+window.addEventListener("resize", () => { if ($("circles").clientWidth !== width && people.size) { width = $("circles").clientWidth; draw(); } });
+load().catch((e) => {
+  // A link that does not work shows only the message: no empty circles, no Save button.
+  document.body.classList.add("broken");
+  $("intro").textContent = "";
+  say(e.status === 401 ? "This link is not working. Ask your worker for a new one." : "Sorry, something went wrong. Please try again later.");
+});
