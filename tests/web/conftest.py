@@ -56,7 +56,9 @@ def _fill(settings: Settings) -> dict[str, dict[str, Any]]:
     fixtures = {}
     store = open_store("embedded", path=settings.db)
     try:
-        for path in sorted((ROOT / "fixtures").glob("*.json")):
+        # The hand-made fixtures, and the 40- and 60-person networks for the map layout tests.
+        for path in [*sorted((ROOT / "fixtures").glob("*.json")),
+                     *sorted((ROOT / "fixtures" / "large-networks").glob("*.json"))]:
             raw = json.loads(path.read_text(encoding="utf-8"))
             store.replace(parse_document(raw, source=path.name))
             fixtures[raw["child"]["id"]] = raw

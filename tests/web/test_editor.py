@@ -294,8 +294,9 @@ def test_downloads_and_prints_carry_the_name_date_and_marking(page: Page, server
 
 
 def test_names_the_list_view_and_with_the_child_mode(page: Page, server: Server) -> None:
-    # fixtures/family-finding-sixty-people.json: 60 people, among them "Zoë 🌈 Ng", a Hebrew
-    # and an Arabic name, two Alisons; three ties ended (one by death) in the year before.
+    # fixtures/large-networks/family-finding-sixty-people.json: 60 people, among them
+    # "Zoë 🌈 Ng", a Hebrew and an Arabic name, two Alisons; three ties ended (one by death)
+    # in the year before.
     open_map(page, server, "c-theo", "2025-12-31")
     zoe = page.locator('#map-canvas [data-for="the-p02"]')
     expect(zoe.locator("text").first).to_have_text("ZN")

@@ -24,13 +24,15 @@ pytestmark = pytest.mark.browser
 
 SIZES = {"laptop": (1366, 900), "tablet-landscape": (1024, 768), "tablet-portrait": (768, 1024)}
 TOUCH = {"tablet-landscape", "tablet-portrait"}
-BIG = "c-theo"  # fixtures/family-finding-sixty-people.json: 60 people on 2025-12-31
+# fixtures/large-networks/family-finding-sixty-people.json: 60 people on 2025-12-31
+BIG = "c-theo"
 ON = "2025-12-31"
 
 
 def fixture_views() -> list[dict[str, Any]]:
     views = []
-    for path in sorted((ROOT / "fixtures").glob("*.json")):
+    for path in [*sorted((ROOT / "fixtures").glob("*.json")),
+                 *sorted((ROOT / "fixtures" / "large-networks").glob("*.json"))]:
         doc = parse_document(json.loads(path.read_text(encoding="utf-8")), source=path.name)
         for at in ("2023-06-30", "2024-12-31", ON):
             views.append(ecomap_view(doc, date.fromisoformat(at)))
