@@ -332,6 +332,8 @@ def test_names_the_list_view_and_with_the_child_mode(page: Page, server: Server)
     expect(page.get_by_role("button", name="With the child")).to_have_attribute(
         "aria-pressed", "true")
     expect(page.locator(".panel")).to_be_hidden()
+    expect(page.locator("#map-canvas [data-id]")).to_have_count(60)
+    expect(page.get_by_label("Map on")).to_have_value("2025-12-31")
     screenshot(page, "editor-with-the-child")
     assert axe_violations(page) == []
     page.get_by_role("button", name="With the child").click()

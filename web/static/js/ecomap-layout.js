@@ -11,7 +11,7 @@ import { placeAll } from "./pack.js";
 export const NODE_R = 23; // a 46-px circle: a tap target of at least 44 px at scale 1
 export const CHILD_R = 34;
 export const FONT = 15; // names, in px at scale 1 (at least 14 px on screen)
-export const LEGEND_W = 230;
+export const LEGEND_W = 250;
 const LABEL_H = Math.round(FONT * 1.35);
 const SECTOR_FONT = 16, RING_FONT = 13;
 

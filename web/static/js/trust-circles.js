@@ -94,15 +94,17 @@ export function layoutCircles(people, width) {
     seen.set(text, n);
     if (n > 1) labels.set(p.id, `${short(text, Math.max(4, graphemes(text).length - 2))} ${n}`);
   }
-  // A first guess at the stretch: each circle's band with about twice its names' area.
-  let k = 1;
+  // Each circle's band is as tall as its names need (a first guess from their area, then
+  // taller for a circle that is still crowded); the circles outside it move out with it.
+  const thick = { 3: base[3], 2: base[2] - base[3], 1: base[1] - base[2] };
   for (const c of ORDER) {
     const need = placed.filter((p) => p.closeness === c).reduce((sum, p) => sum + (chipWidth(labels.get(p.id), p.trusted) + 10) * (CHIP_H + 10), 0);
-    const inner = c === 3 ? ME_R * ME_R : c === 2 ? rx[3] * base[3] : rx[2] * base[2];
-    k = Math.max(k, (2 * need) / (Math.PI * (rx[c] * base[c] - inner)));
+    thick[c] = Math.max(thick[c], (c === 3 ? ME_R + 30 : 0) + (1.6 * need) / (2 * 1.2 * rx[c]));
   }
-  for (let attempt = 0; attempt < 40; attempt++) {
-    const ry = { 3: base[3] * k, 2: base[2] * k, 1: base[1] * k };
+  for (let attempt = 0; attempt < 60; attempt++) {
+    const ry = { 3: thick[3] };
+    ry[2] = ry[3] + thick[2];
+    ry[1] = ry[2] + thick[1];
     const height = 2 * ry[1] + 2;
     const cx = width / 2, cy = ry[1] + 1;
     const radii = Object.fromEntries(ORDER.map((c) => [c, [rx[c], ry[c]]]));
@@ -145,8 +147,8 @@ export function layoutCircles(people, width) {
     }
     const { places, failed } = placeAll({ geo, bounds: { x0: 0, y0: 0, x1: width, y1: height }, bands: radii, items, obstacles });
     // Anyone still without room after that stays in the tray below, never on top of someone.
-    if (!failed || attempt === 39) return { geo, radii, height, places, labels, ringNames, counts };
-    k *= 1.12;
+    if (!failed || attempt === 59) return { geo, radii, height, places, labels, ringNames, counts };
+    thick[failed] *= 1.15;
   }
   return null;
 }
