@@ -1,4 +1,5 @@
-// Dates as the editor steps through them: ISO strings (YYYY-MM-DD), whole days, no time zones.
+// Dates as the editor steps through them: ISO strings (YYYY-MM-DD), whole days, no time zones
+// (docs/maps.md, "The address").
 
 /** The number of days in a month (month 1–12). */
 export function daysIn(year, month) { return new Date(Date.UTC(year, month, 0)).getUTCDate(); }

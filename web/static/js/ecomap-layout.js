@@ -3,6 +3,7 @@
 // when the date changes), rings by closeness (wider, and then taller, when crowded), each
 // person packed collision-free with their name beside them (pack.js), and the sector and
 // ring labels kept clear. Nothing here draws; ecomap-svg.js draws what this returns.
+// The rules are docs/maps.md's.
 
 import { CATEGORIES, CATEGORY_LABELS, RING_LABELS } from "./ecomap-style.js";
 import { distinctLabels } from "./names.js";

@@ -1,6 +1,6 @@
 // The young person's three circles: each name a chip packed inside its own circle (never on
 // another chip, on "Me" or on a circle's name), the circles growing taller when crowded,
-// and people with the same first name told apart ("Alison (aunt)").
+// and people with the same first name told apart ("Alison R."). docs/maps.md.
 
 import { textWidth } from "./ecomap-layout.js";
 import { distinctLabels, firstName, graphemes, mapLabel, short } from "./names.js";
