@@ -12,6 +12,7 @@ from typing import IO, Any, NamedTuple
 
 from pydantic import ValidationError
 
+from ecomap.episodes import episode_breaches
 from ecomap.errors import Breach, DocumentInvalid
 from ecomap.format_meetings import meeting_breaches, meetings_clean, raw_meetings
 from ecomap.model import CATEGORIES, EcomapDocument, Person
@@ -169,7 +170,9 @@ def _model_is_clean(doc: EcomapDocument) -> bool:
             return False
     if not all(e.end is None or e.end >= e.start for e in doc.episodes):
         return False
-    return meetings_clean(doc)
+    if not meetings_clean(doc):
+        return False
+    return not episode_breaches(doc)
 
 
 def _cross_breaches(f: _Facts) -> list[Breach]:
@@ -277,6 +280,7 @@ def validate_document(doc: EcomapDocument) -> list[Breach]:
     return _in_document_order([
         *_cross_breaches(facts),
         *meeting_breaches(raw_meetings(doc), people, facts.child_id),
+        *episode_breaches(doc),
     ])
 
 
@@ -318,6 +322,8 @@ def _from_raw(raw: object, source: str) -> EcomapDocument:
     breaches.extend(_cross_breaches(facts))
     people = {pid for _, pid in facts.people if pid is not None}
     breaches.extend(meeting_breaches(raw.get("meetings"), people, facts.child_id))
+    if doc is not None:
+        breaches.extend(episode_breaches(doc))
     if breaches or doc is None:
         raise DocumentInvalid(name, _in_document_order(breaches), location=source)
     return doc

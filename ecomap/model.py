@@ -35,7 +35,7 @@ Direction = Literal["both", "to_child", "from_child"]
 EndReason = Literal[
     "moved_placement", "worker_changed", "by_choice", "death", "safeguarding", "other"
 ]
-EpisodeKind = Literal["placement", "school"]
+EpisodeKind = Literal["placement", "school", "status", "team"]
 
 STATUSES: tuple[Status, ...] = (
     "early_help", "child_in_need", "child_protection", "looked_after", "care_leaver",
@@ -264,10 +264,30 @@ class Observation(_Strict):
 
 
 class Episode(_Strict):
+    """A period ``[start, end)`` in the child's life (FORMAT.md, "episodes").
+
+    ``status`` episodes carry the child's stage with the service (the child is *open*
+    on a date one covers) and ``team`` episodes the team that held the case; no other
+    kind carries either. Whether the kind and its value agree is a rule of the whole
+    document (:func:`ecomap.episodes.episode_breaches`), so every breach is reported
+    with its path.
+    """
+
     kind: EpisodeKind
     start: IsoDate
     end: IsoDate | None = None
     reason: Slug | None = None
+    status: Status | None = None
+    team: Annotated[str, StringConstraints(min_length=1)] | None = None
+
+    def covers(self, t: date) -> bool:
+        """Whether ``t`` falls in ``[start, end)``.
+
+        >>> Episode(kind="status", status="early_help", start=date(2024, 1, 1),
+        ...         end=date(2024, 2, 1)).covers(date(2024, 2, 1))
+        False
+        """
+        return self.start <= t and (self.end is None or self.end > t)
 
 
 MeetingKind = Literal[
@@ -347,3 +367,18 @@ class EcomapDocument(_Strict):
     observations: list[Observation] = Field(default_factory=list)
     episodes: list[Episode] = Field(default_factory=list)
     meetings: list[Meeting] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _current_from_episodes(self) -> EcomapDocument:
+        """An absent ``child.status``/``child.team`` is taken from the latest-starting
+        status/team episode (FORMAT.md); a present one is checked against it by
+        :func:`ecomap.format.validate_document`."""
+        from ecomap.episodes import current_value
+
+        status = self.child.status or current_value(self.episodes, "status")
+        team = self.child.team or current_value(self.episodes, "team")
+        if (status, team) == (self.child.status, self.child.team):
+            return self
+        child = self.child.model_copy(update={"status": status, "team": team})
+        object.__setattr__(self, "child", child)
+        return self

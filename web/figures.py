@@ -1,11 +1,11 @@
-"""Plotly figure builders for the leaders' dashboard, fed plain cohort data (never a store).
+"""Plotly figure builders for the leaders' dashboard, fed plain dashboard data (never a store).
 
-Each builder takes the numbers :mod:`ecomap.measures.cohort` returns (a cohort dict
-with the MEASURES.md names, a list of month-end dicts for trends, and optionally the
-per-child values behind a distribution) and returns plotly figure JSON: a plain
-``{"data": [...], "layout": {...}}`` dict the browser hands to ``Plotly.react``.
-Rates arrive as shares (0-1) and are drawn as percentages; the numbers in hover text
-are the API's numbers, rounded the same way.
+Each builder takes parts of the :class:`ecomap.dashboard.Dashboard` answer as plain JSON
+data (figures as ``{"value", "n", "suppressed"}``, month-end rows for trends,
+server-side bins for distributions) and returns plotly figure JSON: a plain
+``{"data": [...], "layout": {...}}`` dict the browser hands to ``Plotly.react``. Rates
+arrive as shares (0-1) and are drawn as percentages; every chart says over how many
+children it was computed. No per-child value ever reaches this module.
 """
 
 from __future__ import annotations
@@ -30,10 +30,17 @@ COLOURS = {
 
 #: The cohort rates a leader watches over time, with their labels.
 RATE_NAMES: dict[str, str] = {
-    "has_trusted_adult_rate": "Has a trusted adult",
-    "single_point_of_failure_rate": "Only one trusted adult",
+    "has_trusted_adult_rate": "Has a trusted adult (of those asked)",
+    "single_point_of_failure_rate": "Only one trusted adult (of those asked)",
     "high_worker_churn_rate": "3+ social workers in the year",
-    "no_emotional_support_rate": "No emotional support",
+    "no_emotional_support_rate": "No emotional support (of those asked)",
+}
+
+#: How many children were asked, drawn beside the rates so a rise in a rate can be told
+#: apart from a rise in asking.
+ANSWERED_NAMES: dict[str, str] = {
+    "trust_answered_rate": "Asked about trust (answered rate)",
+    "support_answered_rate": "Asked about support (answered rate)",
 }
 
 #: The cohort medians (0-100 scale except paid share, drawn as a percentage).
@@ -44,6 +51,8 @@ MEDIAN_NAMES: dict[str, str] = {
 }
 
 SUPPORT_LABELS = {"emotional": "Feelings", "practical": "Doing things", "informational": "Advice"}
+
+Json = Mapping[str, Any]
 
 
 def _figure(data: Sequence[Any], title: str, **layout: Any) -> Figure:
@@ -65,16 +74,29 @@ def _percent(share: float | None) -> float | None:
     return None if share is None else round(100 * share, 1)
 
 
-def trusted_adult_figure(cohort: Mapping[str, Any]) -> Figure:
-    """Children split by trusted adults: two or more, exactly one, none (a stacked bar).
+def _value(figure: Json | None) -> float | None:
+    return None if figure is None else figure.get("value")
 
-    >>> fig = trusted_adult_figure(
-    ...     {"children": 4, "has_trusted_adult_rate": 0.75, "single_point_of_failure_rate": 0.25})
-    >>> [bar["x"][0] for bar in fig["data"]]
-    [50.0, 25.0, 25.0]
-    """
-    has = cohort.get("has_trusted_adult_rate")
-    single = cohort.get("single_point_of_failure_rate")
+
+def _n(figure: Json | None) -> str:
+    """"n of N"-style words for a figure's base."""
+    if figure is None or figure.get("suppressed"):
+        return "withheld to keep children private"
+    return f"{figure.get('n', 0)} children"
+
+
+def trusted_adult_figure(measures: Json) -> Figure:
+    """Children asked, split by trusted adults: two or more, exactly one, none.
+
+    >>> fig = trusted_adult_figure({"children": 6,
+    ...     "has_trusted_adult_rate": {"value": 0.75, "n": 4, "suppressed": False},
+    ...     "single_point_of_failure_rate": {"value": 0.25, "n": 4, "suppressed": False}})
+    >>> [bar["x"][0] for bar in fig["data"]], "4 of 6 children answered" in fig["layout"]["title"]["text"]
+    ([50.0, 25.0, 25.0], True)
+    """  # noqa: E501
+    has_f, single_f = measures.get("has_trusted_adult_rate"), measures.get(
+        "single_point_of_failure_rate")
+    has, single = _value(has_f), _value(single_f)
     if has is None or single is None:
         parts: list[float | None] = [None, None, None]
     else:
@@ -84,7 +106,7 @@ def trusted_adult_figure(cohort: Mapping[str, Any]) -> Figure:
     patterns = ["", "/", "x"]  # shape as well as colour tells the parts apart
     bars = [
         go.Bar(
-            x=[value], y=["Children"], name=label, orientation="h",
+            x=[value], y=["Asked"], name=label, orientation="h",
             marker={"color": colour, "pattern": {"shape": pattern}},
             text=[f"{value}%" if value is not None else "no data"],
             textposition="inside",
@@ -92,9 +114,14 @@ def trusted_adult_figure(cohort: Mapping[str, Any]) -> Figure:
         )
         for value, label, colour, pattern in zip(parts, labels, colours, patterns, strict=True)
     ]
+    children = measures.get("children", 0)
+    if has_f is not None and not has_f.get("suppressed"):
+        sub = f"{has_f.get('n', 0)} of {children} children answered the trust question"
+    else:
+        sub = "withheld to keep children private"
     return _figure(
         bars,
-        f"Share with a trusted adult<br><sup>{cohort.get('children', 0)} children</sup>",
+        f"Trusted adults, among children asked<br><sup>{sub}</sup>",
         barmode="stack",
         xaxis={"range": [0, 100], "ticksuffix": "%"},
         yaxis={"showticklabels": False},
@@ -103,111 +130,81 @@ def trusted_adult_figure(cohort: Mapping[str, Any]) -> Figure:
     )
 
 
-def distribution_figure(
-    values: Sequence[float | None],
-    *,
-    title: str,
-    axis: str,
-    median: float | None = None,
-    bin_size: float = 10,
-    upper: float = 100,
+def _bin_label(low: float, high: float, percent: bool, whole: bool) -> str:
+    if whole:
+        return f"{int(low)}+" if high >= 1000 else (
+            str(int(low)) if high - low == 1 else f"{int(low)}-{int(high) - 1}")
+    scale = 100 if percent else 1
+    return f"{low * scale:g}-{high * scale:g}"
+
+
+def bins_figure(
+    distribution: Json, *, title: str, axis: str, minimum: int, median: Json | None = None,
+    percent: bool = False, whole: bool = False,
 ) -> Figure:
-    """A histogram of one per-child measure, children without a value left out, with the
-    cohort median marked.
+    """Children per server-side bin (a bin of fewer than ``minimum`` reads "fewer than
+    N"), the figure's median named in the subtitle.
 
-    >>> fig = distribution_figure([10.0, 12.5, None, 95.0], title="Strength", axis="0-100",
-    ...                           median=12.5)
-    >>> fig["data"][0]["x"], fig["layout"]["shapes"][0]["x0"]
-    ([10.0, 12.5, 95.0], 12.5)
+    >>> fig = bins_figure({"n": 7, "suppressed": False, "bins": [
+    ...     {"low": 0, "high": 50, "children": 5}, {"low": 50, "high": 100, "children": None}]},
+    ...     title="Strength", axis="0-100", minimum=5)
+    >>> fig["data"][0]["x"], fig["data"][0]["y"], fig["data"][0]["text"]
+    (['0-50', '50-100'], [5, 0], ['5', 'fewer than 5'])
     """
-    present = [v for v in values if v is not None]
-    hist = go.Histogram(
-        x=present,
-        xbins={"start": 0, "end": upper + bin_size, "size": bin_size},
-        marker={"color": COLOURS["blue"], "line": {"color": "#ffffff", "width": 1}},
-        hovertemplate="%{x}: %{y} children<extra></extra>",
-        name=title,
-    )
-    shapes: list[dict[str, Any]] = []
-    annotations: list[dict[str, Any]] = []
-    if median is not None:
-        shapes.append({
-            "type": "line", "x0": median, "x1": median, "yref": "paper", "y0": 0, "y1": 1,
-            "line": {"color": COLOURS["orange"], "width": 3, "dash": "dash"},
-        })
-        annotations.append({
-            "x": median, "yref": "paper", "y": 1.02, "text": f"median {median}",
-            "showarrow": False, "font": {"color": "#1a1a1a"},
-        })
-    missing = len(values) - len(present)
-    subtitle = f"<br><sup>{len(present)} children; {missing} without a value</sup>"
+    bins = distribution.get("bins") or []
+    labels = [_bin_label(b["low"], b["high"], percent, whole) for b in bins]
+    counts = [b["children"] if b["children"] is not None else 0 for b in bins]
+    text = [str(b["children"]) if b["children"] is not None else f"fewer than {minimum}"
+            for b in bins]
+    if distribution.get("suppressed"):
+        sub = "withheld to keep children private"
+    else:
+        sub = f"{distribution.get('n', 0)} children with a value"
+        if median is not None and median.get("value") is not None:
+            value = median["value"]
+            sub += f"; median {_percent(value) if percent else value}"
     return _figure(
-        [hist],
-        f"{title}{subtitle}",
-        xaxis={"title": {"text": axis}, "range": [0, upper + bin_size]},
-        yaxis={"title": {"text": "children"}, "rangemode": "tozero"},
-        shapes=shapes,
-        annotations=annotations,
-        bargap=0.05,
-    )
-
-
-def churn_figure(social_workers: Sequence[int], *, rate: float | None = None) -> Figure:
-    """Children by how many social workers they had in the year (3+ highlighted, DfE).
-
-    >>> fig = churn_figure([1, 1, 2, 4, 3])
-    >>> fig["data"][0]["x"], fig["data"][0]["y"]
-    (['0', '1', '2', '3+'], [0, 2, 1, 2])
-    """
-    counts = [0, 0, 0, 0]
-    for n in social_workers:
-        counts[min(max(n, 0), 3)] += 1
-    colours = [COLOURS["blue"]] * 3 + [COLOURS["orange"]]
-    patterns = ["", "", "", "x"]
-    title = "Social workers in the year"
-    if rate is not None:
-        title += f"<br><sup>{_percent(rate)}% had 3 or more</sup>"
-    return _figure(
-        [go.Bar(
-            x=["0", "1", "2", "3+"], y=counts,
-            marker={"color": colours, "pattern": {"shape": patterns}},
-            text=counts, textposition="outside",
-            hovertemplate="%{x} social workers: %{y} children<extra></extra>",
-        )],
-        title,
-        xaxis={"title": {"text": "social workers", "standoff": 8}, "type": "category"},
+        [go.Bar(x=labels, y=counts, text=text, textposition="outside",
+                marker={"color": COLOURS["blue"]},
+                hovertemplate="%{x}: %{text} children<extra></extra>")],
+        f"{title}<br><sup>{sub}</sup>",
+        xaxis={"title": {"text": axis}, "type": "category"},
         yaxis={"title": {"text": "children"}, "rangemode": "tozero"},
     )
 
 
-def support_gaps_figure(gaps: Mapping[str, float | None], children: int) -> Figure:
-    """Share of children with nobody rated as often giving each kind of support (the
-    kinds given; the cohort measures give ``emotional``).
+def support_gaps_figure(measures: Json) -> Figure:
+    """Share of the children asked about support with nobody who often helps with
+    feelings (the cohort figure ``no_emotional_support_rate``).
 
-    >>> support_gaps_figure({"emotional": 0.25, "practical": 0.5}, 4)["data"][0]["y"]
-    [25.0, 50.0]
+    >>> support_gaps_figure({"no_emotional_support_rate":
+    ...     {"value": 0.25, "n": 8, "suppressed": False}})["data"][0]["y"]
+    [25.0]
     """
-    kinds = [kind for kind in SUPPORT_LABELS if kind in gaps]  # only the kinds measured
-    values = [_percent(gaps.get(kind)) for kind in kinds]
+    figure = measures.get("no_emotional_support_rate")
+    value = _percent(_value(figure))
     return _figure(
         [go.Bar(
-            x=[SUPPORT_LABELS[k] for k in kinds], y=values,
+            x=[SUPPORT_LABELS["emotional"]], y=[value],
             marker={"color": COLOURS["purple"]},
-            text=[f"{v}%" if v is not None else "no data" for v in values],
+            text=[f"{value}%" if value is not None else "no data"],
             textposition="outside",
             hovertemplate="No one for %{x}: %{y}%<extra></extra>",
         )],
-        f"Support gaps<br><sup>share of the {children} children with no one for each</sup>",
-        yaxis={"title": {"text": "% of children with no one"}, "range": [0, 105]},
+        f"No one for feelings<br><sup>of {_n(figure)} asked about support</sup>",
+        yaxis={"title": {"text": "% of children asked"}, "range": [0, 105]},
     )
 
 
 def trend_figure(
-    trend: Sequence[Mapping[str, Any]], names: Mapping[str, str], *, title: str, percent: bool
+    trend: Sequence[Json], names: Mapping[str, str], *, title: str, percent: bool,
+    answered: Mapping[str, str] | None = None,
 ) -> Figure:
-    """One line per named measure over the month ends (oldest first); gaps stay gaps.
+    """One line per named figure over the month ends (oldest first); withheld or empty
+    months stay gaps. ``answered`` rates are drawn as thin grey lines beside them.
 
-    >>> fig = trend_figure([{"at": "2024-01-31", "x": 0.5}, {"at": "2024-02-29", "x": None}],
+    >>> fig = trend_figure([{"at": "2024-01-31", "x": {"value": 0.5}},
+    ...                     {"at": "2024-02-29", "x": {"value": None}}],
     ...                    {"x": "X"}, title="T", percent=True)
     >>> fig["data"][0]["x"], fig["data"][0]["y"]
     (['2024-01-31', '2024-02-29'], [50.0, None])
@@ -217,15 +214,25 @@ def trend_figure(
     colours = list(COLOURS.values())
     lines = []
     for i, (key, label) in enumerate(names.items()):
-        ys = [row.get(key) for row in trend]
+        ys = [_value(row.get(key)) for row in trend]
         if percent or key == "median_paid_share":
             ys = [_percent(y) for y in ys]
+        ns = [(row.get(key) or {}).get("n") for row in trend]
         lines.append(go.Scatter(
             x=[row["at"] for row in trend], y=ys, name=label, mode="lines+markers",
             line={"color": colours[i % len(colours)], "dash": dashes[i % len(dashes)], "width": 3},
             marker={"symbol": symbols[i % len(symbols)], "size": 8},
+            connectgaps=False, customdata=ns,
+            hovertemplate=f"{label}: %{{y}} (n=%{{customdata}})<extra>%{{x}}</extra>",
+        ))
+    for j, (key, label) in enumerate((answered or {}).items()):
+        lines.append(go.Scatter(
+            x=[row["at"] for row in trend],
+            y=[_percent(_value(row.get(key))) for row in trend],
+            name=label, mode="lines",
+            line={"color": COLOURS["grey"], "dash": dashes[(j + 2) % len(dashes)], "width": 2},
             connectgaps=False,
-            hovertemplate=f"{label}: %{{y}}<extra>%{{x}}</extra>",
+            hovertemplate=f"{label}: %{{y}}%<extra>%{{x}}</extra>",
         ))
     return _figure(
         lines,
@@ -233,55 +240,42 @@ def trend_figure(
         xaxis={"title": {"text": "month end"}, "type": "date"},
         yaxis={"title": {"text": "%" if percent else "0-100"}, "range": [0, 105]},
         legend={"orientation": "h", "y": -0.3},
-        height=380,
+        height=400,
     )
 
 
-def dashboard_figures(
-    cohort: Mapping[str, Any],
-    trend: Sequence[Mapping[str, Any]],
-    values: Mapping[str, Sequence[Any]] | None = None,
-) -> dict[str, Figure]:
-    """Every dashboard chart, by name, from one cohort dict, its monthly trend, and the
-    per-child values behind the distributions (``network_strength``, ``continuity``,
-    ``paid_share``, ``social_workers``, ``support_gaps``: lists, one entry per child).
+def dashboard_figures(answer: Json) -> dict[str, Figure]:
+    """Every dashboard chart, by name, from one dashboard answer (plain JSON data).
 
-    >>> figs = dashboard_figures({"children": 0}, [])
+    >>> from ecomap.dashboard import Distribution
+    >>> empty = Distribution(n=0, suppressed=False, bins=[]).model_dump()
+    >>> figs = dashboard_figures({"min_cohort": 5, "measures": {"children": 0}, "trend": [],
+    ...     "distributions": {k: empty for k in
+    ...         ("network_strength", "continuity", "paid_share", "social_workers")}})
     >>> sorted(figs)  # doctest: +NORMALIZE_WHITESPACE
     ['churn', 'continuity', 'medians_trend', 'network_strength', 'paid_share', 'rates_trend',
      'support_gaps', 'trusted']
     """
-    values = values or {}
-    children = int(cohort.get("children") or 0)
-    gap_lists: Sequence[Sequence[str]] = values.get("support_gaps", [])
-    if gap_lists:
-        gaps: dict[str, float | None] = {
-            kind: round(sum(kind in g for g in gap_lists) / len(gap_lists), 3)
-            for kind in SUPPORT_LABELS
-        }
-    else:
-        gaps = {"emotional": cohort.get("no_emotional_support_rate")}
-    paid = [None if v is None else round(100 * v, 1) for v in values.get("paid_share", [])]
-    median_paid = cohort.get("median_paid_share")
+    measures, trend = answer["measures"], answer["trend"]
+    dist, minimum = answer["distributions"], int(answer.get("min_cohort") or 0)
     return {
-        "trusted": trusted_adult_figure(cohort),
-        "network_strength": distribution_figure(
-            values.get("network_strength", []), title="Network strength",
-            axis="network strength (0-100)", median=cohort.get("median_network_strength"),
-        ),
-        "continuity": distribution_figure(
-            values.get("continuity", []), title="Continuity over the year",
-            axis="continuity (0-100)", median=cohort.get("median_continuity"),
-        ),
-        "churn": churn_figure(
-            values.get("social_workers", []), rate=cohort.get("high_worker_churn_rate")
-        ),
-        "support_gaps": support_gaps_figure(gaps, children),
-        "paid_share": distribution_figure(
-            paid, title="Paid share of the network", axis="% of members who are paid",
-            median=_percent(median_paid),
-        ),
-        "rates_trend": trend_figure(trend, RATE_NAMES, title="Rates by month", percent=True),
+        "trusted": trusted_adult_figure(measures),
+        "network_strength": bins_figure(
+            dist["network_strength"], title="Network strength", axis="network strength (0-100)",
+            minimum=minimum, median=measures.get("median_network_strength")),
+        "continuity": bins_figure(
+            dist["continuity"], title="Continuity over the year", axis="continuity (0-100)",
+            minimum=minimum, median=measures.get("median_continuity")),
+        "churn": bins_figure(
+            dist["social_workers"], title="Social workers in the year",
+            axis="social workers", minimum=minimum, whole=True),
+        "support_gaps": support_gaps_figure(measures),
+        "paid_share": bins_figure(
+            dist["paid_share"], title="Paid share of the network",
+            axis="% of members who are paid", minimum=minimum,
+            median=measures.get("median_paid_share"), percent=True),
+        "rates_trend": trend_figure(trend, RATE_NAMES, title="Rates by month", percent=True,
+                                    answered=ANSWERED_NAMES),
         "medians_trend": trend_figure(
             trend, MEDIAN_NAMES, title="Strength, continuity and paid share by month",
             percent=False,

@@ -132,58 +132,52 @@ def measures(
 
 def dashboard(
     at: Annotated[str, typer.Option("--at", help="The date measured, YYYY-MM-DD.")] = "",
-    team: Annotated[str | None, typer.Option("--team", help="Only this team's children.")] = None,
+    team: Annotated[
+        str | None, typer.Option("--team", help="Only this team's children (on each date).")
+    ] = None,
     status: Annotated[
         str | None,
-        typer.Option("--status", help=f"Only this status: {', '.join(STATUSES)}."),
+        typer.Option("--status", help=f"Only this status (on each date): {', '.join(STATUSES)}."),
     ] = None,
     months: Annotated[
-        int, typer.Option("--months", min=0, help="Month ends in the trend (oldest first).")
+        int, typer.Option("--months", min=1, max=60, help="Month ends in the trend (oldest first).")
     ] = 12,
     window_days: Annotated[
-        int | None, typer.Option("--window-days", min=0, help=_WINDOW_HELP)
+        int | None, typer.Option("--window-days", min=1, help=_WINDOW_HELP)
     ] = None,
     store: Annotated[
         Path | None,
         typer.Option("--store", help="Embedded store file (default: ECOMAP_DB setting)."),
     ] = None,
 ) -> None:
-    """Print the cohort measures of the stored children in scope, with a monthly trend.
-
-    One JSON object: ``at``, ``scope``, ``measures`` (MEASURES.md cohort names) and
-    ``trend`` (the same at each month end, oldest first), as ``GET /api/dashboard``.
+    """Print the dashboard of the stored children in scope, as an authority-wide leader
+    sees it: one JSON object, the same as ``GET /api/dashboard`` (figures with their
+    ``n``, small numbers withheld, trend, binned distributions).
     """
     if not at:
         raise typer.BadParameter("is required (YYYY-MM-DD)", param_hint="'--at'")
     when = _parse_at(at)
+    if when > date.today():
+        raise typer.BadParameter(
+            f"{at} is after today: the dashboard does not forecast", param_hint="'--at'"
+        )
     if status is not None and status not in STATUSES:
         raise typer.BadParameter(
             f"{status!r} is not one of {', '.join(STATUSES)}", param_hint="'--status'"
         )
-    from ecomap.measures.cohort import cohort_measures, cohort_trend
+    from api.dashboard import Viewer
+    from api.dashboard import dashboard as build
 
     config = _settings()
-    ms = config.measure_settings()
-    window = config.window_days if window_days is None else window_days
+    if window_days is not None:
+        config = config.model_copy(update={"window_days": window_days})
     graph_store = config.open_store(store)
     try:
-        tables = graph_store.cohort_tables()
+        answer = build(graph_store, None, config, Viewer("leader"), at=when, team=team,
+                       status=status, months=months)
     finally:
         graph_store.close()
-    ids = tables.select(team=team, status=status)
-    # the same shape as GET /api/dashboard
-    _emit(
-        {
-            "at": when.isoformat(),
-            "scope": {"team": team, "status": status},
-            "measures": cohort_measures(
-                tables, when, window_days=window, child_ids=ids, settings=ms
-            ),
-            "trend": cohort_trend(
-                tables, when, months, window_days=window, child_ids=ids, settings=ms
-            ),
-        }
-    )
+    sys.stdout.write(answer.model_dump_json() + "\n")
 
 
 def register(app: typer.Typer) -> None:

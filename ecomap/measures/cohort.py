@@ -14,11 +14,11 @@ import calendar
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
+from ecomap.measures.figures import CohortMeasures, Figure
 from ecomap.measures.rounding import round_array, round_half_even
 from ecomap.measures.series import TieStates
 from ecomap.measures.settings import DEFAULT_SETTINGS, MeasureSettings
@@ -34,22 +34,36 @@ __all__ = [
     "cohort_trend",
     "cohort_values",
     "month_ends",
+    "scope_rows",
     "summarise",
 ]
 
 
 @dataclass(frozen=True)
 class CohortValues:
-    """Per-child values behind the cohort measures (one entry per child of the tables).
+    """Per-child values behind the cohort figures on one date (one entry per child of the
+    tables, open or not).
 
-    ``continuity`` and ``paid_share`` are NaN where a child has no value.
+    ``open``, ``status`` and ``team`` are each child's case on the date; the flags
+    ``has_trusted_adult``/``single_point_of_failure`` mean something only where
+    ``trust_answered``, ``no_emotional_support`` only where ``support_answered``;
+    ``network_strength`` is NaN where no active child tie is rated, ``continuity`` and
+    ``paid_share`` NaN where a child has no value; ``trust_answered_on`` is a proleptic
+    ordinal, -1 where not answered.
     """
 
+    open: B
+    status: NDArray[np.object_]
+    team: NDArray[np.object_]
+    trust_answered: B
+    trust_answered_on: I64
     has_trusted_adult: B
     single_point_of_failure: B
+    rated: B
     network_strength: F64
     continuity: F64
     social_workers: I64
+    support_answered: B
     no_emotional_support: B
     paid_share: F64
 
@@ -126,12 +140,16 @@ def _top_sum(child: I64, tenths: I64, n_children: int, top: int) -> F64:
     return sums.astype(np.float64)
 
 
+def _any_per_child(tables: CohortTables, mask: B) -> B:
+    result: B = np.bincount(tables.tie_child[mask], minlength=tables.n_children) > 0
+    return result
+
+
 def cohort_values(
     tables: CohortTables,
     at: date,
+    settings: MeasureSettings,
     *,
-    window_days: int | None = None,
-    settings: MeasureSettings | None = None,
     states: TieStates | None = None,
 ) -> CohortValues:
     """Per-child values on ``at`` (combined perspective) for every child of the tables.
@@ -143,18 +161,21 @@ def cohort_values(
     --------
     >>> from ecomap.model import EcomapDocument
     >>> doc = EcomapDocument.model_validate({"format": "ecomap/1",
-    ...     "child": {"id": "c", "name": "C"},
+    ...     "child": {"id": "c", "name": "C", "status": "child_in_need"},
     ...     "people": [{"id": "sw", "name": "S", "category": "professional",
     ...                 "role": "social_worker"}],
     ...     "ties": [{"id": "t", "between": ["c", "sw"], "started": "2024-01-01"}]})
-    >>> v = cohort_values(CohortTables.from_documents([doc]), date(2024, 6, 30))
-    >>> v.social_workers.tolist(), v.paid_share.tolist(), v.network_strength.tolist()
-    ([1], [1.0], [0.0])
+    >>> v = cohort_values(CohortTables.from_documents([doc]), date(2024, 6, 30),
+    ...                   DEFAULT_SETTINGS)
+    >>> v.open.tolist(), v.status.tolist(), v.social_workers.tolist(), v.paid_share.tolist()
+    ([True], ['child_in_need'], [1], [1.0])
+    >>> v.rated.tolist(), v.network_strength.tolist(), v.trust_answered.tolist()
+    ([False], [nan], [False])
     """
-    s = settings or DEFAULT_SETTINGS
-    w = s.window_days if window_days is None else window_days
+    s = settings
     n = tables.n_children
-    t0 = at - timedelta(days=w)
+    t0 = at - timedelta(days=s.window_days)
+    case = tables.case_on(at)
     if states is not None:
         now, then = states.on(at), states.on(t0)
         active, eff, tenths = now.active, now.effective, now.tenths
@@ -162,22 +183,34 @@ def cohort_values(
         active = tables.active(at)
         eff = tables.effective(at, "combined")
         tenths = strength_tenths(tables, eff, at, s)
-
-    trusted_tie = eff.rated & (tables.obs_trusted[eff.row] == 1) if tables.n_observations else (
-        np.zeros(len(active), dtype=bool)
-    )
+    rated_tie = active & eff.rated
+    if tables.n_observations:
+        row = eff.row
+        trusted_value = tables.obs_trusted[row]
+        trust_tie = rated_tie & (trusted_value >= 0)
+        trusted_tie = rated_tie & (trusted_value == 1)
+        emotional_tie = rated_tie & (tables.obs_emotional[row] >= 2)
+        support_tie = rated_tie & (
+            (tables.obs_emotional[row] > 0)
+            | (tables.obs_practical[row] > 0)
+            | (tables.obs_informational[row] > 0)
+        )
+        answered_on = np.full(n, -1, dtype=np.int64)
+        np.maximum.at(answered_on, tables.tie_child[trust_tie],
+                      tables.obs_day[row[trust_tie]].astype(np.int64) + tables.day_min)
+    else:
+        trust_tie = trusted_tie = emotional_tie = support_tie = np.zeros(len(active), bool)
+        answered_on = np.full(n, -1, dtype=np.int64)
     trusted = _count_members(tables, active & tables.member_adult & trusted_tie)
-    emotional_tie = eff.rated & (tables.obs_emotional[eff.row] >= 2) if tables.n_observations else (
-        np.zeros(len(active), dtype=bool)
-    )
-    emotional = _count_members(tables, active & emotional_tie)
+    emotional = _count_members(tables, emotional_tie)
     size = _count_members(tables, active)
     paid = _count_members(tables, active & tables.member_paid)
     with np.errstate(invalid="ignore", divide="ignore"):
         paid_share = np.where(size > 0, round_array(paid / np.maximum(size, 1), 3), np.nan)
 
+    rated = _any_per_child(tables, rated_tie)
     top = _top_sum(tables.tie_child[active], tenths[active], n, s.clique_size)
-    network_strength = round_array(top / (10 * s.clique_size), 1)
+    network_strength = np.where(rated, round_array(top / (10 * s.clique_size), 1), np.nan)
 
     if states is not None:
         active0, tenths0 = then.active, then.tenths
@@ -205,86 +238,128 @@ def cohort_values(
     workers = _count_members(tables, tables.member_social_worker & (first <= last))
 
     return CohortValues(
+        open=case.open,
+        status=case.status,
+        team=case.team,
+        trust_answered=_any_per_child(tables, trust_tie),
+        trust_answered_on=answered_on,
         has_trusted_adult=trusted >= 1,
         single_point_of_failure=trusted == 1,
+        rated=rated,
         network_strength=network_strength,
         continuity=continuity,
         social_workers=workers,
+        support_answered=_any_per_child(tables, support_tie),
         no_emotional_support=emotional == 0,
         paid_share=paid_share,
     )
 
 
-def _array(values: Iterable[Any], dtype: Any) -> NDArray[Any]:
-    """An array of ``values`` (None becomes NaN); arrays pass through without a loop."""
-    if isinstance(values, np.ndarray):
-        return values.astype(dtype, copy=False)
-    return np.array([np.nan if v is None else v for v in values], dtype=dtype)
+def _rate(hits: B, base: B) -> Figure:
+    n = int(base.sum())
+    value = None if n == 0 else round_half_even(int((hits & base).sum()) / n, 3)
+    return Figure(value=value, n=n)
 
 
-def summarise(
-    at: date,
-    window_days: int,
-    has_trusted_adult: Iterable[bool],
-    single_point_of_failure: Iterable[bool],
-    network_strength: Iterable[float],
-    continuity: Iterable[float | None],
-    social_workers: Iterable[int],
-    no_emotional_support: Iterable[bool],
-    paid_share: Iterable[float | None],
-) -> dict[str, Any]:
-    """The cohort measures (MEASURES.md names) from per-child values.
+def _median(values: F64, places: int) -> Figure:
+    present = values[~np.isnan(values)]
+    n = len(present)
+    value = None if n == 0 else round_half_even(float(np.median(present)), places)
+    return Figure(value=value, n=n)
 
-    Rates are shares of the children (3 decimals, null for no children);
-    medians are over the children with a value (null if none), rounded as
-    their measure.
+
+def summarise(values: CohortValues, rows: I64, at: date, settings: MeasureSettings
+              ) -> CohortMeasures:
+    """The cohort figures (MEASURES.md) over the children at ``rows`` (those open on
+    ``at`` in scope): each rate over the children with the answer it needs, each median
+    over the children with a value, each with its ``n``.
 
     Examples
     --------
-    >>> summarise(date(2024, 12, 31), 365, [True, False], [True, False], [40.0, 61.0],
-    ...           [None, 80.0], [3, 1], [False, True], [0.5, 0.25])["median_network_strength"]
-    50.5
+    >>> v = CohortValues(open=np.array([True, True]), status=np.array([None, None]),
+    ...     team=np.array([None, None]), trust_answered=np.array([True, False]),
+    ...     trust_answered_on=np.array([738000, -1]),
+    ...     has_trusted_adult=np.array([True, False]),
+    ...     single_point_of_failure=np.array([False, False]), rated=np.array([True, False]),
+    ...     network_strength=np.array([40.0, np.nan]), continuity=np.array([np.nan, 80.0]),
+    ...     social_workers=np.array([3, 1]), support_answered=np.array([False, False]),
+    ...     no_emotional_support=np.array([True, True]), paid_share=np.array([0.5, 0.25]))
+    >>> m = summarise(v, np.array([0, 1]), date(2024, 12, 31), DEFAULT_SETTINGS)
+    >>> m.children, m.has_trusted_adult_rate, m.trust_answered_rate.value
+    (2, Figure(value=1.0, n=1, suppressed=False), 0.5)
+    >>> m.no_emotional_support_rate, m.median_network_strength.n
+    (Figure(value=None, n=0, suppressed=False), 1)
     """
-    trusted = _array(has_trusted_adult, bool)
-    n = len(trusted)
+    everyone = np.ones(len(rows), dtype=bool)
+    answered = values.trust_answered[rows]
+    support = values.support_answered[rows]
+    t0 = at - timedelta(days=settings.window_days)
+    on = values.trust_answered_on[rows]
+    return CohortMeasures(
+        at=at,
+        window_days=settings.window_days,
+        window_start=t0,
+        children=len(rows),
+        trust_answered_rate=_rate(answered, everyone),
+        trust_answered_in_window_rate=_rate(answered & (on > t0.toordinal()), everyone),
+        has_trusted_adult_rate=_rate(values.has_trusted_adult[rows], answered),
+        single_point_of_failure_rate=_rate(values.single_point_of_failure[rows], answered),
+        rated_rate=_rate(values.rated[rows], everyone),
+        median_network_strength=_median(values.network_strength[rows], 1),
+        median_continuity=_median(values.continuity[rows], 1),
+        high_worker_churn_rate=_rate(values.social_workers[rows] >= 3, everyone),
+        support_answered_rate=_rate(support, everyone),
+        no_emotional_support_rate=_rate(values.no_emotional_support[rows], support),
+        median_paid_share=_median(values.paid_share[rows], 3),
+    )
 
-    def rate(values: Iterable[bool]) -> float | None:
-        return None if n == 0 else round_half_even(float(_array(values, bool).sum()) / n, 3)
 
-    def median(values: Iterable[float | None], places: int) -> float | None:
-        arr = _array(values, np.float64)
-        arr = arr[~np.isnan(arr)]
-        return None if len(arr) == 0 else round_half_even(float(np.median(arr)), places)
+def scope_rows(
+    values: CohortValues,
+    rows: I64 | None = None,
+    *,
+    team: str | None = None,
+    status: str | None = None,
+) -> I64:
+    """The children of the cohort: those at ``rows`` (all when None) open on the values'
+    date, of ``team`` and ``status`` then (MEASURES.md: a trend month counts the children
+    open then, as they were then).
 
-    return {
-        "at": at.isoformat(),
-        "window_days": window_days,
-        "children": n,
-        "has_trusted_adult_rate": rate(trusted),
-        "single_point_of_failure_rate": rate(single_point_of_failure),
-        "median_network_strength": median(network_strength, 1),
-        "median_continuity": median(continuity, 1),
-        "high_worker_churn_rate": rate(_array(social_workers, np.int64) >= 3),
-        "no_emotional_support_rate": rate(no_emotional_support),
-        "median_paid_share": median(paid_share, 3),
-    }
+    >>> v = CohortValues(open=np.array([True, True, False]),
+    ...     status=np.array(["early_help", "looked_after", None], dtype=object),
+    ...     team=np.array(["South", "South", "South"], dtype=object),
+    ...     **{k: np.zeros(3) for k in ("trust_answered", "trust_answered_on",
+    ...        "has_trusted_adult", "single_point_of_failure", "rated", "network_strength",
+    ...        "continuity", "social_workers", "support_answered", "no_emotional_support",
+    ...        "paid_share")})
+    >>> scope_rows(v, team="South").tolist(), scope_rows(v, status="looked_after").tolist()
+    ([0, 1], [1])
+    """
+    keep = values.open.copy()
+    if team is not None:
+        keep &= values.team == team
+    if status is not None:
+        keep &= values.status == status
+    if rows is not None:
+        chosen = np.zeros(len(keep), dtype=bool)
+        chosen[rows] = True
+        keep &= chosen
+    result: I64 = np.flatnonzero(keep).astype(np.int64)
+    return result
 
 
 def cohort_measures(
     tables: CohortTables,
     at: date,
+    settings: MeasureSettings = DEFAULT_SETTINGS,
     *,
-    window_days: int = 365,
     child_ids: Iterable[str] | None = None,
-    settings: MeasureSettings | None = None,
-) -> dict[str, Any]:
-    """Cohort measures on ``at`` over the children in scope (all, or ``child_ids``).
-
-    Combined perspective. ``children``; ``has_trusted_adult_rate``;
-    ``single_point_of_failure_rate``; ``median_network_strength``;
-    ``median_continuity`` (children with a value); ``high_worker_churn_rate``
-    (``social_workers >= 3``); ``no_emotional_support_rate``;
-    ``median_paid_share`` (children with a network).
+    team: str | None = None,
+    status: str | None = None,
+) -> CohortMeasures:
+    """Cohort figures on ``at`` over the children open then, of ``team`` and ``status``
+    then, among ``child_ids`` (all when None). Combined perspective; the window and the
+    strength weights come from ``settings`` alone.
 
     Examples
     --------
@@ -292,31 +367,20 @@ def cohort_measures(
     >>> docs = [EcomapDocument.model_validate({"format": "ecomap/1",
     ...     "child": {"id": f"c{i}", "name": "C"},
     ...     "people": [{"id": f"p{i}", "name": "P", "category": "family"}],
-    ...     "ties": [{"id": f"t{i}", "between": [f"c{i}", f"p{i}"]}],
+    ...     "ties": [{"id": f"t{i}", "between": [f"c{i}", f"p{i}"], "started": "2023-01-01"}],
     ...     "observations": [{"tie": f"t{i}", "on": "2024-01-01", "by": "child",
-    ...                       "closeness": 3, "trusted": i == 0}]}) for i in range(2)]
+    ...                       "closeness": 3, "trusted": True} for _ in range(i)]})
+    ...     for i in range(2)]
     >>> m = cohort_measures(CohortTables.from_documents(docs), date(2024, 6, 30))
-    >>> m["children"], m["has_trusted_adult_rate"], m["median_network_strength"]
-    (2, 0.5, 6.0)
-    >>> m["no_emotional_support_rate"], m["median_paid_share"]
-    (1.0, 0.0)
+    >>> m.children, m.trust_answered_rate.value, m.has_trusted_adult_rate
+    (2, 0.5, Figure(value=1.0, n=1, suppressed=False))
+    >>> m.median_network_strength, cohort_measures(  # (30 + 15 * 546 / 365.25 / 5) / 5
+    ...     CohortTables.from_documents(docs), date(2022, 6, 30)).children
+    (Figure(value=6.9, n=1, suppressed=False), 0)
     """
-    values = cohort_values(tables, at, window_days=window_days, settings=settings)
-    return _summary(values, tables.indices(child_ids), at, window_days)
-
-
-def _summary(values: CohortValues, rows: I64, at: date, window_days: int) -> dict[str, Any]:
-    return summarise(
-        at,
-        window_days,
-        values.has_trusted_adult[rows],
-        values.single_point_of_failure[rows],
-        values.network_strength[rows],
-        values.continuity[rows],
-        values.social_workers[rows],
-        values.no_emotional_support[rows],
-        values.paid_share[rows],
-    )
+    values = cohort_values(tables, at, settings)
+    rows = None if child_ids is None else tables.indices(child_ids)
+    return summarise(values, scope_rows(values, rows, team=team, status=status), at, settings)
 
 
 def month_ends(at: date, months: int) -> list[date]:
@@ -341,12 +405,14 @@ def cohort_trend(
     tables: CohortTables,
     at: date,
     months: int,
+    settings: MeasureSettings = DEFAULT_SETTINGS,
     *,
-    window_days: int = 365,
     child_ids: Iterable[str] | None = None,
-    settings: MeasureSettings | None = None,
-) -> list[dict[str, Any]]:
-    """The cohort measures at each of the last ``months`` month ends, oldest first.
+    team: str | None = None,
+    status: str | None = None,
+) -> list[CohortMeasures]:
+    """The cohort figures at each of the last ``months`` month ends, oldest first; each
+    month counts the children open then, with their team and status then.
 
     Examples
     --------
@@ -355,17 +421,16 @@ def cohort_trend(
     ...     "child": {"id": "c", "name": "C"},
     ...     "people": [{"id": "p", "name": "P", "category": "family"}],
     ...     "ties": [{"id": "t", "between": ["c", "p"], "started": "2024-02-10"}]})
-    >>> trend = cohort_trend(CohortTables.from_documents([doc]), date(2024, 3, 31), 2)
-    >>> [(m["at"], m["median_paid_share"]) for m in trend]
-    [('2024-02-29', 0.0), ('2024-03-31', 0.0)]
+    >>> trend = cohort_trend(CohortTables.from_documents([doc]), date(2024, 3, 31), 3)
+    >>> [(m.at.isoformat(), m.children, m.median_paid_share.value) for m in trend]
+    [('2024-01-31', 0, None), ('2024-02-29', 1, 0.0), ('2024-03-31', 1, 0.0)]
     """
     ids = list(child_ids) if child_ids is not None else None
-    s = settings or DEFAULT_SETTINGS
-    states = TieStates(tables, s)  # one pass: the months share the tie work
-    rows = tables.indices(ids)
+    states = TieStates(tables, settings)  # one pass: the months share the tie work
+    rows = None if ids is None else tables.indices(ids)
     trend = []
     for point in month_ends(at, months):
-        values = cohort_values(tables, point, window_days=window_days, settings=s,
-                               states=states)
-        trend.append(_summary(values, rows, point, window_days))
+        values = cohort_values(tables, point, settings, states=states)
+        trend.append(summarise(values, scope_rows(values, rows, team=team, status=status),
+                               point, settings))
     return trend

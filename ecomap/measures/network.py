@@ -53,6 +53,10 @@ def network_measures(
 ) -> dict[str, Any]:
     """The ``network`` block of MEASURES.md for one child on ``snapshot.at``.
 
+    Not asked is not "no": ``has_trusted_adult`` and ``single_point_of_failure`` are
+    None unless ``trust_answered``, ``support_gaps`` None unless ``support_answered``,
+    and ``network_strength`` None when no active child tie is rated.
+
     Member-level counts (``size``, trusted adults, providers, ``paid_share``)
     count each member once; tie-level ones (``by_category``, ratios over
     rated ties, strengths) count active child ties.
@@ -95,17 +99,31 @@ def network_measures(
     directed = [v for v in rated if v.observation and v.observation.direction is not None]
     criticised = [v for v in rated if v.observation and v.observation.critical is not None]
     rated_tenths = [v.tenths for v in rated if v.tenths is not None]
+    trust_days = [v.observation.on for v in rated
+                  if v.observation is not None and v.observation.trusted is not None]
+    support_answered = any(
+        v.observation is not None and v.observation.support is not None
+        and any(getattr(v.observation.support, kind) is not None for kind in SUPPORT_TYPES)
+        for v in rated
+    )
+    trust_answered = bool(trust_days)
     tenures = [(snapshot.at - v.tie.started).days for v in ties if v.tie.started is not None]
     return {
         "size": len(members),
         "by_category": by_category,
         "trusted_adults": len(trusted),
         "unpaid_trusted_adults": len(unpaid_trusted),
-        "has_trusted_adult": len(trusted) >= 1,
-        "single_point_of_failure": len(trusted) == 1,
+        "trust_answered": trust_answered,
+        "trust_answered_on": max(trust_days).isoformat() if trust_days else None,
+        "has_trusted_adult": len(trusted) >= 1 if trust_answered else None,
+        "single_point_of_failure": len(trusted) == 1 if trust_answered else None,
         "paid_share": ratio(sum(1 for p in members.values() if p.paid), len(members)),
         "support_providers": {kind: len(providers[kind]) for kind in SUPPORT_TYPES},
-        "support_gaps": sorted(kind for kind in SUPPORT_TYPES if not providers[kind]),
+        "support_answered": support_answered,
+        "support_gaps": (
+            sorted(kind for kind in SUPPORT_TYPES if not providers[kind])
+            if support_answered else None
+        ),
         "reciprocity": ratio(
             sum(1 for v in directed if v.observation and v.observation.direction == "both"),
             len(directed),
@@ -119,7 +137,9 @@ def network_measures(
             if rated_tenths
             else None
         ),
-        "network_strength": network_strength([v.tenths or 0 for v in ties], clique_size),
+        "network_strength": (
+            network_strength([v.tenths or 0 for v in ties], clique_size) if rated else None
+        ),
         "density": density(set(members), person_ties, snapshot),
         "tenure_median_days": float(statistics.median(tenures)) if tenures else None,
     }

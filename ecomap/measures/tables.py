@@ -84,6 +84,43 @@ class ObservationColumns:
     trusted: ArrayLike
 
 
+#: Episode kinds in :class:`EpisodeColumns`: the dated status and team, and the rest.
+STATUS_EPISODE, TEAM_EPISODE, OTHER_EPISODE = 0, 1, 2
+EPISODE_CODES = {"status": STATUS_EPISODE, "team": TEAM_EPISODE}
+
+
+def episode_code(kind: str) -> int:
+    """An episode kind's code in :class:`EpisodeColumns`.
+
+    >>> episode_code("team"), episode_code("placement")
+    (1, 2)
+    """
+    return EPISODE_CODES.get(kind, OTHER_EPISODE)
+
+
+@dataclass(frozen=True)
+class EpisodeColumns:
+    """One row per episode: ``child`` (the child's row), ``kind`` (:data:`STATUS_EPISODE`,
+    :data:`TEAM_EPISODE` or :data:`OTHER_EPISODE`), ``start``/``end`` proleptic ordinals
+    (:data:`NULL_END` while open) and ``value`` (the status or team; None for others)."""
+
+    child: ArrayLike
+    kind: ArrayLike
+    start: ArrayLike
+    end: ArrayLike
+    value: Sequence[str | None]
+
+
+@dataclass(frozen=True)
+class CaseColumns:
+    """Per child on one date (:meth:`CohortTables.case_on`): open or not, and the status
+    and team then (None where there is none)."""
+
+    open: B
+    status: NDArray[np.object_]
+    team: NDArray[np.object_]
+
+
 @dataclass(frozen=True)
 class CohortTables:
     """Many children's networks as arrays (build with :meth:`from_documents` or
@@ -132,6 +169,16 @@ class CohortTables:
     obs_direction: I8
     obs_trusted: I8
     day_min: int
+    # episodes (status and team dated; others only count towards first_day)
+    ep_child: I64
+    ep_kind: I8
+    ep_start: I64
+    ep_end: I64
+    ep_value: NDArray[np.object_]
+    #: per child: the earliest dated item (ecomap.episodes.first_day), NULL_END if none
+    first_day: I64
+    has_status_episodes: B
+    has_team_episodes: B
 
     @property
     def n_observations(self) -> int:
@@ -162,6 +209,25 @@ class CohortTables:
         if status is not None:
             keep &= self.status == status
         return [self.child_ids[i] for i in np.flatnonzero(keep)]
+
+    def case_on(self, at: date) -> CaseColumns:
+        """Every child's case on ``at`` as :func:`ecomap.episodes.case_on` reads it: open
+        when a status episode covers ``at`` (else, without status episodes, from
+        ``first_day`` with ``child.status``); the team episode's team covering ``at``, or
+        ``child.team`` throughout without team episodes."""
+        t = at.toordinal()
+        covers = (self.ep_start <= t) & (self.ep_end > t)
+        by_status = covers & (self.ep_kind == STATUS_EPISODE)
+        by_team = covers & (self.ep_kind == TEAM_EPISODE)
+        open_ = ~self.has_status_episodes & (self.first_day <= t)
+        status = self.status.copy()
+        status[~open_] = None
+        open_[self.ep_child[by_status]] = True
+        status[self.ep_child[by_status]] = self.ep_value[by_status]
+        team = self.team.copy()
+        team[self.has_team_episodes] = None
+        team[self.ep_child[by_team]] = self.ep_value[by_team]
+        return CaseColumns(open_, status, team)
 
     def active(self, at: date) -> B:
         """Child ties active on ``at``: started <= t < ended."""
@@ -200,13 +266,15 @@ class CohortTables:
         status: Sequence[str | None],
         ties: TieColumns,
         observations: ObservationColumns,
+        episodes: EpisodeColumns | None = None,
     ) -> CohortTables:
         """Build the tables from plain columns (what a store reads with a few queries).
 
         ``child_ids``, ``team`` and ``status`` have one entry per child, in the
         tables' order; ``ties`` one row per child tie and ``observations`` one row per
         observation of a child tie (see :class:`TieColumns` and
-        :class:`ObservationColumns` for the codes). Of one tie's observations by one
+        :class:`ObservationColumns` for the codes), ``episodes`` one row per episode
+        (:class:`EpisodeColumns`; none when left out). Of one tie's observations by one
         side on one day, the later row is the later in the document.
 
         Examples
@@ -254,6 +322,22 @@ class CohortTables:
             result: I8 = _ints(values, np.int8)[order]
             return result
 
+        n_children = len(child_ids)
+        eps = episodes or EpisodeColumns([], [], [], [], [])
+        ep_child = _ints(eps.child, np.int64)
+        ep_kind = _ints(eps.kind, np.int8)
+        ep_start = _ints(eps.start, np.int64)
+        first = np.full(n_children, NULL_END, dtype=np.int64)
+        known = t_start != NULL_START
+        np.minimum.at(first, t_child[known], t_start[known])
+        if len(day):
+            np.minimum.at(first, t_child[_ints(observations.tie, np.int64)], day)
+        np.minimum.at(first, ep_child, ep_start)
+
+        def has(kind: int) -> B:
+            result: B = np.bincount(ep_child[ep_kind == kind], minlength=n_children) > 0
+            return result
+
         return cls(
             child_ids=list(child_ids),
             team=np.array(list(team), dtype=object),
@@ -281,6 +365,14 @@ class CohortTables:
             obs_direction=obs_col(observations.direction),
             obs_trusted=obs_col(observations.trusted),
             day_min=day_min,
+            ep_child=ep_child,
+            ep_kind=ep_kind,
+            ep_start=ep_start,
+            ep_end=_ints(eps.end, np.int64),
+            ep_value=np.array(list(eps.value), dtype=object),
+            first_day=first,
+            has_status_episodes=has(STATUS_EPISODE),
+            has_team_episodes=has(TEAM_EPISODE),
         )
 
     @classmethod
@@ -295,6 +387,8 @@ class CohortTables:
         m_flags, m_cat = array("b"), array("b")
         o_tie, o_side, o_day = array("q"), array("b"), array("q")
         o_cols = [array("b") for _ in range(8)]
+        e_child, e_kind, e_start, e_end = array("q"), array("b"), array("q"), array("q")
+        e_value: list[str | None] = []
         for doc in docs:
             c = len(child_ids)
             cid = doc.child.id
@@ -342,6 +436,13 @@ class CohortTables:
                 )
                 for column, value in zip(o_cols, values, strict=True):
                     column.append(value)
+            for episode in doc.episodes:
+                e_child.append(c)
+                e_kind.append(episode_code(episode.kind))
+                e_start.append(episode.start.toordinal())
+                e_end.append(episode.end.toordinal() if episode.end else NULL_END)
+                e_value.append(episode.status if episode.kind == "status" else
+                               episode.team if episode.kind == "team" else None)
         flags = _ints(m_flags, np.int8)
         ties = TieColumns(
             child=t_child, member=t_member, start=t_start, end=t_end,
@@ -349,7 +450,8 @@ class CohortTables:
             category=m_cat,
         )
         observations = ObservationColumns(o_tie, o_side, o_day, *o_cols)
-        return cls.from_columns(child_ids, teams, statuses, ties, observations)
+        episodes = EpisodeColumns(e_child, e_kind, e_start, e_end, e_value)
+        return cls.from_columns(child_ids, teams, statuses, ties, observations, episodes)
 
 
 def _ints(values: ArrayLike, dtype: type[np.signedinteger[Any]]) -> NDArray[Any]:

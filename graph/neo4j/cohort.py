@@ -15,8 +15,10 @@ from ecomap.measures.tables import (
     NULL_END,
     NULL_START,
     CohortTables,
+    EpisodeColumns,
     ObservationColumns,
     TieColumns,
+    episode_code,
 )
 from ecomap.model import CATEGORIES, SOCIAL_WORKER_ROLE
 from graph.neo4j.rows import Fetched, native
@@ -41,6 +43,8 @@ def cohort_tables(batches: Iterable[tuple[list[str], Fetched]]) -> CohortTables:
     t_adult, t_paid, t_worker, t_category = array("b"), array("b"), array("b"), array("b")
     o_tie, o_side, o_day = array("q"), array("b"), array("q")
     o_values = [array("b") for _ in range(8)]
+    e_child, e_kind, e_start, e_end = array("q"), array("b"), array("q"), array("q")
+    e_value: list[str | None] = []
     for ids, fetched in batches:
         for cid in ids:
             child = fetched.children.get(cid)
@@ -82,6 +86,14 @@ def cohort_tables(batches: Iterable[tuple[list[str], Fetched]]) -> CohortTables:
                     )
                     for column, value in zip(o_values, values, strict=True):
                         column.append(value)
+            for episode in sorted(fetched.episodes[cid], key=lambda row: int(row["ord"])):
+                kind = str(episode["kind"])
+                e_child.append(c)
+                e_kind.append(episode_code(kind))
+                e_start.append(_ordinal(episode.get("start_date"), NULL_START))
+                e_end.append(_ordinal(episode.get("end_date"), NULL_END))
+                e_value.append(episode.get(kind) if kind in ("status", "team") else None)
     ties = TieColumns(t_child, t_member, t_start, t_end, t_adult, t_paid, t_worker, t_category)
     observations = ObservationColumns(o_tie, o_side, o_day, *o_values)
-    return CohortTables.from_columns(child_ids, teams, statuses, ties, observations)
+    episodes = EpisodeColumns(e_child, e_kind, e_start, e_end, e_value)
+    return CohortTables.from_columns(child_ids, teams, statuses, ties, observations, episodes)

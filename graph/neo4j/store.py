@@ -410,7 +410,7 @@ class Neo4jStore:
         chunks = (wanted[start : start + DOCS_PER_READ]
                   for start in range(0, len(wanted), DOCS_PER_READ))
         return cohort_tables(
-            (chunk, self._read(partial(_fetch, ids=chunk, episodes=False))) for chunk in chunks
+            (chunk, self._read(partial(_fetch, ids=chunk))) for chunk in chunks
         )
 
     def counts(self) -> StoreCounts:

@@ -1,4 +1,5 @@
-"""Cohort dashboard: the numbers of ecomap.measures for the caller's scope, never stale."""
+"""Cohort dashboard: the numbers of ecomap.measures for the caller's scope, never stale;
+dates after today refused; an empty date an empty state; leaders' small numbers withheld."""
 
 from __future__ import annotations
 
@@ -6,13 +7,21 @@ import csv
 import io
 from collections.abc import Iterator
 from datetime import date
+from typing import Any
 
 import pytest
 
 from ecomap.measures.cohort import cohort_measures
+from ecomap.measures.figures import FIGURE_NAMES
 from ecomap.measures.tables import CohortTables
 from ecomap.model import EcomapDocument
 from tests.api.conftest import World, build_world
+
+
+def oracle(docs: list[EcomapDocument], at: date, **scope: Any) -> dict[str, Any]:
+    """The figures ecomap.measures computes from the documents, as JSON."""
+    return cohort_measures(CohortTables.from_documents(docs), at, **scope).model_dump(
+        mode="json")
 
 
 def test_dashboard_equals_cohort_measures_and_follows_writes(fresh_world: World) -> None:
@@ -20,8 +29,7 @@ def test_dashboard_equals_cohort_measures_and_follows_writes(fresh_world: World)
     params = {"at": "2025-06-30", "months": 2}
     first = w.api.get("/api/dashboard", params=params, headers=w.as_user("lou")).json()
     docs = [w.store.get(cid) for cid in sorted(w.ids.values())]
-    oracle = cohort_measures(CohortTables.from_documents(docs), date(2025, 6, 30))
-    assert first["measures"] == oracle
+    assert first["measures"] == oracle(docs, date(2025, 6, 30))
     again = w.api.get("/api/dashboard", params=params, headers=w.as_user("lou")).json()
     assert again == first
     # a write anywhere in scope shows at once (the cached tables are keyed by versions)
@@ -31,13 +39,44 @@ def test_dashboard_equals_cohort_measures_and_follows_writes(fresh_world: World)
                json={"ended": "2025-01-01", "end_reason": "other"})
     after = w.api.get("/api/dashboard", params=params, headers=w.as_user("lou")).json()
     docs = [w.store.get(cid) for cid in sorted(w.ids.values())]
-    assert after["measures"] == cohort_measures(CohortTables.from_documents(docs),
-                                                date(2025, 6, 30))
+    assert after["measures"] == oracle(docs, date(2025, 6, 30))
+    assert after != first
+    # a new child with nothing dated is not open on any date (MEASURES.md fallback)
     made = w.api.post("/api/children", headers=w.as_user("wendy"),
                       json={"id": "c-new", "name": "New", "team": "North"})
     assert made.status_code == 201
     grown = w.api.get("/api/dashboard", params=params, headers=w.as_user("lou")).json()
-    assert grown["measures"]["children"] == first["measures"]["children"] + 1
+    assert grown["measures"]["children"] == first["measures"]["children"]
+
+
+def test_a_date_after_today_is_refused_naming_at(world: World) -> None:
+    today = world.clock().date()
+    tomorrow = date.fromordinal(today.toordinal() + 1).isoformat()
+    for path in ("/api/dashboard", "/api/dashboard.csv", "/dashboard/figures"):
+        refused = world.api.get(path, params={"at": tomorrow}, headers=world.as_user("lou"))
+        assert refused.status_code == 422, path
+        assert [d["field"] for d in refused.json()["error"]["details"]] == ["at"]
+    ok = world.api.get("/api/dashboard", params={"at": today.isoformat(), "months": 1},
+                       headers=world.as_user("lou"))
+    assert ok.status_code == 200 and ok.json()["at"] == today.isoformat()
+
+
+def test_a_date_before_any_child_was_open_is_an_empty_state(world: World) -> None:
+    body = world.api.get("/api/dashboard", params={"at": "2012-06-30", "months": 2},
+                         headers=world.as_user("lou")).json()
+    assert body["empty"] is True and body["measures"]["children"] == 0
+    assert all(body["measures"][k]["value"] is None for k in FIGURE_NAMES)
+    assert body["data_from"] is not None and body["data_from"] > "2012-06-30"
+    figures = world.api.get("/dashboard/figures", params={"at": "2012-06-30"},
+                            headers=world.as_user("lou")).json()
+    assert figures["empty"] is True and figures["figures"] == {}
+
+
+def test_leaders_filter_by_team_and_status_only(world: World) -> None:
+    refused = world.api.get("/api/dashboard", params={"worker": "walt"},
+                            headers=world.as_user("lou"))
+    assert refused.status_code == 403
+    assert [d["field"] for d in refused.json()["error"]["details"]] == ["worker"]
 
 
 def test_worker_dashboard_is_their_caseload(world: World) -> None:
@@ -61,19 +100,18 @@ def test_dashboard_follows_a_shared_person_changed_through_another_child(
     person = sorted(shared)[0]
     params = {"at": "2024-03-31", "months": 2}  # their tie is active
 
-    def oracle() -> dict[str, object]:
-        return cohort_measures(CohortTables.from_documents([w.store.get(north)]),
-                               date(2024, 3, 31))
+    def expected() -> dict[str, object]:
+        return oracle([w.store.get(north)], date(2024, 3, 31))
 
     before = w.api.get("/api/dashboard", params=params, headers=w.as_user("lena")).json()
-    assert before["measures"] == oracle()
+    assert before["measures"] == expected()
     version = w.store.version(north)
     changed = w.api.patch(f"/api/children/{south}/people/{person}", headers=w.as_user("walt"),
                           json={"category": "family", "role": None, "paid": False})
     assert changed.status_code == 200
     assert w.store.version(north) == version  # nothing in lena's scope has a new version
     after = w.api.get("/api/dashboard", params=params, headers=w.as_user("lena")).json()
-    assert after["measures"] == oracle()
+    assert after["measures"] == expected()
     assert after["measures"] != before["measures"]
 
 
@@ -85,9 +123,6 @@ def small_cohorts(store_kind: str, fixture_documents: dict[str, EcomapDocument],
                            min_cohort=2)
 
 
-MEASURED = ["has_trusted_adult_rate", "single_point_of_failure_rate", "median_network_strength",
-            "median_continuity", "high_worker_churn_rate", "no_emotional_support_rate",
-            "median_paid_share"]
 AT = {"at": "2024-03-31", "months": 3}
 
 
@@ -105,17 +140,23 @@ def test_a_leaders_small_scope_gives_the_count_only(small_cohorts: World, user: 
     body = w.api.get("/api/dashboard", params={**AT, **params}, headers=h).json()
     assert body["suppressed"] is True and "fewer than 2 children" in body["reason"]
     assert body["measures"]["children"] == 1
-    assert all(body["measures"][k] is None for k in MEASURED)
-    assert body["trend"] and all(row[k] is None for row in body["trend"] for k in MEASURED)
+    withheld = {"value": None, "n": None, "suppressed": True}
+    assert all(body["measures"][k] == withheld for k in FIGURE_NAMES
+               if body["measures"][k]["n"] != 0)
+    assert all(row[k]["value"] is None for row in body["trend"] for k in FIGURE_NAMES)
     assert [row["children"] for row in body["trend"]] == [1, 1, 1]
+    assert all(d["bins"] == [] and (d["suppressed"] or d["n"] == 0)
+               for d in body["distributions"].values())
     figures = w.api.get("/dashboard/figures", params={**AT, **params}, headers=h).json()
-    assert figures == {"children": 1, "suppressed": True, "reason": body["reason"],
-                       "figures": {}}
+    assert figures == {"children": 1, "empty": False, "suppressed": True,
+                       "reason": body["reason"], "figures": {}}
     table = list(csv.DictReader(io.StringIO(
         w.api.get("/api/dashboard.csv", params={**AT, **params}, headers=h).text)))
-    assert len(table) == 3
-    assert all(row["suppressed"] == "true" and row["children"] == "1" for row in table)
-    assert all(row[k] == "" for row in table for k in MEASURED)
+    assert len(table) == 3 * len(FIGURE_NAMES)
+    assert {row["figure"] for row in table} == set(FIGURE_NAMES)
+    assert all(row["children"] == "1" and row["value"] == "" for row in table)
+    assert all((row["suppressed"], row["n"]) in {("true", ""), ("false", "0")} for row in table)
+    assert any(row["suppressed"] == "true" for row in table)
 
 
 def test_a_leaders_large_enough_scope_is_measured_without_ids_or_names(
@@ -126,17 +167,26 @@ def test_a_leaders_large_enough_scope_is_measured_without_ids_or_names(
     body = w.api.get("/api/dashboard", params=AT, headers=h).json()
     docs = [w.store.get(cid) for cid in sorted(w.ids.values())]
     assert body["suppressed"] is False and body["reason"] is None
-    assert body["measures"] == cohort_measures(CohortTables.from_documents(docs),
-                                               date(2024, 3, 31))
+    assert body["measures"]["children"] == 3
+    expected = oracle(docs, date(2024, 3, 31))
+    for name in FIGURE_NAMES:  # every cell of the table is one child: only n >= 2 shows
+        got, want = body["measures"][name], expected[name]
+        if want["n"] >= 2:
+            assert got == want, name
+        elif want["n"] == 1:
+            assert got == {"value": None, "n": None, "suppressed": True}, name
     response = w.api.get("/dashboard/figures", params=AT, headers=h)
     figures = response.json()
     assert figures["suppressed"] is False and figures["children"] == 3
     assert {"network_strength", "continuity", "paid_share", "churn"} <= set(figures["figures"])
-    # the per-child values behind a histogram carry no id and no order that names a child
-    shown = figures["figures"]["network_strength"]["data"][0]["x"]
-    assert len(shown) == 3 and shown == sorted(shown)
-    assert not any(f'"{text}"' in response.text or f"{text}<" in response.text
-                   for text in child_ids_and_names(w))
+    # distributions are server-side bins of at least two children, no per-child values
+    for dist in body["distributions"].values():
+        if not dist["suppressed"]:
+            assert all(b["children"] in (None, 0) or b["children"] >= 2 for b in dist["bins"])
+            assert sum(b["children"] or 0 for b in dist["bins"]) <= dist["n"]
+    leaked = [text for text in child_ids_and_names(w)
+              if f'"{text}"' in response.text or f"{text}<" in response.text]
+    assert leaked == []
 
 
 def test_a_worker_sees_their_own_caseload_of_one_measured(small_cohorts: World) -> None:
@@ -144,7 +194,6 @@ def test_a_worker_sees_their_own_caseload_of_one_measured(small_cohorts: World) 
     h = w.as_user("walt")
     body = w.api.get("/api/dashboard", params=AT, headers=h).json()
     assert body["suppressed"] is False and body["measures"]["children"] == 1
-    assert body["measures"] == cohort_measures(
-        CohortTables.from_documents([w.store.get(w.ids["b"])]), date(2024, 3, 31))
+    assert body["measures"] == oracle([w.store.get(w.ids["b"])], date(2024, 3, 31))
     figures = w.api.get("/dashboard/figures", params=AT, headers=h).json()
     assert figures["suppressed"] is False and figures["figures"]

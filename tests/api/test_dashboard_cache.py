@@ -1,12 +1,11 @@
-"""The dashboard's cache: repeat requests reuse the computed measures; any write to the
+"""The dashboard's cache: repeat requests reuse the computed answer; any write to the
 store (even to a child outside the scope) makes the next request compute afresh."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from api.accounts import Accounts
-from api.routes.dashboard import TablesCache
+from api.dashboard import DashboardCache, Viewer, dashboard
 from api.settings import Settings
 from ecomap.model import EcomapDocument
 from graph.embedded import EmbeddedStore
@@ -18,21 +17,21 @@ def test_repeat_requests_reuse_and_writes_refresh(
     fixture_documents: dict[str, EcomapDocument],
 ) -> None:
     store = EmbeddedStore.memory()
-    accounts = Accounts(":memory:")
     settings = Settings.from_mapping({})
     docs = list(fixture_documents.values())
     store.replace_many(docs)
-    cache = TablesCache()
-    scope = (None, None, None)
+    cache = DashboardCache()
+    leader = Viewer("leader")
 
-    first = cache.measured(store, accounts, scope, AT, 3, settings)
-    assert cache.measured(store, accounts, scope, AT, 3, settings) is first
-    assert cache.measured(store, accounts, scope, AT, 4, settings) is not first
+    first = dashboard(store, None, settings, leader, at=AT, months=3, cache=cache)
+    assert dashboard(store, None, settings, leader, at=AT, months=3, cache=cache) is first
+    assert dashboard(store, None, settings, leader, at=AT, months=4, cache=cache) is not first
+    fresh = dashboard(store, None, settings, leader, at=AT, months=3)
+    assert fresh == first and fresh is not first
 
     removed = docs[0].child.id
     store.delete(removed)
-    after = cache.measured(store, accounts, scope, AT, 3, settings)
+    after = dashboard(store, None, settings, leader, at=AT, months=3, cache=cache)
     assert after is not first
-    assert after[0]["children"] == first[0]["children"] - 1
+    assert after.measures.children == first.measures.children - 1
     store.close()
-    accounts.close()

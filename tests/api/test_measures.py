@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import subprocess
@@ -83,14 +84,15 @@ def test_dashboard_csv_has_the_trend_rows(world: World) -> None:
     as_json = world.api.get("/api/dashboard", params=params, headers=h).json()
     as_csv = world.api.get("/api/dashboard.csv", params=params, headers=h)
     assert as_csv.headers["content-type"].startswith("text/csv")
-    lines = as_csv.text.strip().splitlines()
-    header = lines[0].split(",")
-    assert len(lines) == 1 + len(as_json["trend"]) == 4
-    at_column = header.index("at")
-    children = header.index("children")
-    for line, row in zip(lines[1:], as_json["trend"], strict=True):
-        cells = line.split(",")
-        assert cells[at_column] == row["at"] and int(cells[children]) == row["children"] == 3
+    rows = list(csv.DictReader(io.StringIO(as_csv.text)))
+    assert len(rows) == len(as_json["trend"]) * 11  # one row per month end and figure
+    for row in rows:
+        month = next(m for m in as_json["trend"] if m["at"] == row["at"])
+        figure = month[row["figure"]]
+        assert int(row["children"]) == month["children"] == 3
+        assert row["value"] == ("" if figure["value"] is None else str(figure["value"]))
+        assert row["n"] == ("" if figure["n"] is None else str(figure["n"]))
+        assert row["suppressed"] == str(figure["suppressed"]).lower()
 
 
 def test_network_exports_read_back_with_networkx(world: World) -> None:

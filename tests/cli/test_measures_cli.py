@@ -147,20 +147,27 @@ def test_child_from_the_store(store_path: Path) -> None:
 
 
 def test_dashboard(store_path: Path) -> None:
-    result = run("dashboard", "--at", "2024-12-31", "--months", "3", "--store", str(store_path))
+    # the same answer as GET /api/dashboard gives a leader of the whole authority; with
+    # the minimum cohort at 1 nothing is withheld, so the figures are ecomap.measures'
+    result = run("dashboard", "--at", "2024-12-31", "--months", "3", "--store", str(store_path),
+                 ECOMAP_MIN_COHORT="1")
     assert result.returncode == 0, result.stderr
     [got] = lines(result.stdout)
     tables = CohortTables.from_documents(fixture(n) for n in NAMES)
     at = date(2024, 12, 31)
-    expected = {
-        "at": "2024-12-31",
-        "scope": {"team": None, "status": None},
-        "measures": cohort_measures(tables, at),
-        "trend": cohort_trend(tables, at, 3),
-    }
-    assert got == expected
+    assert got["at"] == "2024-12-31" and got["scope"] == {"team": None, "status": None,
+                                                          "worker": None}
+    assert got["measures"] == cohort_measures(tables, at).model_dump(mode="json")
+    assert got["trend"] == [m.model_dump(mode="json") for m in cohort_trend(tables, at, 3)]
     assert got["measures"]["children"] == 3
     assert [p["at"] for p in got["trend"]] == ["2024-10-31", "2024-11-30", "2024-12-31"]
+    # by default (ECOMAP_MIN_COHORT 5) three children are a count only, as for a leader
+    small = run("dashboard", "--at", "2024-12-31", "--months", "1", "--store", str(store_path))
+    [withheld] = lines(small.stdout)
+    assert withheld["suppressed"] is True and withheld["measures"]["children"] == 3
+    assert withheld["measures"]["has_trusted_adult_rate"]["value"] is None
+    future = run("dashboard", "--at", "2999-01-01", "--store", str(store_path))
+    assert future.returncode == 2 and "--at" in future.stderr and "after today" in future.stderr
 
 
 def test_dashboard_scope(store_path: Path) -> None:
@@ -176,10 +183,12 @@ def test_dashboard_scope(store_path: Path) -> None:
         "1",
         "--store",
         str(store_path),
+        ECOMAP_MIN_COHORT="1",
     )
     assert result.returncode == 0, result.stderr
     [got] = lines(result.stdout)
     assert got["measures"]["children"] == 1  # only Mia is in North and looked after
-    assert got["measures"]["median_network_strength"] == 59.3
+    assert got["measures"]["median_network_strength"] == {"value": 59.3, "n": 1,
+                                                          "suppressed": False}
     bad = run("dashboard", "--at", "2024-12-31", "--status", "adopted", "--store", str(store_path))
     assert bad.returncode == 2 and "--status" in bad.stderr

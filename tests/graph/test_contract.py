@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from ecomap.format import dump_document, parse_document
 from ecomap.measures.cohort import cohort_measures, cohort_trend, cohort_values
+from ecomap.measures.settings import DEFAULT_SETTINGS as s
 from ecomap.measures.tables import CohortTables
 from ecomap.model import EcomapDocument
 from graph.base import (
@@ -422,19 +423,21 @@ def assert_same_cohort(columns: CohortTables, documents: CohortTables) -> None:
                  "pair_child", "member_adult", "member_paid", "member_social_worker",
                  "member_category", "seg_start", "obs_day", "obs_closeness", "obs_contact",
                  "obs_emotional", "obs_practical", "obs_informational", "obs_critical",
-                 "obs_direction", "obs_trusted"):
+                 "obs_direction", "obs_trusted", "ep_child", "ep_kind", "ep_start", "ep_end",
+                 "first_day", "has_status_episodes", "has_team_episodes"):
         np.testing.assert_array_equal(getattr(columns, name), getattr(documents, name),
                                       err_msg=name)
     assert columns.child_ids == documents.child_ids
     assert columns.team.tolist() == documents.team.tolist()
     assert columns.status.tolist() == documents.status.tolist()
+    assert columns.ep_value.tolist() == documents.ep_value.tolist()
     assert columns.day_min == documents.day_min and columns.n_people == documents.n_people
     same = columns.tie_member[:, None] == columns.tie_member[None, :]
     np.testing.assert_array_equal(same, documents.tie_member[:, None] ==
                                   documents.tie_member[None, :])  # one code per person
     for at in COHORT_DATES:
         assert cohort_measures(columns, at) == cohort_measures(documents, at)
-        got, want = cohort_values(columns, at), cohort_values(documents, at)
+        got, want = cohort_values(columns, at, s), cohort_values(documents, at, s)
         for field in fields(got):
             np.testing.assert_array_equal(getattr(got, field.name), getattr(want, field.name))
     assert cohort_trend(columns, COHORT_DATES[-1], 6) == cohort_trend(

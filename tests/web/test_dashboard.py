@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -15,9 +16,14 @@ from tests.web.conftest import LEADER, Server, api_client, screenshot, sign_in
 pytestmark = pytest.mark.browser
 
 AT = "2024-12-31"
-MEASURES = ["children", "has_trusted_adult_rate", "single_point_of_failure_rate",
-            "median_network_strength", "median_continuity", "high_worker_churn_rate",
-            "no_emotional_support_rate", "median_paid_share"]
+TILES = ["has_trusted_adult_rate", "trust_answered_rate", "trust_answered_in_window_rate",
+         "single_point_of_failure_rate", "median_network_strength", "median_continuity",
+         "high_worker_churn_rate", "no_emotional_support_rate", "median_paid_share"]
+
+
+def values(measures: dict[str, Any]) -> dict[str, object]:
+    """What each tile should hold: the count, then each figure's value."""
+    return {"children": measures["children"], **{k: measures[k]["value"] for k in TILES}}
 
 
 def open_dashboard(page: Page, server: Server, query: str) -> None:
@@ -30,7 +36,7 @@ def open_dashboard(page: Page, server: Server, query: str) -> None:
 
 def shown(page: Page) -> dict[str, object]:
     """The number behind each tile, as the page holds it."""
-    pairs = page.locator("#tiles dd").evaluate_all(
+    pairs = page.locator("#tiles dd[data-measure]").evaluate_all(
         "ds => ds.map(d => [d.dataset.measure, d.dataset.value])")
     return {k: json.loads(v) for k, v in pairs}
 
@@ -41,13 +47,27 @@ def test_the_dashboards_numbers_equal_the_apis(page: Page, server: Server) -> No
         api = client.get("/api/dashboard", params={"at": AT, "months": 12}).json()
     assert api["measures"]["children"] == len(server.fixtures)
     assert api["suppressed"] is False
-    assert shown(page) == {k: api["measures"][k] for k in MEASURES}
+    assert shown(page) == values(api["measures"])
+    # each tile says over how many children it was computed, and when
+    trust = page.locator(".tile").filter(has=page.locator("[data-measure=has_trusted_adult_rate]"))
+    figure = api["measures"]["has_trusted_adult_rate"]
+    if figure["suppressed"]:
+        expect(trust.locator(".n")).to_contain_text("withheld")
+    else:
+        expect(trust.locator(".n")).to_have_text(
+            f"{figure['n']} of {api['measures']['children']} answered the trust question")
+    expect(trust.locator(".meaning")).to_contain_text("Of the children asked")
+    expect(trust.locator(".when")).to_have_text("On 31 Dec 2024")
+    churn = page.locator(".tile").filter(has=page.locator("[data-measure=high_worker_churn_rate]"))
+    # (t0, t] with t0 = t - 365 days, written with an en dash
+    expect(churn.locator(".when")).to_have_text("2 Jan 2024 \u2013 31 Dec 2024")
     # ...and the words on the tiles say the same (rates as percentages).
-    tiles = dict(zip(page.locator("#tiles dd").evaluate_all("ds => ds.map(d => d.dataset.measure)"),
-                     page.locator("#tiles dd").all_inner_texts(), strict=True))
+    numbers = page.locator("#tiles dd[data-measure]")
+    tiles = dict(zip(numbers.evaluate_all("ds => ds.map(d => d.dataset.measure)"),
+                     numbers.all_inner_texts(), strict=True))
     assert tiles["children"] == str(len(server.fixtures))
-    rate = api["measures"]["has_trusted_adult_rate"]
-    assert tiles["has_trusted_adult_rate"] == f"{round(rate * 100, 1):g}%"
+    rate = api["measures"]["trust_answered_rate"]["value"]
+    assert tiles["trust_answered_rate"] == f"{round(rate * 100, 1):g}%"
     # The monthly table has the API's twelve month ends, newest first.
     months = page.locator("#trend-table tbody th").all_inner_texts()
     assert months == [row["at"] for row in reversed(api["trend"])]
@@ -72,12 +92,26 @@ def test_filters_narrow_the_scope_like_the_api(page: Page, server: Server) -> No
         csv_text = client.get("/api/dashboard.csv", params={"at": AT, "months": 6,
                                                            "status": "looked_after"}).text
     assert api["suppressed"] is True
-    assert shown(page) == {k: api["measures"][k] for k in MEASURES}
-    assert [v for k, v in shown(page).items() if k != "children"] == [None] * 7
+    assert shown(page) == values(api["measures"])
+    assert [v for k, v in shown(page).items() if k != "children"] == [None] * len(TILES)
     href = page.get_by_role("link", name="Download CSV").get_attribute("href")
     assert href is not None and "status=looked_after" in href and "months=6" in href
     response = page.request.get(server.url + href)
     assert response.ok
     assert response.text() == csv_text
     rows = list(csv.DictReader(io.StringIO(response.text())))
-    assert [r["at"] for r in rows] == [row["at"] for row in api["trend"]]
+    assert sorted({r["at"] for r in rows}) == [row["at"] for row in api["trend"]]
+    assert {"n", "suppressed"} <= set(rows[0])
+
+
+def test_a_date_after_today_or_before_the_records_says_so(page: Page, server: Server) -> None:
+    sign_in(page, server, LEADER)
+    page.goto(f"{server.url}/dashboard?at=2999-01-01")
+    expect(page.locator("#status")).to_contain_text("is after today")
+    expect(page.locator("#status")).to_contain_text("never a forecast")
+    assert page.locator("#tiles dd").count() == 0
+    page.goto(f"{server.url}/dashboard?at=2012-06-30")
+    expect(page.locator("#status")).to_contain_text("No children were open on 30 Jun 2012")
+    expect(page.locator("#status")).to_contain_text("Records in this scope start on")
+    assert page.locator("#tiles dd").count() == 0
+    expect(page.locator(".chart").first).to_be_hidden()

@@ -1,128 +1,118 @@
-"""The dashboard's figure builders: plain cohort data in, plotly figure JSON out."""
+"""The dashboard's figure builders: plain dashboard data in, plotly figure JSON out."""
 
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import plotly.graph_objects as go
 import pytest
 
 from web.figures import (
+    ANSWERED_NAMES,
     MEDIAN_NAMES,
     RATE_NAMES,
-    churn_figure,
+    bins_figure,
     dashboard_figures,
-    distribution_figure,
     support_gaps_figure,
     trend_figure,
     trusted_adult_figure,
 )
 
-COHORT = {
-    "at": "2024-12-31", "window_days": 365, "children": 8,
-    "has_trusted_adult_rate": 0.75, "single_point_of_failure_rate": 0.125,
-    "median_network_strength": 42.5, "median_continuity": 60.0,
-    "high_worker_churn_rate": 0.25, "no_emotional_support_rate": 0.375,
-    "median_paid_share": 0.4,
+
+def fig(value: float | None, n: int | None, suppressed: bool = False) -> dict[str, Any]:
+    return {"value": value, "n": n, "suppressed": suppressed}
+
+
+MEASURES = {
+    "at": "2024-12-31", "window_days": 365, "window_start": "2023-12-31", "children": 10,
+    "trust_answered_rate": fig(0.8, 10), "trust_answered_in_window_rate": fig(0.6, 10),
+    "has_trusted_adult_rate": fig(0.75, 8), "single_point_of_failure_rate": fig(0.125, 8),
+    "rated_rate": fig(0.9, 10), "median_network_strength": fig(42.5, 9),
+    "median_continuity": fig(60.0, 7), "high_worker_churn_rate": fig(0.2, 10),
+    "support_answered_rate": fig(0.8, 10), "no_emotional_support_rate": fig(0.375, 8),
+    "median_paid_share": fig(0.4, 9),
 }
+DIST = {"n": 9, "suppressed": False, "bins": [
+    {"low": 0.0, "high": 40.0, "children": 5}, {"low": 40.0, "high": 100.0, "children": 4}]}
+ANSWER = {"min_cohort": 2, "measures": MEASURES, "trend": [MEASURES],
+          "distributions": {"network_strength": DIST, "continuity": DIST,
+                            "paid_share": {"n": 9, "suppressed": False, "bins": [
+                                {"low": 0.0, "high": 0.6, "children": 9}]},
+                            "social_workers": {"n": 10, "suppressed": False, "bins": [
+                                {"low": 0.0, "high": 2.0, "children": 8},
+                                {"low": 3.0, "high": 1000.0, "children": 2}]}}}
 
 
-def test_trusted_split_adds_up_to_every_child() -> None:
-    fig = trusted_adult_figure(COHORT)
-    parts = [bar["x"][0] for bar in fig["data"]]
-    # 75% have one or more, 12.5% exactly one: 62.5% two or more, 25% none.
+def test_trusted_split_is_over_the_children_asked_and_says_how_many() -> None:
+    figure = trusted_adult_figure(MEASURES)
+    parts = [bar["x"][0] for bar in figure["data"]]
+    # of the 8 asked: 75% have one or more, 12.5% exactly one: 62.5% two+, 25% none
     assert parts == [62.5, 12.5, 25.0]
-    assert sum(parts) == 100.0
-    assert "8 children" in fig["layout"]["title"]["text"]
+    assert "8 of 10 children answered" in figure["layout"]["title"]["text"]
 
 
-def test_trusted_split_with_no_children_draws_no_bars() -> None:
-    fig = trusted_adult_figure({"children": 0, "has_trusted_adult_rate": None,
-                                "single_point_of_failure_rate": None})
-    assert [bar["x"][0] for bar in fig["data"]] == [None, None, None]
-    assert all(bar["text"] == ["no data"] for bar in fig["data"])
+def test_trusted_split_withheld_says_so_and_draws_no_bars() -> None:
+    withheld = {**MEASURES, "has_trusted_adult_rate": fig(None, None, True),
+                "single_point_of_failure_rate": fig(None, None, True)}
+    figure = trusted_adult_figure(withheld)
+    assert [bar["x"][0] for bar in figure["data"]] == [None, None, None]
+    assert "withheld" in figure["layout"]["title"]["text"]
 
 
-def test_distribution_leaves_out_children_without_a_value_and_says_so() -> None:
-    fig = distribution_figure([None, 30.0, None, 70.0], title="Continuity", axis="x",
-                              median=50.0)
-    assert list(fig["data"][0]["x"]) == [30.0, 70.0]
-    assert "2 children; 2 without a value" in fig["layout"]["title"]["text"]
-    assert fig["layout"]["shapes"][0]["x0"] == 50.0
-    assert fig["layout"]["annotations"][0]["text"] == "median 50.0"
+def test_bins_are_drawn_as_given_with_fewer_than_n_in_words() -> None:
+    figure = bins_figure({"n": 7, "suppressed": False, "bins": [
+        {"low": 0.0, "high": 50.0, "children": 5}, {"low": 50.0, "high": 100.0, "children": None}]},
+        title="Strength", axis="x", minimum=3, median=fig(42.0, 7))
+    assert list(figure["data"][0]["x"]) == ["0-50", "50-100"]
+    assert list(figure["data"][0]["text"]) == ["5", "fewer than 3"]
+    assert "7 children with a value; median 42.0" in figure["layout"]["title"]["text"]
 
 
-def test_distribution_without_median_has_no_marker() -> None:
-    fig = distribution_figure([], title="Strength", axis="x")
-    assert "shapes" not in fig["layout"] or not fig["layout"]["shapes"]
+def test_social_worker_bins_read_as_whole_numbers() -> None:
+    figure = dashboard_figures(ANSWER)["churn"]
+    assert list(figure["data"][0]["x"]) == ["0-1", "3+"]
 
 
-def test_churn_counts_three_or_more_together() -> None:
-    fig = churn_figure([0, 1, 1, 2, 3, 5, 7], rate=3 / 7)
-    assert list(fig["data"][0]["y"]) == [1, 2, 1, 3]
-    assert "42.9% had 3 or more" in fig["layout"]["title"]["text"]
+def test_support_gaps_over_the_children_asked() -> None:
+    figure = support_gaps_figure(MEASURES)
+    assert list(figure["data"][0]["y"]) == [37.5]
+    assert "of 8 children asked about support" in figure["layout"]["title"]["text"]
 
 
-def test_support_gaps_in_plain_words() -> None:
-    fig = support_gaps_figure({"emotional": 0.375, "practical": None,
-                               "informational": 0.125}, 8)
-    assert list(fig["data"][0]["x"]) == ["Feelings", "Doing things", "Advice"]
-    assert list(fig["data"][0]["y"]) == [37.5, None, 12.5]
-    assert fig["data"][0]["text"] == ["37.5%", "no data", "12.5%"]
-
-
-def test_support_gaps_draws_only_the_kinds_measured() -> None:
-    fig = support_gaps_figure({"emotional": 0.375}, 8)
-    assert list(fig["data"][0]["x"]) == ["Feelings"]
-
-
-def test_trend_keeps_months_in_order_and_gaps_as_gaps() -> None:
+def test_trend_keeps_months_in_order_gaps_as_gaps_and_draws_the_answered_rate() -> None:
     trend = [
-        {"at": "2024-10-31", "has_trusted_adult_rate": 0.5, "median_continuity": None},
-        {"at": "2024-11-30", "has_trusted_adult_rate": None, "median_continuity": 55.5},
-        {"at": "2024-12-31", "has_trusted_adult_rate": 1.0, "median_continuity": 70.0},
+        {"at": "2024-10-31", "has_trusted_adult_rate": fig(0.5, 4),
+         "trust_answered_rate": fig(0.4, 10)},
+        {"at": "2024-11-30", "has_trusted_adult_rate": fig(None, None, True),
+         "trust_answered_rate": fig(0.5, 10)},
     ]
-    rates = trend_figure(trend, {"has_trusted_adult_rate": "T"}, title="r", percent=True)
-    assert list(rates["data"][0]["x"]) == ["2024-10-31", "2024-11-30", "2024-12-31"]
-    assert list(rates["data"][0]["y"]) == [50.0, None, 100.0]
-    medians = trend_figure(trend, {"median_continuity": "C"}, title="m", percent=False)
-    assert list(medians["data"][0]["y"]) == [None, 55.5, 70.0]
-
-
-def test_paid_share_trend_is_drawn_as_a_percentage() -> None:
-    fig = trend_figure([{"at": "2024-12-31", "median_paid_share": 0.25}],
-                       {"median_paid_share": "P"}, title="m", percent=False)
-    assert list(fig["data"][0]["y"]) == [25.0]
+    rates = trend_figure(trend, {"has_trusted_adult_rate": "T"}, title="r", percent=True,
+                         answered={"trust_answered_rate": "asked"})
+    assert list(rates["data"][0]["x"]) == ["2024-10-31", "2024-11-30"]
+    assert list(rates["data"][0]["y"]) == [50.0, None]
+    assert list(rates["data"][0]["customdata"]) == [4, None]
+    assert rates["data"][1]["name"] == "asked" and list(rates["data"][1]["y"]) == [40.0, 50.0]
 
 
 def test_every_series_differs_by_more_than_colour() -> None:
-    fig = trend_figure([{"at": "2024-12-31"}], RATE_NAMES, title="r", percent=True)
-    dashes = [trace["line"]["dash"] for trace in fig["data"]]
-    symbols = [trace["marker"]["symbol"] for trace in fig["data"]]
+    figure = trend_figure([{"at": "2024-12-31"}], RATE_NAMES, title="r", percent=True)
+    dashes = [trace["line"]["dash"] for trace in figure["data"]]
+    symbols = [trace["marker"]["symbol"] for trace in figure["data"]]
     assert len(set(dashes)) == len(RATE_NAMES)
     assert len(set(symbols)) == len(RATE_NAMES)
 
 
-def test_dashboard_figures_use_per_child_values_and_the_cohort_medians() -> None:
-    values = {
-        "network_strength": [10.0, 42.5, 80.0],
-        "continuity": [None, 60.0, 90.0],
-        "paid_share": [0.25, 0.4, None],
-        "social_workers": [1, 3, 4],
-    }
-    figs = dashboard_figures(COHORT, [COHORT], values)
-    assert list(figs["network_strength"]["data"][0]["x"]) == [10.0, 42.5, 80.0]
-    assert figs["network_strength"]["layout"]["shapes"][0]["x0"] == 42.5
-    assert list(figs["paid_share"]["data"][0]["x"]) == [25.0, 40.0]
-    assert figs["paid_share"]["layout"]["shapes"][0]["x0"] == 40.0
-    assert list(figs["churn"]["data"][0]["y"]) == [0, 1, 0, 2]
-    assert set(figs) >= {"rates_trend", "medians_trend", "support_gaps", "trusted"}
+def test_dashboard_figures_draw_rates_with_their_answered_rates() -> None:
+    figs = dashboard_figures(ANSWER)
+    names = [trace["name"] for trace in figs["rates_trend"]["data"]]
+    assert names == [*RATE_NAMES.values(), *ANSWERED_NAMES.values()]
     assert len(figs["medians_trend"]["data"]) == len(MEDIAN_NAMES)
 
 
 @pytest.mark.parametrize("name", ["trusted", "network_strength", "continuity", "churn",
                                   "support_gaps", "paid_share", "rates_trend", "medians_trend"])
 def test_each_figure_is_valid_plotly_json(name: str) -> None:
-    fig = dashboard_figures(COHORT, [COHORT], {"network_strength": [1.0]})[name]
-    text = json.dumps(fig)  # plain JSON: no numpy, no objects
+    figure = dashboard_figures(ANSWER)[name]
+    text = json.dumps(figure)  # plain JSON: no numpy, no objects
     go.Figure(json.loads(text))  # plotly validates every property on the way back in

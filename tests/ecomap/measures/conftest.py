@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from hypothesis import strategies as st
 
-from ecomap.model import CATEGORIES, SUPPORT_TYPES, EcomapDocument
+from ecomap.model import CATEGORIES, STATUSES, SUPPORT_TYPES, EcomapDocument
 
 FIXTURES = Path(__file__).resolve().parents[3] / "fixtures"
 
@@ -26,12 +26,14 @@ def build_doc(
     observations: list[dict[str, Any]] | None = None,
     episodes: list[dict[str, Any]] | None = None,
     child: str = "c",
+    **child_fields: Any,
 ) -> EcomapDocument:
-    """A small document around child ``child`` (names are placeholders)."""
+    """A small document around child ``child`` (names are placeholders); ``child_fields``
+    (``status``, ``team``, ...) go on the child."""
     return EcomapDocument.model_validate(
         {
             "format": "ecomap/1",
-            "child": {"id": child, "name": "Child"},
+            "child": {"id": child, "name": "Child", **child_fields},
             "people": [{"name": "Someone", **p} for p in people or []],
             "ties": ties or [],
             "observations": observations or [],
@@ -134,9 +136,30 @@ def documents(draw: st.DrawFn, child: str = "c") -> EcomapDocument:
         episodes.append(
             {"kind": "placement", "start": _day(start), "end": None if end is None else _day(end)}
         )
+    for kind, values in (("status", STATUSES), ("team", ("North", "South", "East"))):
+        day = draw(st.integers(-200, SPAN))
+        for _ in range(draw(st.integers(0, 4))):  # consecutive or with a gap (closed)
+            length = draw(st.one_of(st.none(), st.integers(1, 500)))
+            episode = {"kind": kind, kind: draw(st.sampled_from(values)), "start": _day(day)}
+            if length is not None:
+                episode["end"] = _day(day + length)
+            episodes.append(episode)
+            if length is None:
+                break
+            day += length + draw(st.sampled_from([0, 0, 1, 90]))
+    fields: dict[str, Any] = {}
+    if draw(st.booleans()):
+        fields["status"] = draw(st.sampled_from(STATUSES))
+    if draw(st.booleans()):
+        fields["team"] = draw(st.sampled_from(["North", "South"]))
+    for kind in ("status", "team"):  # the current value must agree with the episodes
+        dated = [e for e in episodes if e["kind"] == kind]
+        if dated:
+            fields[kind] = dated[-1][kind]
+    episodes = draw(st.permutations(episodes))
     # observations are shuffled across ties but same-day order is what it is
     observations = draw(st.permutations(observations))
-    return build_doc(people, ties, list(observations), episodes, child=child)
+    return build_doc(people, ties, list(observations), list(episodes), child=child, **fields)
 
 
 @pytest.fixture(scope="session")

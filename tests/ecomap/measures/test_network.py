@@ -97,11 +97,9 @@ def test_empty_network(make_doc: MakeDoc) -> None:
     m = child_measures(make_doc(), date(2024, 6, 1))
     n = m["network"]
     assert n["size"] == 0 and set(n["by_category"].values()) == {0}
-    assert (n["trusted_adults"], n["has_trusted_adult"], n["single_point_of_failure"]) == (
-        0,
-        False,
-        False,
-    )
+    # nobody was asked: not "no"
+    assert (n["trusted_adults"], n["trust_answered"], n["trust_answered_on"]) == (0, False, None)
+    assert (n["has_trusted_adult"], n["single_point_of_failure"]) == (None, None)
     for name in (
         "paid_share",
         "reciprocity",
@@ -111,8 +109,8 @@ def test_empty_network(make_doc: MakeDoc) -> None:
         "tenure_median_days",
     ):
         assert n[name] is None, name
-    assert n["network_strength"] == 0.0
-    assert n["support_gaps"] == ["emotional", "informational", "practical"]
+    assert n["network_strength"] is None  # no rated tie: unknown, not 0
+    assert (n["support_answered"], n["support_gaps"]) == (False, None)
     c = m["continuity"]
     assert (c["retention"], c["trusted_retention"], c["continuity"]) == (None, None, None)
     assert (c["retained"], c["lost"], c["gained"], c["social_workers"], c["placements"]) == (

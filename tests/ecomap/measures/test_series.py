@@ -65,9 +65,9 @@ def test_one_pass_trend_equals_month_by_month(
     tables = CohortTables.from_documents(synthetic)
     ids = [d.child.id for d in synthetic[::3]]
     for child_ids in (None, ids):
-        trend = cohort_trend(tables, date(2025, 12, 31), 24, window_days=window_days,
-                             child_ids=child_ids)
-        by_month = [cohort_measures(tables, at, window_days=window_days, child_ids=child_ids)
+        windowed = MeasureSettings(window_days=window_days)
+        trend = cohort_trend(tables, date(2025, 12, 31), 24, windowed, child_ids=child_ids)
+        by_month = [cohort_measures(tables, at, windowed, child_ids=child_ids)
                     for at in month_ends(date(2025, 12, 31), 24)]
         assert trend == by_month
         assert len({str(m) for m in trend}) > 1  # the months differ: not one answer repeated

@@ -1,0 +1,283 @@
+"""The one dashboard service: scope rules, the cohort on a date, disclosure control and
+caching. ``GET /api/dashboard`` (and its CSV), the dashboard page and ``ecomap
+dashboard`` all call :func:`dashboard`; routes only parse, authorise and render.
+
+Scope rules: a leader filters by team and status only (a leader with a team is held to
+it; a leader without one sees the authority); a worker sees their own caseload; admins
+no dashboard. Leaders' figures follow :mod:`ecomap.disclosure`, decided on the whole
+authority's table of each date, so the decision is the same whoever asks and whatever
+they compare. Caching: the store's tables, each date's per-child values and each
+finished answer are kept per store revision (every write bumps it), so a repeat view
+is a lookup and never stale.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Annotated, Any, Literal, TypeVar
+
+import numpy as np
+from fastapi import Depends, Query, Request
+
+from api.accounts import Accounts
+from api.auth.principal import Principal
+from api.deps import AtQ, CurrentUser, TodayDep
+from api.errors import ApiError, ErrorDetail
+from api.settings import Settings
+from ecomap.dashboard import (
+    Dashboard,
+    DashboardScope,
+    distributions,
+    leader_measures,
+)
+from ecomap.measures.cohort import CohortValues, cohort_values, month_ends, scope_rows, summarise
+from ecomap.measures.figures import CohortMeasures
+from ecomap.measures.series import TieStates
+from ecomap.measures.settings import MeasureSettings
+from ecomap.measures.tables import NULL_END, STATUS_EPISODE, CohortTables
+from ecomap.model import Status
+from graph.base import GraphStore
+
+T = TypeVar("T")
+
+__all__ = [
+    "DashboardCache",
+    "DashboardCacheDep",
+    "DashboardRequest",
+    "DashboardRequestDep",
+    "Viewer",
+    "check_at",
+    "dashboard",
+    "viewer_for",
+]
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who looks and what they may see: a ``leader`` (their ``team``, or the authority
+    when None) sees suppressed aggregates; a ``worker`` their ``caseload`` in full."""
+
+    kind: Literal["leader", "worker"]
+    team: str | None = None
+    worker: str | None = None
+
+
+def viewer_for(user: Principal, *, team: str | None, worker: str | None) -> Viewer:
+    """The viewer a signed-in user is, checked against the filters they asked for.
+
+    >>> viewer_for(Principal("lena", "leader", "North"), team=None, worker=None)
+    Viewer(kind='leader', team='North', worker=None)
+    """
+    if user.role == "admin":
+        raise ApiError(403, "dashboards are for leaders and workers")
+    if user.role == "worker":
+        if worker is not None and worker != user.actor:
+            raise ApiError(403, "workers see their own caseload only")
+        return Viewer("worker", worker=user.actor)
+    if worker is not None:
+        raise ApiError(403, "leaders filter by team and status only",
+                       details=[ErrorDetail(field="worker", message="not for leaders")])
+    if user.team is not None and team is not None and team != user.team:
+        raise ApiError(403, "leaders see their own team only")
+    return Viewer("leader", team=user.team)
+
+
+def check_at(at: date, today: date) -> date:
+    """``at`` itself, or a 422 naming ``at`` when it is after ``today``: the dashboard
+    reports what was recorded, never a forecast.
+
+    >>> check_at(date(2024, 1, 1), date(2024, 1, 1))
+    datetime.date(2024, 1, 1)
+    """
+    if at > today:
+        raise ApiError(422, "the date is after today: the dashboard does not forecast",
+                       details=[ErrorDetail(field="at",
+                                            message=f"must be on or before {today}")])
+    return at
+
+
+def suppressed_reason(children: int, min_cohort: int) -> str | None:
+    """Why a scope's figures are all withheld, or None.
+
+    >>> suppressed_reason(3, 5)
+    'fewer than 5 children in this scope on this date: only the count is shown, to keep each child private'
+    """  # noqa: E501
+    if children == 0 or children >= min_cohort:
+        return None
+    return (f"fewer than {min_cohort} children in this scope on this date: only the count is "
+            "shown, to keep each child private")
+
+
+class _Lru:
+    """A small thread-safe least-recently-used map."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._lock = threading.Lock()
+        self._data: OrderedDict[Any, Any] = OrderedDict()
+
+    def get(self, key: Any, make: Callable[[], T]) -> T:
+        with self._lock:
+            if key in self._data:
+                self._data.move_to_end(key)
+                hit: T = self._data[key]
+                return hit
+        made = make()
+        with self._lock:
+            self._data[key] = made
+            while len(self._data) > self._size:
+                self._data.popitem(last=False)
+        return made
+
+
+class DashboardCache:
+    """Tables, per-date values and answers, keyed by the store's revision."""
+
+    def __init__(self) -> None:
+        self.tables = _Lru(2)
+        self.values = _Lru(64)
+        self.answers = _Lru(64)
+
+
+def _data_from(tables: CohortTables, rows: Any) -> date | None:
+    """The first date any of the children at ``rows`` was open."""
+    chosen = np.zeros(tables.n_children, dtype=bool)
+    chosen[rows] = True
+    starts = tables.ep_start[(tables.ep_kind == STATUS_EPISODE) & chosen[tables.ep_child]]
+    fallback = tables.first_day[chosen & ~tables.has_status_episodes]
+    days = np.concatenate([starts, fallback[fallback < NULL_END]])
+    return date.fromordinal(int(days.min())) if len(days) else None
+
+
+def dashboard(
+    store: GraphStore,
+    accounts: Accounts | None,
+    settings: Settings,
+    viewer: Viewer,
+    *,
+    at: date,
+    team: str | None = None,
+    status: str | None = None,
+    months: int = 12,
+    cache: DashboardCache | None = None,
+) -> Dashboard:
+    """The dashboard for ``viewer``: the cohort on ``at`` in scope, its ``months`` trend
+    and distributions. ``team`` is the leader's own when they have one. Raises nothing
+    for an empty date: ``empty`` says so."""
+    cache = cache or DashboardCache()
+    team = viewer.team or team
+    ms = settings.measure_settings()
+    caseload: tuple[str, ...] | None = None
+    if viewer.kind == "worker":
+        assert accounts is not None and viewer.worker is not None
+        caseload = tuple(accounts.caseload(viewer.worker))
+    revision = store.revision()
+    key = (revision, viewer.kind, caseload, team, status, at, months, ms.model_dump_json(),
+           settings.min_cohort)
+    return cache.answers.get(key, lambda: _answer(
+        store, cache, revision, ms, settings.min_cohort, viewer, caseload,
+        at=at, team=team, status=status, months=months,
+    ))
+
+
+def _answer(
+    store: GraphStore,
+    cache: DashboardCache,
+    revision: int,
+    ms: MeasureSettings,
+    min_cohort: int,
+    viewer: Viewer,
+    caseload: tuple[str, ...] | None,
+    *,
+    at: date,
+    team: str | None,
+    status: str | None,
+    months: int,
+) -> Dashboard:
+    tables: CohortTables = cache.tables.get(revision, lambda: store.cohort_tables())
+    known = set(tables.child_ids)
+    rows = None if caseload is None else tables.indices([c for c in caseload if c in known])
+    minimum = min_cohort if viewer.kind == "leader" else 0
+
+    states = TieStates(tables, ms)  # the trend's dates share the tie work
+
+    def values_on(day: date) -> CohortValues:
+        return cache.values.get((revision, day, ms.model_dump_json()),
+                                lambda: cohort_values(tables, day, ms, states=states))
+
+    def measured(day: date) -> CohortMeasures:
+        values = values_on(day)
+        if viewer.kind == "leader":
+            return leader_measures(values, day, ms, minimum, team=team, status=status)
+        return summarise(values, scope_rows(values, rows, team=team, status=status), day, ms)
+
+    now = measured(at)
+    values = values_on(at)
+    in_scope = scope_rows(values, rows, team=team, status=status)
+    reason = suppressed_reason(now.children, minimum)
+    everyone = np.arange(tables.n_children) if rows is None else rows
+    return Dashboard(
+        at=at,
+        scope=DashboardScope(team=team, status=status, worker=viewer.worker),
+        min_cohort=minimum,
+        data_from=_data_from(tables, everyone),
+        empty=now.children == 0,
+        suppressed=reason is not None,
+        reason=reason,
+        measures=now,
+        trend=[measured(day) for day in month_ends(at, months)],
+        distributions=distributions(values, in_scope, now, minimum),
+    )
+
+
+# ---------------------------------------------------------------- the request, parsed once
+# (the JSON route, its CSV and the page's figures take the same query)
+
+TeamQ = Annotated[str | None, Query(max_length=100, description="Only this team (on the date).")]
+StatusQ = Annotated[Status | None, Query(description="Only this status (on the date).")]
+WorkerQ = Annotated[str | None, Query(max_length=64, description="A worker's own caseload.")]
+MonthsQ = Annotated[int, Query(ge=1, le=60, description="How many month ends in the trend.")]
+
+
+@dataclass(frozen=True)
+class DashboardRequest:
+    """One dashboard request resolved against the user's role and today's date."""
+
+    user: Principal
+    viewer: Viewer
+    at: date
+    team: str | None
+    status: Status | None
+    months: int
+
+
+def dashboard_request(
+    user: CurrentUser,
+    today: TodayDep,
+    at: AtQ = None,
+    team: TeamQ = None,
+    status: StatusQ = None,
+    worker: WorkerQ = None,
+    months: MonthsQ = 12,
+) -> DashboardRequest:
+    """The query every dashboard route takes: role rules, then ``at`` (default today; a
+    date after today is a 422 naming ``at``)."""
+    viewer = viewer_for(user, team=team, worker=worker)
+    when = check_at(at or today, today)
+    return DashboardRequest(user, viewer, when, viewer.team or team, status, months)
+
+
+def dashboard_cache(request: Request) -> DashboardCache:
+    """The app's dashboard cache (made on first use)."""
+    cache: DashboardCache | None = getattr(request.app.state, "dashboard_cache", None)
+    if cache is None:
+        cache = request.app.state.dashboard_cache = DashboardCache()
+    return cache
+
+
+DashboardRequestDep = Annotated[DashboardRequest, Depends(dashboard_request)]
+DashboardCacheDep = Annotated[DashboardCache, Depends(dashboard_cache)]
