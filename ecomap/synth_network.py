@@ -27,6 +27,7 @@ from ecomap.synth_history import (
     years,
 )
 from ecomap.synth_meetings import synth_meetings
+from ecomap.synth_journey import journey
 from ecomap.synth_ratings import TieProfile
 from ecomap.synth_workforce import (
     LEAVING_CARE,
@@ -69,6 +70,8 @@ class ChildNetwork:
     def __init__(self, index: int, seed: int, as_at: date, authority: str) -> None:
         self.rng = Random(f"{authority}/{seed}/child/{index}")
         self.meetings_rng = Random(f"{authority}/{seed}/meetings/{index}")
+        # the journey draws apart, so status and team episodes left the networks as they were
+        self.journey_rng = Random(f"{authority}/{seed}/journey/{index}")
         self.unit: Unit = unit(authority, seed, index // UNIT_SIZE)
         self.id = f"{authority_code(authority)}-c{index:06d}"
         self.as_at = as_at.toordinal()
@@ -191,6 +194,8 @@ class ChildNetwork:
         self.family()
         self.fill()
         self.person_links()
+        self.episodes += journey(self.journey_rng, status=status, team=self.unit.team,
+                                 opened=opened, as_at=self.as_at, birth=self.birth, left=left)
         record: dict[str, Any] = {
             "format": "ecomap/1",
             "child": {
