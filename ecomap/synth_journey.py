@@ -41,7 +41,7 @@ def _cut(rng: Random, start: int, end: int, parts: int) -> list[int]:
     return [start, *[start + i * _MIN_DAYS for i in inner], end]
 
 
-def _path(rng: Random, status: Status) -> list[Status]:
+def _path(rng: Random, status: Status) -> list[str]:
     """The stages of the current open case, ending in ``status`` (skips and reversals)."""
     if status == "early_help":
         return rng.choice([["early_help"]] * 5 + [["child_in_need", "early_help"],

@@ -26,8 +26,8 @@ from ecomap.synth_history import (
     spells,
     years,
 )
-from ecomap.synth_meetings import synth_meetings
 from ecomap.synth_journey import journey
+from ecomap.synth_meetings import synth_meetings
 from ecomap.synth_ratings import TieProfile
 from ecomap.synth_workforce import (
     LEAVING_CARE,
