@@ -95,10 +95,13 @@ def compare_child(got: dict[str, Any], expected: dict[str, Any]) -> list[dict[st
     return found
 
 
-def compare_cohort(got: dict[str, Any], expected: dict[str, Any]) -> list[dict[str, Any]]:
-    """Diff two cohort results on the MEASURES.md cohort names (and ``at``)."""
-    names = ("at", "children", "has_trusted_adult_rate", "single_point_of_failure_rate",
-             "median_network_strength", "median_continuity", "high_worker_churn_rate",
-             "no_emotional_support_rate", "median_paid_share")
+def compare_cohort(got: Any, expected: dict[str, Any]) -> list[dict[str, Any]]:
+    """Diff two cohort results on the MEASURES.md cohort names (each figure's value and
+    ``n``), ``at`` and ``children``; the engine's may be its typed result."""
+    from ecomap.measures.figures import FIGURE_NAMES
+
+    if hasattr(got, "model_dump"):
+        got = got.model_dump(mode="json")
+    names = ("at", "children", *FIGURE_NAMES)
     return diff({k: got.get(k, "<missing>") for k in names},
                 {k: expected.get(k, "<missing>") for k in names})

@@ -25,8 +25,12 @@ engine could differ; the benchmark reports any difference):
 - ``unseen_trusted`` compares the trusted-adult sets of the two perspectives;
 - ``continuity`` and the medians of strengths are rounded to 1 decimal, shares
   and rates to 3; ``tenure_median_days`` is the plain median (may end in .5);
-- the cohort's ``children`` counts every child in scope, networks empty or not;
-  medians skip nulls; rates are null for an empty cohort.
+- the cohort's ``children`` counts the children open on the date (a status episode
+  covers it; without status episodes, from the earliest start of a child tie, an
+  observation of one or any episode, with ``child.status``) of the team and status
+  they had then (the team episode covering the date; without team episodes,
+  ``child.team``); each rate is over the children with the answer it needs and each
+  figure carries that ``n``; medians skip nulls; values are null for none.
 """
 
 from __future__ import annotations
@@ -125,10 +129,25 @@ def build_graph(doc: Doc) -> nx.MultiGraph:
             observations=observations.get(tie["id"], []),
         )
     episodes = []
+    dated: dict[str, list[tuple[date, date | None, str]]] = {"status": [], "team": []}
+    starts = []
     for episode in doc.get("episodes", []):
+        start, end = _day(episode["start"]), _day(episode.get("end"))
+        starts.append(start)
         if episode["kind"] == "placement":
-            episodes.append((_day(episode["start"]), _day(episode.get("end"))))
+            episodes.append((start, end))
+        if episode["kind"] in dated:
+            dated[episode["kind"]].append((start, end, episode[episode["kind"]]))
     graph.graph["placements"] = episodes
+    graph.graph["status_episodes"] = dated["status"]
+    graph.graph["team_episodes"] = dated["team"]
+    graph.graph["status"] = doc["child"].get("status")
+    graph.graph["team"] = doc["child"].get("team")
+    for a, b, data in graph.edges(data=True):
+        if child_id in (a, b):
+            starts += [data["started"]] if data["started"] else []
+            starts += [obs["on"] for obs in data["observations"]]
+    graph.graph["first_day"] = min((d for d in starts if d is not None), default=None)
     graph.graph["plans_doc"] = {"people": doc.get("people", []),
                                 "meetings": doc.get("meetings", [])}
     return graph
@@ -261,6 +280,10 @@ def _network(graph: nx.MultiGraph, t: date, perspective: str) -> tuple[dict[str,
                 providing.add(member)
         providers[kind] = len(providing)
     rated = [(row[3], row[4] or 0.0) for row in rows if row[3] is not None]
+    asked = [obs["on"] for obs, _ in rated if obs.get("trusted") is not None]
+    support_asked = any(
+        any(value is not None for value in (obs.get("support") or {}).values())
+        for obs, _ in rated)
     directed = [obs["direction"] for obs, _ in rated if obs.get("direction") is not None]
     critical = [obs["critical"] for obs, _ in rated if obs.get("critical") is not None]
     strengths = [value for _, value in rated]
@@ -280,11 +303,15 @@ def _network(graph: nx.MultiGraph, t: date, perspective: str) -> tuple[dict[str,
         "by_category": by_category,
         "trusted_adults": len(trusted),
         "unpaid_trusted_adults": len(unpaid),
-        "has_trusted_adult": len(trusted) >= 1,
-        "single_point_of_failure": len(trusted) == 1,
+        "trust_answered": bool(asked),
+        "trust_answered_on": max(asked).isoformat() if asked else None,
+        "has_trusted_adult": len(trusted) >= 1 if asked else None,
+        "single_point_of_failure": len(trusted) == 1 if asked else None,
         "paid_share": rnd(len(paid) / size, 3) if size else None,
         "support_providers": providers,
-        "support_gaps": sorted(kind for kind in SUPPORT_TYPES if providers[kind] == 0),
+        "support_answered": support_asked,
+        "support_gaps": sorted(kind for kind in SUPPORT_TYPES if providers[kind] == 0)
+        if support_asked else None,
         "reciprocity": _round(
             sum(1 for direction in directed if direction == "both") / len(directed), 3
         )
@@ -296,7 +323,7 @@ def _network(graph: nx.MultiGraph, t: date, perspective: str) -> tuple[dict[str,
         if critical
         else None,
         "mean_strength": _round(sum(strengths) / len(strengths), 1) if strengths else None,
-        "network_strength": rnd(sum(padded) / 5, 1),
+        "network_strength": rnd(sum(padded) / 5, 1) if rated else None,
         "density": rnd(nx.density(inner), 3) if size >= 2 else None,
         "tenure_median_days": statistics.median(tenures) if tenures else None,
     }
@@ -419,47 +446,85 @@ def _median(values: Sequence[float | None], digits: int) -> float | None:
     return rnd(statistics.median(present), digits) if present else None
 
 
-def cohort_from_measures(rows: Sequence[dict[str, Any]], at: date) -> dict[str, Any]:
-    """The dashboard numbers from each child's measures on ``at``."""
-    n = len(rows)
+def case_on(graph: nx.MultiGraph, t: date) -> tuple[bool, str | None, str | None]:
+    """(open, status, team) on ``t``, read from the episodes as FORMAT.md describes."""
+    covering = [s for start, end, s in graph.graph["status_episodes"] if _active(start, end, t)]
+    if graph.graph["status_episodes"]:
+        is_open, status = bool(covering), (covering[0] if covering else None)
+    else:
+        first = graph.graph["first_day"]
+        is_open = first is not None and first <= t
+        status = graph.graph["status"] if is_open else None
+    if graph.graph["team_episodes"]:
+        held = [team for start, end, team in graph.graph["team_episodes"] if _active(start, end, t)]
+        team = held[0] if held else None
+    else:
+        team = graph.graph["team"]
+    return is_open, status, team
 
-    def rate(flags: Iterable[bool]) -> float | None:
-        return rnd(sum(1 for flag in flags if flag) / n, 3) if n else None
 
+def cohort_from_measures(rows: Sequence[dict[str, Any]], at: date,
+                         window_days: int = 365) -> dict[str, Any]:
+    """The dashboard figures, each ``{value, n, suppressed}``, from each open child's
+    measures on ``at``."""
+    t0 = at - timedelta(days=window_days)
+    nets = [r["network"] for r in rows]
+
+    def rate(flags: list[bool]) -> dict[str, Any]:
+        n = len(flags)
+        value = rnd(sum(1 for flag in flags if flag) / n, 3) if n else None
+        return {"value": value, "n": n, "suppressed": False}
+
+    def median(values: list[float | None], digits: int) -> dict[str, Any]:
+        present = [v for v in values if v is not None]
+        return {"value": _median(present, digits), "n": len(present), "suppressed": False}
+
+    asked = [m for m in nets if m["trust_answered"]]
+    supported = [m for m in nets if m["support_answered"]]
     return {
         "at": at.isoformat(),
-        "children": n,
-        "has_trusted_adult_rate": rate(r["network"]["has_trusted_adult"] for r in rows),
-        "single_point_of_failure_rate": rate(
-            r["network"]["single_point_of_failure"] for r in rows
-        ),
-        "median_network_strength": _median([r["network"]["network_strength"] for r in rows], 1),
-        "median_continuity": _median([r["continuity"]["continuity"] for r in rows], 1),
-        "high_worker_churn_rate": rate(r["continuity"]["social_workers"] >= 3 for r in rows),
-        "no_emotional_support_rate": rate(
-            "emotional" in r["network"]["support_gaps"] for r in rows
-        ),
-        "median_paid_share": _median([r["network"]["paid_share"] for r in rows], 3),
+        "window_days": window_days,
+        "window_start": t0.isoformat(),
+        "children": len(rows),
+        "trust_answered_rate": rate([m["trust_answered"] for m in nets]),
+        "trust_answered_in_window_rate": rate(
+            [m["trust_answered_on"] is not None and m["trust_answered_on"] > t0.isoformat()
+             for m in nets]),
+        "has_trusted_adult_rate": rate([m["has_trusted_adult"] for m in asked]),
+        "single_point_of_failure_rate": rate([m["single_point_of_failure"] for m in asked]),
+        "rated_rate": rate([m["network_strength"] is not None for m in nets]),
+        "median_network_strength": median([m["network_strength"] for m in nets], 1),
+        "median_continuity": median([r["continuity"]["continuity"] for r in rows], 1),
+        "high_worker_churn_rate": rate([r["continuity"]["social_workers"] >= 3 for r in rows]),
+        "support_answered_rate": rate([m["support_answered"] for m in nets]),
+        "no_emotional_support_rate": rate(["emotional" in m["support_gaps"] for m in supported]),
+        "median_paid_share": median([m["paid_share"] for m in nets], 3),
     }
 
 
 def cohort_measures(
-    docs: Iterable[Doc | nx.MultiGraph], at: date, window_days: int = 365
+    docs: Iterable[Doc | nx.MultiGraph], at: date, window_days: int = 365, *,
+    team: str | None = None, status: str | None = None,
 ) -> dict[str, Any]:
-    """Cohort measures on ``at``: each child's full measures in a loop, then aggregated.
+    """Cohort figures on ``at``: each open child's full measures in a loop, then aggregated.
 
     Only the fields the cohort needs are kept per child, so ``docs`` may be a stream.
     """
     rows = []
     for doc in docs:
-        full = child_measures(doc, at, window_days=window_days)
+        graph = doc if isinstance(doc, nx.MultiGraph) else build_graph(doc)
+        is_open, on_status, on_team = case_on(graph, at)
+        if not is_open or team not in (None, on_team) or status not in (None, on_status):
+            continue
+        full = child_measures(graph, at, window_days=window_days)
         rows.append({
             "network": {k: full["network"][k] for k in (
-                "has_trusted_adult", "single_point_of_failure", "network_strength",
+                "trust_answered", "trust_answered_on", "has_trusted_adult",
+                "single_point_of_failure", "network_strength", "support_answered",
                 "support_gaps", "paid_share")},
             "continuity": {k: full["continuity"][k] for k in ("continuity", "social_workers")},
         })
-    return cohort_from_measures(rows, at)
+    return cohort_from_measures(rows, at, window_days)
 
 
 def month_ends(at: date, months: int) -> list[date]:

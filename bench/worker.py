@@ -197,7 +197,8 @@ def task_cohort(args: dict[str, Any]) -> dict[str, Any]:
     at_cpu: list[float] = []
     result: dict[str, Any] = {}
     for _ in range(args["repeats"]):
-        seconds, cpu, result = timed_cpu(lambda: cohort_measures(tables, at))
+        seconds, cpu, result = timed_cpu(
+            lambda: cohort_measures(tables, at).model_dump(mode="json"))
         at_runs.append(seconds)
         at_cpu.append(cpu)
     at_peak = peak_rss_mb()
@@ -206,7 +207,8 @@ def task_cohort(args: dict[str, Any]) -> dict[str, Any]:
     trend_cpu: list[float] = []
     trend: list[dict[str, Any]] = []
     for _ in range(args["trend_repeats"]):
-        seconds, cpu, trend = timed_cpu(lambda: cohort_trend(tables, at, args["months"]))
+        seconds, cpu, trend = timed_cpu(lambda: [
+            m.model_dump(mode="json") for m in cohort_trend(tables, at, args["months"])])
         trend_runs.append(seconds)
         trend_cpu.append(cpu)
     trend_peak = peak_rss_mb()
