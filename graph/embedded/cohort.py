@@ -75,7 +75,8 @@ _TIES_JSON = f"""(SELECT '[' || group_concat(v) || ']' FROM (
 
 # Every episode of the child as [kind, start, end (null while open), status or team].
 _EPISODES_JSON = f"""(SELECT json_group_array(json_array(kind, {_day('start')}, {_day('"end"')},
-    NULL)) FROM (SELECT * FROM episodes WHERE child_id = c.id ORDER BY ord))"""
+    CASE kind WHEN 'status' THEN status WHEN 'team' THEN team END))
+    FROM (SELECT * FROM episodes WHERE child_id = c.id ORDER BY ord))"""
 
 COHORT_ROWS = f"""
 SELECT c.id, c.team, c.status, {_TIES_JSON},

@@ -17,7 +17,7 @@ OBSERVATION_COLUMNS = (
     'ord, tie_id, "on", by, closeness, contact, has_support, emotional, practical, '
     "informational, critical, direction, trusted, note"
 )
-EPISODE_COLUMNS = 'ord, kind, start, "end", reason'
+EPISODE_COLUMNS = 'ord, kind, start, "end", reason, status, team'
 
 
 def _iso(d: date | None) -> str | None:
@@ -62,7 +62,7 @@ def to_rows(doc: EcomapDocument) -> DocumentRows:
         ties=ties,
         observations=observations,
         episodes=[
-            (cid, i, e.kind, e.start.isoformat(), _iso(e.end), e.reason)
+            (cid, i, e.kind, e.start.isoformat(), _iso(e.end), e.reason, e.status, e.team)
             for i, e in enumerate(doc.episodes)
         ],
     )
@@ -106,8 +106,9 @@ def observation_data(row: Row) -> dict[str, Any]:
 
 def episode_data(row: Row) -> dict[str, Any]:
     """An episode's fields from ``EPISODE_COLUMNS``."""
-    _ord, kind, start, end, reason = row
-    return {"kind": kind, "start": date.fromisoformat(start), "end": _day(end), "reason": reason}
+    _ord, kind, start, end, reason, status, team = row
+    return {"kind": kind, "start": date.fromisoformat(start), "end": _day(end), "reason": reason,
+            "status": status, "team": team}
 
 
 def person(row: Row) -> Person:
@@ -156,7 +157,8 @@ SELECT c.id, json_object(
       'note', note))
     FROM (SELECT * FROM observations WHERE child_id = c.id ORDER BY ord))),
   'episodes', json((SELECT json_group_array(json_object(
-      'kind', kind, 'start', start, 'end', "end", 'reason', reason))
+      'kind', kind, 'start', start, 'end', "end", 'reason', reason, 'status', status,
+      'team', team))
     FROM (SELECT * FROM episodes WHERE child_id = c.id ORDER BY ord)))
 )
 FROM children c WHERE c.id IN (SELECT value FROM json_each(?)) ORDER BY c.id

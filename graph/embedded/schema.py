@@ -95,6 +95,11 @@ MIGRATIONS: tuple[str, ...] = (
     );
     INSERT INTO meta (id, revision) VALUES (1, 0);
     """,
+    """
+    -- status and team episodes (FORMAT.md): the stage or team each one carries.
+    ALTER TABLE episodes ADD COLUMN status TEXT;
+    ALTER TABLE episodes ADD COLUMN team TEXT;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -52,7 +52,7 @@ _INSERT_OBSERVATION = (
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _INSERT_EPISODE = (
-    f"INSERT INTO episodes (child_id, {rows.EPISODE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)"
+    f"INSERT INTO episodes (child_id, {rows.EPISODE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
 )
 
 

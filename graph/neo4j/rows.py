@@ -90,6 +90,8 @@ class Rows:
                         "start_date": episode.start,
                         "end_date": episode.end,
                         "reason": episode.reason,
+                        "status": episode.status,
+                        "team": episode.team,
                     }
                 )
             )
@@ -143,7 +145,7 @@ def tie_from(row: Mapping[str, Any]) -> Tie:
 
 
 def episode_from(row: Mapping[str, Any]) -> Episode:
-    values = _props(row, "kind", "reason")
+    values = _props(row, "kind", "reason", "status", "team")
     values["start"] = native(row["start_date"])
     if row.get("end_date") is not None:
         values["end"] = native(row["end_date"])
