@@ -25,6 +25,7 @@ from api.routes import (
     maps,
     measures,
     network,
+    periods,
     users,
     young_person,
 )
@@ -113,6 +114,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         children,
         documents,
         network,
+        periods,
         maps,
         measures,
         dashboard,
