@@ -29,10 +29,12 @@ from api.deps import AtQ, CurrentUser, TodayDep
 from api.errors import ApiError, ErrorDetail
 from api.settings import Settings
 from ecomap.dashboard import (
+    AskAgain,
     Dashboard,
     DashboardScope,
     distributions,
     leader_measures,
+    time_to_ask_again,
 )
 from ecomap.measures.cohort import CohortValues, cohort_values, month_ends, scope_rows, summarise
 from ecomap.measures.figures import CohortMeasures
@@ -50,6 +52,7 @@ __all__ = [
     "DashboardRequest",
     "DashboardRequestDep",
     "Viewer",
+    "asking",
     "check_at",
     "dashboard",
     "viewer_for",
@@ -141,6 +144,32 @@ class DashboardCache:
         self.tables = _Lru(2)
         self.values = _Lru(64)
         self.answers = _Lru(64)
+
+
+def asking(
+    store: GraphStore,
+    child_ids: list[str],
+    settings: Settings,
+    today: date,
+    cache: DashboardCache | None = None,
+) -> list[AskAgain]:
+    """For each of ``child_ids`` (stored ones, in id order): the latest trust answer on
+    their current relationships today, and whether it is time to ask again."""
+    cache = cache or DashboardCache()
+    revision = store.revision()
+    ms = settings.measure_settings()
+    tables: CohortTables = cache.tables.get(revision, lambda: store.cohort_tables())
+    values = cache.values.get((revision, today, ms.model_dump_json()),
+                              lambda: cohort_values(tables, today, ms))
+    known = set(tables.child_ids)
+    rows = tables.indices([c for c in child_ids if c in known])
+    out = []
+    for row in rows.tolist():
+        day = int(values.trust_answered_on[row])
+        on = date.fromordinal(day) if day > 0 else None
+        out.append(AskAgain(child=tables.child_ids[row], trust_answered_on=on,
+                            ask_again=time_to_ask_again(on, today, ms.window_days)))
+    return out
 
 
 def _data_from(tables: CohortTables, rows: Any) -> date | None:

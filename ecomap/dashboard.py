@@ -26,6 +26,7 @@ from ecomap.measures.tables import I64, B
 DistributionName = Literal["network_strength", "continuity", "paid_share", "social_workers"]
 
 __all__ = [
+    "AskAgain",
     "Bin",
     "Dashboard",
     "DashboardScope",
@@ -34,7 +35,35 @@ __all__ = [
     "binned",
     "distributions",
     "leader_measures",
+    "time_to_ask_again",
 ]
+
+
+def time_to_ask_again(answered_on: date | None, today: date, window_days: int) -> bool:
+    """Whether a child's trust answer is missing or older than the window: the worker's
+    caseload marks them "time to ask again" (an answer from before t0 no longer counts
+    towards ``trust_answered_in_window_rate``).
+
+    >>> time_to_ask_again(None, date(2025, 12, 31), 365)
+    True
+    >>> time_to_ask_again(date(2025, 1, 1), date(2025, 12, 31), 365)
+    False
+    >>> time_to_ask_again(date(2024, 12, 31), date(2025, 12, 31), 365)
+    True
+    """
+    return answered_on is None or (today - answered_on).days >= window_days
+
+
+class AskAgain(BaseModel):
+    """One child of a caseload: when the trust question was last answered, and whether it
+    is time to ask again."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"child": "c-ava", "trust_answered_on": "2024-10-02", "ask_again": True}]})
+
+    child: str
+    trust_answered_on: date | None
+    ask_again: bool
 
 
 class DashboardScope(BaseModel):

@@ -11,12 +11,13 @@ import io
 
 from fastapi import APIRouter
 from fastapi.responses import Response
+from pydantic import BaseModel
 
-from api.dashboard import DashboardCacheDep, DashboardRequestDep, dashboard
-from api.deps import AccountsDep, AuditorDep, SettingsDep, StoreDep
-from api.errors import ERROR_RESPONSES
+from api.dashboard import DashboardCacheDep, DashboardRequestDep, asking, dashboard
+from api.deps import AccountsDep, AuditorDep, CurrentUser, SettingsDep, StoreDep, TodayDep
+from api.errors import ERROR_RESPONSES, ApiError
 from ecomap.cells import csv_cell
-from ecomap.dashboard import Dashboard
+from ecomap.dashboard import AskAgain, Dashboard
 from ecomap.measures.figures import FIGURE_NAMES
 
 router = APIRouter(prefix="/api", tags=["dashboard"], responses=ERROR_RESPONSES)
@@ -86,3 +87,30 @@ def read_dashboard_csv(
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="dashboard.csv"'},
     )
+
+
+class AskAgainList(BaseModel):
+    """The caller's caseload, each child with their latest trust answer."""
+
+    data: list[AskAgain]
+    count: int
+
+
+@router.get("/asking", response_model=AskAgainList, summary="Time to ask again")
+def read_asking(
+    user: CurrentUser,
+    store: StoreDep,
+    accounts: AccountsDep,
+    settings: SettingsDep,
+    today: TodayDep,
+    cache: DashboardCacheDep,
+) -> AskAgainList:
+    """For a worker's caseload (an admin: every child): when each child last answered
+    "Is this someone you trust?" about a current relationship, and ``ask_again`` when that
+    is never or longer ago than the window (``ECOMAP_WINDOW_DAYS``)."""
+    if user.role == "leader":
+        raise ApiError(403, "leaders see aggregates only")
+    ids = (accounts.caseload(user.actor) if user.role == "worker"
+           else [c.id for c in store.children().data])
+    found = asking(store, ids, settings, today, cache)
+    return AskAgainList(data=found, count=len(found))

@@ -29,9 +29,28 @@ async function showChildren(search = "") {
     meta.textContent = [STATUS[c.status] || c.status, c.team && `team ${c.team}`].filter(Boolean).join(" · ");
     a.append(name, document.createElement("br"), meta);
     li.append(a);
+    li.dataset.child = c.id;
     return li;
   }));
   $("children-count").textContent = `${data.count} ${data.count === 1 ? "child" : "children"}`;
+  await markAskAgain();
+}
+
+// "Time to ask again": the child's trust answer is missing or older than the window.
+async function markAskAgain() {
+  let asking;
+  try { ({ data: asking } = await api("/api/asking")); } catch { return; }
+  const due = new Map(asking.data.map((a) => [a.child, a]));
+  for (const li of $("children").children) {
+    const a = due.get(li.dataset.child);
+    if (!a || !a.ask_again) continue;
+    const mark = document.createElement("span");
+    mark.className = "ask-again";
+    mark.textContent = a.trust_answered_on
+      ? `Time to ask again: trust last answered ${a.trust_answered_on}`
+      : "Time to ask again: trust never asked";
+    li.querySelector("a").append(document.createElement("br"), mark);
+  }
 }
 
 async function start() {
