@@ -13,7 +13,9 @@ asks, whatever pair of scopes they compare - reads its figures from that one dec
 2. **secondary**: while a withheld figure (or such a part) could be worked out by adding
    and subtracting the figures still shown - tested exactly, as linear algebra over the
    cells - or the children left over in a sum of shown parts are fewer than
-   ``minimum``, the smallest figure still shown beside it is withheld too.
+   ``minimum``, the smallest figure still shown beside it is withheld too (a team and
+   status cell before a team's or a status's total, so the totals leaders read most
+   stay shown where they can).
 
 So no sum or difference of shown figures recovers a withheld one, nor a group of fewer
 than ``minimum`` children. Everything here is pure: per-date numbers in, decisions out.
@@ -157,8 +159,9 @@ def _suppressed(items: tuple[tuple[Cell, int], ...], minimum: int) -> frozenset[
         return queryable(key) and key not in withheld
 
     def rank(key: Key) -> tuple[int, int, str]:
-        # the smallest figure first; "all" last; ties by name, so the choice is stable
-        return (key == (None, None), n[key], repr(key))
+        # cells (a team and a status) before margins (a team, a status), "all" last: the
+        # margins are what leaders read most; then the smallest; ties by name (stable)
+        return (sum(part is None for part in key), n[key], repr(key))
 
     def shown_basis(without: Key | None = None) -> np.ndarray:
         rows = [vectors[k] for k in table.keys if shown(k) and k != without]

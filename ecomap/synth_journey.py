@@ -14,6 +14,7 @@ draws from its own random stream, so adding journeys left every network unchange
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from random import Random
 from typing import Any
 
@@ -77,14 +78,15 @@ def journey(
     as_at: int,
     birth: int,
     left: int | None,
+    teams: Sequence[str] = GEOGRAPHIC,
 ) -> list[dict[str, Any]]:
     """Status and team episode records (canonical form) for one child.
 
     ``opened`` is when the current case opened (for a child in or from care: when they
     entered care), ``left`` when a care leaver left care, ``team`` the team holding the
-    case now. Nothing starts before the records do (:data:`RECORDS_YEARS`). Every date is
-    an ordinal; the last status episode is ``status`` and open,
-    the last team episode ``team`` and open.
+    case now, ``teams`` the geographic teams a case can move between. Nothing starts
+    before the records do (:data:`RECORDS_YEARS`). Every date is an ordinal; the last
+    status episode is ``status`` and open, the last team episode ``team`` and open.
 
     >>> from datetime import date
     >>> eps = journey(Random(3), status="looked_after", team="South",
@@ -132,16 +134,17 @@ def journey(
             spells[-1] = (spells[-1][0], end)
         else:
             spells.append((start, end))
-    others = [t for t in GEOGRAPHIC if t != team]
-    teams: list[Span] = []
+    geographic = [t for t in teams if t in GEOGRAPHIC] or [team]
+    others = [t for t in geographic if t != team] or [team]
+    held_by: list[Span] = []
     for number, (start, end) in enumerate(spells):
         if number < len(spells) - 1:
-            teams.append((rng.choice([team, team, *others]), start, end))
+            held_by.append((rng.choice([team, team, *others]), start, end))
             continue
         moves: list[tuple[int, str]] = []
         if left is not None and start < left:  # into the Leaving Care team at 18
             moves.append((left, team))
-            held = rng.choice(GEOGRAPHIC)
+            held = rng.choice(geographic)
         elif in_care and start < opened and rng.random() < 0.4:  # moved to a care team
             moves.append((opened, team))
             held = rng.choice(others)
@@ -152,12 +155,12 @@ def journey(
             held = team
         at = start
         for when, new in moves:
-            teams.append((held, at, when))
+            held_by.append((held, at, when))
             held, at = new, when
-        teams.append((held, at, None))
+        held_by.append((held, at, None))
 
     out = []
-    for kind, spans in (("status", stages), ("team", teams)):
+    for kind, spans in (("status", stages), ("team", held_by)):
         for value, start, end in spans:
             record: dict[str, Any] = {"kind": kind, "start": iso(start)}
             if end is not None:

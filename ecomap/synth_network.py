@@ -72,6 +72,7 @@ class ChildNetwork:
         self.meetings_rng = Random(f"{authority}/{seed}/meetings/{index}")
         # the journey draws apart, so status and team episodes left the networks as they were
         self.journey_rng = Random(f"{authority}/{seed}/journey/{index}")
+        self.authority, self.seed = authority, seed
         self.unit: Unit = unit(authority, seed, index // UNIT_SIZE)
         self.id = f"{authority_code(authority)}-c{index:06d}"
         self.as_at = as_at.toordinal()
@@ -194,8 +195,13 @@ class ChildNetwork:
         self.family()
         self.fill()
         self.person_links()
+        # transfers come from teams the authority has: those of the first four units and
+        # of the units up to this one (never a team of a unit not yet made)
+        known = sorted({unit(self.authority, self.seed, k).team
+                        for k in range(max(self.unit.number + 1, 4))} - {LEAVING_CARE})
         self.episodes += journey(self.journey_rng, status=status, team=self.unit.team,
-                                 opened=opened, as_at=self.as_at, birth=self.birth, left=left)
+                                 opened=opened, as_at=self.as_at, birth=self.birth, left=left,
+                                 teams=known)
         record: dict[str, Any] = {
             "format": "ecomap/1",
             "child": {
