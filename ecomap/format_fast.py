@@ -75,7 +75,7 @@ _OBSERVATION_KEYS = frozenset(
     {"tie", "on", "by", "closeness", "contact", "support", "critical", "direction", "trusted",
      "note"})
 _SUPPORT_KEYS = frozenset({"emotional", "practical", "informational"})
-_EPISODE_KEYS = frozenset({"kind", "start", "end", "reason"})
+_EPISODE_KEYS = frozenset({"kind", "start", "end", "reason", "status", "team"})
 
 _STATUSES = frozenset(STATUSES)
 _CATEGORIES = frozenset(CATEGORIES)
@@ -83,7 +83,7 @@ _END_REASONS = frozenset(
     {"moved_placement", "worker_changed", "by_choice", "death", "safeguarding", "other"})
 _PERSPECTIVES = frozenset({"child", "worker", "carer", "family", "other"})
 _DIRECTIONS = frozenset({"both", "to_child", "from_child"})
-_EPISODE_KINDS = frozenset({"placement", "school"})
+_EPISODE_KINDS = frozenset({"placement", "school", "status", "team"})
 
 
 class _Breach(Exception):
@@ -315,8 +315,11 @@ def _observations(items: object) -> list[Observation]:
 
 def _episode(raw: object) -> Episode:
     e = _object(raw, _EPISODE_KEYS)
+    team = e.get("team")
     values = {"kind": _choice(e.get("kind"), _EPISODE_KINDS), "start": _day(e.get("start")),
-              "end": _optional_day(e.get("end")), "reason": _slug(e.get("reason"))}
+              "end": _optional_day(e.get("end")), "reason": _slug(e.get("reason")),
+              "status": _optional_choice(e.get("status"), _STATUSES),
+              "team": None if team is None else _text(team)}
     return _make(Episode, e, values)
 
 
@@ -331,6 +334,10 @@ def _build(raw: object) -> EcomapDocument:
         "observations": _observations(d.get("observations", [])),
         "episodes": [_episode(e) for e in _list(d.get("episodes", []))],
     }
+    child = values["child"]
+    for episode in values["episodes"]:  # the model takes an absent current value from the
+        if getattr(child, episode.kind, "") is None:  # status/team episodes: its way
+            raise _Breach
     doc = _make(EcomapDocument, d, values)
     if not fmt._model_is_clean(doc):  # the cross-document rules, as the model path runs them
         raise _Breach
