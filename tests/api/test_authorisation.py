@@ -57,6 +57,29 @@ def _open_tie(w: World) -> Request:
     }
 
 
+def _period(w: World) -> tuple[int, int]:
+    """A fresh, closed status period of child a (its index and year), added directly."""
+    doc = w.store.get(w.ids["a"])
+    data = doc.model_dump(mode="json", exclude_none=True)
+    taken = [e["start"] for e in data["episodes"] if e["kind"] == "status"]
+    year = 1990 + len(taken)
+    data["episodes"].append({"kind": "status", "status": "early_help",
+                             "start": f"{year}-01-01", "end": f"{year}-06-01"})
+    data["child"].pop("status", None)
+    w.store.replace(type(doc).model_validate(data))
+    return len(data["episodes"]) - 1, year
+
+
+def _end_period(w: World) -> Request:
+    index, year = _period(w)
+    return f"/api/children/{w.ids['a']}/periods/{index}/end", {"json": {"end": f"{year}-03-01"}}
+
+
+def _correct_period(w: World) -> Request:
+    index, _ = _period(w)
+    return f"/api/children/{w.ids['a']}/periods/{index}", {"json": {"status": "child_in_need"}}
+
+
 def _new_link(w: World) -> Request:
     link_id, _ = w.new_link("a")
     return f"/api/links/{link_id}", {}
@@ -169,6 +192,26 @@ ROUTES: list[Route] = [
         fixed(A + "/episodes", json={"kind": "school", "start": "2025-09-01"}),
         ok=201,
     ),
+    Route("GET", "/api/children/{child_id}/periods", frozenset({"wendy"}), fixed(A + "/periods")),
+    Route(
+        "POST",
+        "/api/children/{child_id}/periods",
+        frozenset({"wendy"}),
+        fixed(A + "/periods", json={"kind": "team", "team": "North", "start": "2025-09-01"}),
+        ok=201,
+    ),
+    Route(
+        "POST",
+        "/api/children/{child_id}/periods/{index}/end",
+        frozenset({"wendy"}),
+        _end_period,
+    ),
+    Route(
+        "PATCH",
+        "/api/children/{child_id}/periods/{index}",
+        frozenset({"wendy"}),
+        _correct_period,
+    ),
     Route(
         "GET",
         "/api/children/{child_id}/ecomap",
@@ -222,6 +265,7 @@ ROUTES: list[Route] = [
         frozenset({"wendy", "walt", "lena"}),
         fixed("/api/dashboard.csv", params={"at": "2025-01-01", "months": 2}),
     ),
+    Route("GET", "/api/asking", frozenset({"wendy", "walt", "ada"}), fixed("/api/asking")),
     Route("GET", "/api/me/map", frozenset(YOUNG), fixed("/api/me/map")),
     # a link for another child names a tie that is not theirs: refused, nothing written
     Route(
