@@ -36,8 +36,10 @@ from ecomap.dashboard import (
     leader_measures,
     time_to_ask_again,
 )
+from ecomap.dashboard_plans import PlanFigures, plan_figures
 from ecomap.measures.cohort import CohortValues, cohort_values, month_ends, scope_rows, summarise
 from ecomap.measures.figures import CohortMeasures
+from ecomap.measures.plans_cohort import PlanTables, plan_values
 from ecomap.measures.series import TieStates
 from ecomap.measures.settings import MeasureSettings
 from ecomap.measures.tables import NULL_END, STATUS_EPISODE, CohortTables
@@ -142,6 +144,7 @@ class DashboardCache:
 
     def __init__(self) -> None:
         self.tables = _Lru(2)
+        self.plans = _Lru(2)
         self.values = _Lru(64)
         self.answers = _Lru(64)
 
@@ -170,6 +173,12 @@ def asking(
         out.append(AskAgain(child=tables.child_ids[row], trust_answered_on=on,
                             ask_again=time_to_ask_again(on, today, ms.window_days)))
     return out
+
+
+def _plan_tables(store: GraphStore, tables: CohortTables) -> PlanTables:
+    """The meetings of the cohort's children, in the cohort tables' order."""
+    docs = {d.child.id: d for d in store.iter_documents(list(tables.child_ids))}
+    return PlanTables.from_documents([docs[c] for c in tables.child_ids])
 
 
 def _data_from(tables: CohortTables, rows: Any) -> date | None:
@@ -244,6 +253,14 @@ def _answer(
             return leader_measures(values, day, ms, minimum, team=team, status=status)
         return summarise(values, scope_rows(values, rows, team=team, status=status), day, ms)
 
+    plan_tables: PlanTables = cache.plans.get(revision, lambda: _plan_tables(store, tables))
+
+    def plans_on(day: date) -> PlanFigures:
+        return plan_figures(values_on(day), plan_values(plan_tables, day,
+                                                        window_days=ms.window_days),
+                            plan_tables, day, rows=rows, team=team, status=status,
+                            leader=viewer.kind == "leader", minimum=minimum)
+
     now = measured(at)
     values = values_on(at)
     in_scope = scope_rows(values, rows, team=team, status=status)
@@ -260,6 +277,8 @@ def _answer(
         measures=now,
         trend=[measured(day) for day in month_ends(at, months)],
         distributions=distributions(values, in_scope, now, minimum),
+        plans=plans_on(at),
+        plans_trend=[plans_on(day) for day in month_ends(at, months)],
     )
 
 

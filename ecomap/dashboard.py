@@ -17,6 +17,7 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
+from ecomap.dashboard_plans import PlanFigures
 from ecomap.disclosure import NONE, Cell, suppressed_keys
 from ecomap.measures.cohort import CohortValues, scope_rows, summarise
 from ecomap.measures.figures import FIGURE_BASE, CohortMeasures, FigureName
@@ -129,6 +130,9 @@ class Dashboard(BaseModel):
     measures: CohortMeasures
     trend: list[CohortMeasures]
     distributions: dict[DistributionName, Distribution]
+    plans: PlanFigures | None = Field(
+        default=None, description="Meetings and plans (docs/meetings.md), each with its n.")
+    plans_trend: list[PlanFigures] = Field(default_factory=list)
 
 
 def base_flags(values: CohortValues) -> dict[str, B]:

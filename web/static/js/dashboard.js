@@ -3,6 +3,7 @@
 // answer, drawn with the bundled plotly.js.
 
 import { api, describe, signOut, today } from "./api.js";
+import { showPlans } from "./dashboard-plans.js";
 
 const $ = (id) => document.getElementById(id);
 const form = $("dashboard-filters");
@@ -120,6 +121,7 @@ function trendTable(trend) {
 }
 
 function clear(message) {
+  showPlans(null);
   $("tiles").replaceChildren();
   $("trend-table").replaceChildren();
   $("fig-trusted").closest("section").hidden = true;
@@ -142,6 +144,7 @@ async function show() {
     delete $("status").dataset.state;
     tiles(data.measures);
     trendTable(data.trend || []);
+    showPlans(data); // meetings and plans (dashboard-plans.js)
     // Too few children for a leader: the count only, no charts (the API says why).
     const charts = $("fig-trusted").closest("section");
     charts.hidden = Boolean(data.suppressed);

@@ -1,0 +1,54 @@
+"""The dashboard's meetings and plans figures (docs/meetings.md): each with its n, a
+monthly trend and the chart of commitments by who holds them; a leader's small scope
+withholds them as every other figure."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from ecomap.model import EcomapDocument
+from tests.api.conftest import World, build_world
+
+PLAN_FIGURES = ("meeting_rate", "median_commitments_kept_rate",
+                "median_network_commitment_share", "child_views_conveyed_rate")
+
+
+def test_a_worker_sees_the_plans_figures_of_their_caseload(world: World) -> None:
+    r = world.api.get("/api/dashboard", params={"at": "2025-06-30", "months": 3},
+                      headers=world.as_user("wendy"))
+    assert r.status_code == 200, r.text
+    body = r.json()
+    plans = body["plans"]
+    # the fixtures record no meetings: no child had one, nothing is due or conveyed
+    assert plans["meeting_rate"] == {"value": 0.0, "n": body["measures"]["children"],
+                                     "suppressed": False}
+    for name in PLAN_FIGURES[1:]:
+        assert plans[name] == {"value": None, "n": 0, "suppressed": False}
+    assert [b["holder"] for b in plans["holders"]] == [
+        "family", "carer", "friend", "community", "volunteer", "professional", "child"]
+    assert all(b["commitments"] == 0 for b in plans["holders"])
+    assert [p["at"] for p in body["plans_trend"]] == ["2025-04-30", "2025-05-31", "2025-06-30"]
+
+
+@pytest.fixture
+def strict_world(store_kind: str, fixture_documents: dict[str, EcomapDocument],
+                 tmp_path: Path) -> Iterator[World]:
+    """The world with the default minimum cohort (5): every scope of it is small."""
+    yield from build_world(tmp_path, store_kind, fixture_documents, min_cohort=5)
+
+
+def test_a_leaders_small_scope_withholds_the_plans_figures(strict_world: World) -> None:
+    world = strict_world
+    r = world.api.get("/api/dashboard", params={"at": "2025-06-30", "months": 1},
+                      headers=world.as_user("lena"))
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["suppressed"] is True  # fewer than the minimum children in lena's team
+    withheld = {"value": None, "n": None, "suppressed": True}
+    assert body["plans"]["meeting_rate"] == withheld  # over every child: too few
+    for name in PLAN_FIGURES[1:]:  # over nobody: nothing to hide (as every other figure)
+        assert body["plans"][name] in (withheld, {"value": None, "n": 0, "suppressed": False})
+    assert all(b["suppressed"] for b in body["plans"]["holders"])
