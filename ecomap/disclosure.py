@@ -1,4 +1,5 @@
-"""Small-numbers rules for leaders: which cohort figures are withheld (MEASURES.md).
+"""Small-numbers rules for leaders: which cohort figures are withheld (docs/measures.md,
+"Small numbers: why some figures are withheld", and its residual risks).
 
 A leader may ask for the children of the authority, of a team, of a status, or of a
 team and a status, on any date. On one date those children form one table: a **cell**

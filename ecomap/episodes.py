@@ -1,5 +1,6 @@
 """Status and team episodes: the child's stage with the service and the team holding the
-case, dated (FORMAT.md "episodes"; MEASURES.md "Who is in the cohort on t").
+case, dated (docs/measures.md, "Stages and teams in the record" and "Who is counted on a
+date").
 
 The rules live here once: which values an episode of each kind carries, that episodes
 of one of these kinds never overlap, that ``child.status``/``child.team`` agree with the
