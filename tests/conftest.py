@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from hypothesis import strategies as st
 from neo4j import GraphDatabase as Neo4jDriver
+from playwright.sync_api import Browser, Playwright, sync_playwright
 
 from ecomap.format import parse_document, read_documents
 from ecomap.model import CATEGORIES, EcomapDocument
@@ -234,3 +235,22 @@ def bolt_target(request: pytest.FixtureRequest) -> dict[str, Any]:
     """Each Bolt database in turn (the test server; NEO4J_URI's too when set), wiped."""
     target: dict[str, Any] = request.getfixturevalue(f"{request.param}_target")
     return target
+
+# One Chromium for the whole session: the browser suites (tests/web, tests/security) share
+# it, since two sync Playwright instances cannot run in one thread at once.
+CHROMIUM = os.environ.get("ECOMAP_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                 "--disable-background-networking"]
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    b = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield b
+    b.close()

@@ -14,14 +14,9 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Playwright, sync_playwright
 
 from ecomap.model import EcomapDocument
 from tests.api.conftest import PASSWORD, World, build_world, serve
-
-CHROMIUM = os.environ.get("ECOMAP_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                 "--disable-background-networking"]
 
 __all__ = ["PASSWORD", "Live", "World"]
 
@@ -120,17 +115,6 @@ def attacker() -> Iterator[AttackerSite]:
     site.close()
 
 
-@pytest.fixture(scope="session")
-def playwright() -> Iterator[Playwright]:
-    with sync_playwright() as p:
-        yield p
-
-
-@pytest.fixture(scope="session")
-def browser(playwright: Playwright) -> Iterator[Browser]:
-    b = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-    yield b
-    b.close()
 
 
 def root_can_mount(folder: Path) -> bool:
