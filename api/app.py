@@ -26,6 +26,8 @@ from api.routes import (
     measures,
     network,
     periods,
+    people,
+    records,
     users,
     young_person,
 )
@@ -44,9 +46,14 @@ no others. A *leader* sees cohort measures and trends for their team (or the who
 authority if they have no team) — no names or per-child records unless also allocated.
 An *admin* manages users, allocations and the audit log, and bulk import/export.
 
-**Editing safely.** Every child's record has a version, sent as the `ETag`; send it back
-in `If-Match` and a write against a newer version gets `409` with the current version
-instead of overwriting someone else's change.
+**Editing safely.** Every child's record has a version, sent as the `ETag`; every write
+to a child must send it back in `If-Match` (`428` without it), and a write against a
+newer version gets `409` with the current version instead of overwriting someone else's
+change. Say why in an optional `X-Reason` header: it is kept with the revision.
+
+**History.** Every write is a revision (who, when, why); `GET
+/api/children/{id}/revisions` lists them in plain words, reads take `as_recorded` (a
+revision or a time), and `POST /api/children/{id}/restore` brings an earlier one back.
 
 **Errors** always have one shape: `{"error": {"code", "message", "details": [{"field",
 "message"}]}}`.
@@ -57,6 +64,8 @@ TAGS = [
     {"name": "children", "description": "Children on your caseload."},
     {"name": "documents", "description": "A child's whole `ecomap/1` document."},
     {"name": "network", "description": "People, ties, observations and episodes."},
+    {"name": "people", "description": "Shared people: find, link, change in the open."},
+    {"name": "record", "description": "Revisions, restore, close, reopen, erase."},
     {"name": "ecomap", "description": "The ecomap ready to draw, changes, and exports."},
     {"name": "measures", "description": "MEASURES.md: one child's measures and history."},
     {"name": "dashboard", "description": "Cohort measures and trends (no names)."},
@@ -115,6 +124,8 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         documents,
         network,
         periods,
+        people,
+        records,
         maps,
         measures,
         dashboard,

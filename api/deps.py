@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import Depends, Query, Request
 
@@ -76,6 +76,13 @@ NowDep = Annotated[datetime, Depends(get_now)]
 TodayDep = Annotated[date, Depends(get_today)]
 #: The "as at" query parameter every dated read takes.
 AtQ = Annotated[IsoDate | None, Query(description="As at this date (default: today).")]
+#: Whose view a child's map or measures take.
+PerspectiveQ = Annotated[
+    Literal["combined", "child", "worker"],
+    Query(
+        description="Whose view: the child's, the adults', or combined (the child's where given)."
+    ),
+]
 
 
 def _session_token(request: Request) -> str | None:

@@ -13,7 +13,7 @@ from api.errors import ApiError, ErrorDetail
 from ecomap.errors import Breach, DocumentInvalid
 from ecomap.format import parse_document
 from ecomap.model import EcomapDocument
-from graph.base import GraphStore, VersionConflict
+from graph.base import AsRecorded, GraphStore, VersionConflict
 
 _ETAG = re.compile(r'^\s*(?:W/)?"?(\d+)"?\s*$')
 
@@ -50,24 +50,34 @@ def etag(response: Response, version: int) -> None:
     response.headers["ETag"] = f'"{version}"'
 
 
-def load(store: GraphStore, child_id: str, if_match: str | None) -> tuple[int, EcomapDocument]:
+def load(
+    store: GraphStore, child_id: str, if_match: str | None, *, as_recorded: AsRecorded = None
+) -> tuple[int, EcomapDocument]:
     """The child's version and document; 409 at once if ``If-Match`` names another version.
 
     The version is read before the document, so a write landing in between makes the
     later replace fail its version check rather than silently overwrite.
     """
-    current = store.version(child_id)
+    current = store.version(child_id, as_recorded=as_recorded)
     wanted = parse_if_match(if_match)
     if wanted is not None and wanted != current:
         raise VersionConflict(child_id, wanted, current)
-    return current, store.get(child_id)
+    return current, store.get(child_id, as_recorded=as_recorded)
 
 
 def save(
-    store: GraphStore, child_id: str, data: dict[str, Any], expected: int
+    store: GraphStore,
+    child_id: str,
+    data: dict[str, Any],
+    expected: int,
+    *,
+    actor: str,
+    reason: str | None = None,
 ) -> tuple[int, EcomapDocument]:
-    """Validate the whole new document (every breach at once → 422) and store it if the
-    child is still at ``expected`` (else 409). Nothing is stored on any error."""
+    """Validate the whole new document (every breach at once → 422) and store it as one
+    revision by ``actor`` if the child is still at ``expected`` (else 409). Nothing is
+    stored on any error; an existing person's details never change here (the person
+    edit does that)."""
     doc = parse_document(data, source=child_id)
     if doc.child.id != child_id:
         raise ApiError(
@@ -75,18 +85,25 @@ def save(
             "the document is for another child",
             details=[ErrorDetail(field="child.id", message=f"must be {child_id!r}")],
         )
-    return store.replace(doc, expected_version=expected), doc
+    version = store.replace(doc, actor=actor, reason=reason, expected_version=expected)
+    return version, doc
 
 
 def edit(
-    store: GraphStore, child_id: str, if_match: str | None, change: Edit
+    store: GraphStore,
+    child_id: str,
+    if_match: str | None,
+    change: Edit,
+    *,
+    actor: str,
+    reason: str | None = None,
 ) -> tuple[int, EcomapDocument]:
     """Load, apply ``change`` to the document's JSON form, validate and store."""
     version, doc = load(store, child_id, if_match)
     data = doc.model_dump(mode="json", exclude_none=True)
     renames = change(data) or {}
     try:
-        return save(store, child_id, data, version)
+        return save(store, child_id, data, version, actor=actor, reason=reason)
     except DocumentInvalid as exc:
         raise DocumentInvalid(exc.source, [_rename(b, renames) for b in exc.breaches]) from exc
 

@@ -10,6 +10,7 @@ else JSON Lines); ``synth`` writes a synthetic local authority as JSON Lines.
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import os
 import sys
@@ -176,8 +177,9 @@ class _Importer:
     its work with the GIL released, so parsing and writing overlap.
     """
 
-    def __init__(self, store: GraphStore, batch_size: int) -> None:
+    def __init__(self, store: GraphStore, batch_size: int, actor: str) -> None:
         self.store = store
+        self.actor = actor
         self.batch_size = batch_size
         self.batch: list[EcomapDocument] = []
         self.imported = 0
@@ -204,7 +206,9 @@ class _Importer:
             return
         batch, self.batch = self.batch, []
         self._collect()
-        self._pending = self._writer.submit(self.store.replace_many, batch)
+        self._pending = self._writer.submit(
+            functools.partial(self.store.replace_many, actor=self.actor), batch
+        )
 
     def finish(self) -> None:
         """Write what is left and wait for the writer."""
@@ -269,7 +273,7 @@ def import_documents(
         size = path.stat().st_size
         name = path.name
     db, target = _open_store(store)
-    importer = _Importer(db, batch_size)
+    importer = _Importer(db, batch_size, actor=f"import:{name}")
     try:
         with stream, contextlib.ExitStack() as stack:
             tick: Callable[[], None] = _nothing

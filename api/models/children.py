@@ -7,7 +7,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from api.models.common import Body
-from ecomap.model import IsoDate, Status, plain_text
+from ecomap.model import EcomapDocument, IsoDate, Status, plain_text
 
 ChildId = Annotated[
     str, StringConstraints(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9_.:-]+$")
@@ -76,6 +76,7 @@ class ChildSummaryPublic(BaseModel):
     team: str | None
     status: Status | None
     version: int
+    closed: bool = Field(False, description="Closed records are listed to admins only.")
 
 
 class Counts(BaseModel):
@@ -111,3 +112,22 @@ class ChildPublic(BaseModel):
     team: str | None
     version: int = Field(description="Current version; also the `ETag` header.")
     counts: Counts
+
+
+def child_public(doc: EcomapDocument, version: int) -> ChildPublic:
+    """The child resource of a stored document."""
+    c = doc.child
+    return ChildPublic(
+        id=c.id,
+        name=c.name,
+        birth_date=c.birth_date,
+        status=c.status,
+        team=c.team,
+        version=version,
+        counts=Counts(
+            people=len(doc.people),
+            ties=len(doc.ties),
+            observations=len(doc.observations),
+            episodes=len(doc.episodes),
+        ),
+    )

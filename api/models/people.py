@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints
 
 from api.models.children import Name
 from api.models.common import Body
-from ecomap.model import Category, IsoDate, Slug
+from ecomap.model import Category, IsoDate, Person, Slug
 
 PersonId = Annotated[
     str, StringConstraints(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9_.:-]+$")
@@ -26,9 +26,8 @@ class PersonBase(Body):
 
 
 class PersonCreate(PersonBase):
-    id: PersonId | None = Field(
-        None, description="Leave out to have one made; an existing id elsewhere is the same person."
-    )
+    """Someone new in the child's network; the service makes their id."""
+
     tie_to_child: StrictBool = Field(
         True, description="Also add a tie between the child and this person."
     )
@@ -48,8 +47,23 @@ class PersonCreate(PersonBase):
     )
 
 
+class PersonLink(Body):
+    """Someone already known (a sibling's grandmother, a social worker): found with
+    `GET /api/people`, linked into this child's network as the same person, not copied."""
+
+    id: PersonId = Field(description="A person you can see (`GET /api/people`).")
+    tie_to_child: StrictBool = Field(
+        True, description="Also add a tie between the child and this person."
+    )
+    started: IsoDate | None = Field(None, description="When the tie to the child began.")
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"id": "p-3f9c0a1b2c4d", "started": "2024-02-01"}]}
+    )
+
+
 class PersonUpdate(Body):
-    """Only the fields sent change."""
+    """Only the fields sent change; the change shows in every network the person is in."""
 
     name: Name | None = None
     category: Category | None = None
@@ -63,6 +77,34 @@ class PersonUpdate(Body):
 
 
 class PersonPublic(BaseModel):
+    """A person as everyone who can see them sees them."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "p-gran",
+                    "name": "Maureen",
+                    "category": "family",
+                    "role": "grandparent",
+                    "adult": True,
+                    "paid": False,
+                }
+            ]
+        }
+    )
+
+    id: str
+    name: str
+    category: Category
+    role: str | None
+    adult: bool
+    paid: bool
+
+
+class PersonAdded(PersonPublic):
+    """A person added to (or linked into) a child's network."""
+
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [
@@ -80,14 +122,50 @@ class PersonPublic(BaseModel):
         }
     )
 
-    id: str
-    name: str
-    category: Category
-    role: str | None
-    adult: bool
-    paid: bool
     tie: str | None = Field(None, description="The tie to the child made with the person, if any.")
     version: int = Field(description="The child's document version after the write.")
+
+
+class PersonChanged(BaseModel):
+    """The outcome of a person edit: one revision, every network that has them changed."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "person": {
+                        "id": "sw-17",
+                        "name": "Sam Okafor",
+                        "category": "professional",
+                        "role": "social_worker",
+                        "adult": True,
+                        "paid": True,
+                    },
+                    "revision": 912,
+                    "children": 44,
+                    "versions": {"c-ava": 8},
+                }
+            ]
+        }
+    )
+
+    person: PersonPublic
+    revision: int = Field(description="The revision that made the change.")
+    children: int = Field(description="How many children's networks have the person.")
+    versions: dict[str, int] = Field(
+        description="The new version of each of those children on your caseload."
+    )
+
+
+def person_public(person: Person) -> PersonPublic:
+    return PersonPublic(
+        id=person.id,
+        name=person.name,
+        category=person.category,
+        role=person.role,
+        adult=person.adult,
+        paid=person.paid,
+    )
 
 
 class YoungPersonNew(Body):

@@ -1,58 +1,30 @@
-"""Children: list (filters, pagination), create, read, update, delete."""
+"""Children: list (filters, pagination), create, read, update.
+
+Closing, reopening, erasing and restoring a record are in :mod:`api.routes.records`.
+"""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Query, Response
+from fastapi import APIRouter, Query, Response
 
-from api.deps import (
-    AccountsDep,
-    AuditorDep,
-    CurrentUser,
-    NowDep,
-    StoreDep,
-    require_child,
-    require_role,
-)
-from api.editing import etag, load, new_id, parse_if_match, save
+from api.child_access import WRITE_RESPONSES, Access, AsRecordedQ, ChildAccess
+from api.deps import AccountsDep, AuditorDep, CurrentUser, NowDep, StoreDep, require_role
+from api.editing import etag, new_id, save
 from api.errors import ERROR_RESPONSES, ApiError, ErrorDetail, ErrorResponse
-from api.models.children import ChildCreate, ChildPublic, ChildSummaryPublic, ChildUpdate, Counts
+from api.models.children import (
+    ChildCreate,
+    ChildPublic,
+    ChildSummaryPublic,
+    ChildUpdate,
+    child_public,
+)
 from api.models.common import Listing
-from ecomap.model import FORMAT_NAME, EcomapDocument, Status
+from ecomap.model import FORMAT_NAME, Status
 from graph.base import ChildNotFound
 
 router = APIRouter(prefix="/api/children", tags=["children"], responses=ERROR_RESPONSES)
-
-IfMatch = Annotated[
-    str | None,
-    Header(description='The version you loaded (`"3"`); a stale one gets 409. Optional.'),
-]
-CONFLICT: dict[int | str, dict[str, Any]] = {
-    409: {
-        "model": ErrorResponse,
-        "description": "Stale `If-Match`: the body and ETag give the current version.",
-    }
-}
-
-
-def child_public(doc: EcomapDocument, version: int) -> ChildPublic:
-    c = doc.child
-    return ChildPublic(
-        id=c.id,
-        name=c.name,
-        birth_date=c.birth_date,
-        status=c.status,
-        team=c.team,
-        version=version,
-        counts=Counts(
-            people=len(doc.people),
-            ties=len(doc.ties),
-            observations=len(doc.observations),
-            episodes=len(doc.episodes),
-        ),
-    )
-
 
 @router.get("", response_model=Listing[ChildSummaryPublic], summary="List children")
 def list_children(
@@ -65,15 +37,24 @@ def list_children(
     search: Annotated[str | None, Query(max_length=100, description="Id or name contains.")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+    closed: Annotated[
+        bool, Query(description="Admins: list closed records too (to reopen one).")
+    ] = False,
 ) -> Listing[ChildSummaryPublic]:
-    """Workers and leaders see the children allocated to them; admins see every child's
-    id, team, status and version but not names (they manage allocations)."""
+    """Workers and leaders see the open records of the children allocated to them; admins
+    see every child's id, team, status and version but not names (they manage
+    allocations), and closed records with `closed=true`."""
     if user.role == "admin":
         if search is not None:
             raise ApiError(403, "admins do not search children by name")
-        page = store.children(team=team, status=status, limit=limit, offset=offset)
+        page = store.children(
+            team=team, status=status, limit=limit, offset=offset, include_closed=closed
+        )
         rows = [
-            ChildSummaryPublic(id=c.id, name=None, team=c.team, status=c.status, version=c.version)
+            ChildSummaryPublic(
+                id=c.id, name=None, team=c.team, status=c.status, version=c.version,
+                closed=c.closed,
+            )
             for c in page.data
         ]
     else:
@@ -120,7 +101,7 @@ def create_child(
         pass
     else:
         raise ApiError(409, "a child with that id exists", code="exists")
-    version, doc = save(store, child_id, data, 0)
+    version, doc = save(store, child_id, data, 0, actor=user.actor)
     accounts.allocate(user.actor, child_id, now)
     auditor.record(user, "child.create", child_id=child_id)
     etag(response, version)
@@ -130,38 +111,23 @@ def create_child(
 
 @router.get("/{child_id}", response_model=ChildPublic, summary="Read a child")
 def read_child(
-    child_id: str,
-    user: CurrentUser,
-    store: StoreDep,
-    accounts: AccountsDep,
-    auditor: AuditorDep,
-    response: Response,
+    access: Annotated[ChildAccess, Access("child.read")],
+    as_recorded: AsRecordedQ = None,
 ) -> ChildPublic:
-    """The child's own fields, current version (also the `ETag`) and history size."""
-    require_child(user, child_id, accounts, auditor, "child.read")
-    version, doc = load(store, child_id, None)
-    auditor.record(user, "child.read", child_id=child_id)
-    etag(response, version)
+    """The child's own fields, version (also the `ETag`) and history size; with
+    `as_recorded`, as the store held them then."""
+    version, doc = access.read(as_recorded)
     return child_public(doc, version)
 
 
 @router.patch(
-    "/{child_id}", response_model=ChildPublic, summary="Update a child", responses=CONFLICT
+    "/{child_id}", response_model=ChildPublic, summary="Update a child", responses=WRITE_RESPONSES
 )
 def update_child(
-    child_id: str,
     body: ChildUpdate,
-    user: CurrentUser,
-    store: StoreDep,
-    accounts: AccountsDep,
-    auditor: AuditorDep,
-    response: Response,
-    if_match: IfMatch = None,
+    access: Annotated[ChildAccess, Access("child.update")],
 ) -> ChildPublic:
     """Change the child's own fields; only those sent change."""
-    require_child(user, child_id, accounts, auditor, "child.update")
-    version, doc = load(store, child_id, if_match)
-    data = doc.model_dump(mode="json", exclude_none=True)
     changes = body.model_dump(mode="json", exclude_unset=True)
     if changes.get("name", "") is None:
         raise ApiError(
@@ -169,31 +135,13 @@ def update_child(
             "a child must have a name",
             details=[ErrorDetail(field="name", message="cannot be null")],
         )
-    for key, value in changes.items():
-        if value is None:
-            data["child"].pop(key, None)
-        else:
-            data["child"][key] = value
-    new_version, new_doc = save(store, child_id, data, version)
-    auditor.record(user, "child.update", child_id=child_id)
-    etag(response, new_version)
-    return child_public(new_doc, new_version)
 
+    def change(data: dict[str, Any]) -> None:
+        for key, value in changes.items():
+            if value is None:
+                data["child"].pop(key, None)
+            else:
+                data["child"][key] = value
 
-@router.delete("/{child_id}", status_code=204, summary="Delete a child", responses=CONFLICT)
-def delete_child(
-    child_id: str,
-    user: CurrentUser,
-    store: StoreDep,
-    accounts: AccountsDep,
-    auditor: AuditorDep,
-    if_match: IfMatch = None,
-) -> Response:
-    """Remove the child's whole record (and their allocations and links)."""
-    require_child(user, child_id, accounts, auditor, "child.delete")
-    current = store.version(child_id)
-    expected = parse_if_match(if_match)
-    store.delete(child_id, expected_version=expected if expected is not None else current)
-    accounts.forget_child(child_id)
-    auditor.record(user, "child.delete", child_id=child_id)
-    return Response(status_code=204)
+    version, doc = access.edit(change)
+    return child_public(doc, version)

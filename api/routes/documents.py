@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Query, Response
+from fastapi import APIRouter, Body, Query
 
-from api.deps import AccountsDep, AuditorDep, CurrentUser, StoreDep, require_child
-from api.editing import etag, load, save
+from api.child_access import WRITE_RESPONSES, Access, AsRecordedQ, ChildAccess
+from api.deps import AccountsDep
+from api.editing import save
 from api.errors import ERROR_RESPONSES
-from api.routes.children import CONFLICT, IfMatch
+from api.people_access import new_people, require_visible
+from ecomap.format import parse_document
 from ecomap.model import EcomapDocument, IsoDate
 from ecomap.view import document_as_at
 
@@ -52,22 +54,17 @@ _SHOWN: dict[int | str, dict[str, Any]] = {
     response_model_exclude_none=True,
 )
 def get_document(
-    child_id: str,
-    user: CurrentUser,
-    store: StoreDep,
-    accounts: AccountsDep,
-    auditor: AuditorDep,
-    response: Response,
+    access: Annotated[ChildAccess, Access("document.read")],
     at: Annotated[
         IsoDate | None, Query(description="As it stood on this date (default: all of it).")
     ] = None,
+    as_recorded: AsRecordedQ = None,
 ) -> EcomapDocument:
     """The child's network over time as an ``ecomap/1`` document; with ``at``, as it was
-    known on that date. The ``ETag`` is the version to send back in ``If-Match``."""
-    require_child(user, child_id, accounts, auditor, "document.read")
-    version, doc = load(store, child_id, None)
-    auditor.record(user, "document.read", child_id=child_id)
-    etag(response, version)
+    known on that date (valid time); with ``as_recorded``, as the store held it at that
+    revision or time (record time); both may be given. The ``ETag`` (current record only)
+    is the version to send back in ``If-Match``."""
+    _, doc = access.read(as_recorded)
     return document_as_at(doc, at) if at is not None else doc
 
 
@@ -76,23 +73,26 @@ def get_document(
     response_model=EcomapDocument,
     summary="Replace the document",
     response_model_exclude_none=True,
-    responses={**_SHOWN, **CONFLICT},
+    responses={**_SHOWN, **WRITE_RESPONSES},
 )
 def put_document(
-    child_id: str,
-    user: CurrentUser,
-    store: StoreDep,
+    access: Annotated[ChildAccess, Access("document.replace")],
     accounts: AccountsDep,
-    auditor: AuditorDep,
-    response: Response,
     body: Annotated[dict[str, Any], Body(openapi_examples={"ava": {"value": _EXAMPLE}})],
-    if_match: IfMatch = None,
 ) -> EcomapDocument:
-    """Replace the child's whole network. Every breach of the format's rules is reported
-    at once (422, each with its JSON path); nothing is stored unless all is well."""
-    require_child(user, child_id, accounts, auditor, "document.replace")
-    version, _ = load(store, child_id, if_match)
-    new_version, doc = save(store, child_id, body, version)
-    auditor.record(user, "document.replace", child_id=child_id)
-    etag(response, new_version)
+    """Replace the child's whole network (`If-Match` required). Every breach of the
+    format's rules is reported at once (422, each with its JSON path); nothing is stored
+    unless all is well. People already in the network keep their details (change a
+    person with `PATCH /api/people/{id}`); a person not yet in it must be one you can see
+    (`GET /api/people`) — add someone new with `POST /people`."""
+    expected = access.expected_version()
+    access.refuse_if_closed()
+    current = access.store.get(access.child_id)
+    doc = parse_document(body, source=access.child_id)
+    require_visible(access.store, accounts, access.user, new_people(current, doc))
+    new_version, doc = save(
+        access.store, access.child_id, body, expected, actor=access.user.actor,
+        reason=access.reason,
+    )
+    access.written(new_version)
     return doc

@@ -7,20 +7,11 @@ from datetime import date
 from typing import Annotated, Any, Literal
 
 import networkx as nx
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query
 from fastapi.responses import StreamingResponse
 
-from api.deps import (
-    AccountsDep,
-    AtQ,
-    AuditorDep,
-    CurrentUser,
-    SettingsDep,
-    StoreDep,
-    TodayDep,
-    require_child,
-)
-from api.editing import etag, load
+from api.child_access import Access, AsRecordedQ, ChildAccess, resolve_as_recorded
+from api.deps import AtQ, PerspectiveQ, SettingsDep, TodayDep
 from api.errors import ERROR_RESPONSES, ApiError, ErrorDetail
 from api.models.views import DiffPublic, EcomapPublic
 from ecomap.cells import xml_text
@@ -32,33 +23,20 @@ from ecomap.view import ecomap_diff, ecomap_view
 
 router = APIRouter(prefix="/api/children", tags=["ecomap"], responses=ERROR_RESPONSES)
 
-PerspectiveQ = Annotated[
-    Literal["combined", "child", "worker"],
-    Query(
-        description="Whose view: the child's, the adults', or combined (the child's where given)."
-    ),
-]
-
 
 @router.get("/{child_id}/ecomap", response_model=EcomapPublic, summary="The ecomap on a date")
 def read_ecomap(
-    child_id: str,
-    user: CurrentUser,
-    store: StoreDep,
-    accounts: AccountsDep,
-    auditor: AuditorDep,
+    access: Annotated[ChildAccess, Access("ecomap.read")],
     settings: SettingsDep,
     today: TodayDep,
-    response: Response,
     at: AtQ = None,
     perspective: PerspectiveQ = "combined",
+    as_recorded: AsRecordedQ = None,
 ) -> dict[str, Any]:
     """Members with category, line, arrows, strength and components, trusted flag and
-    closeness ring, plus the person-person ties among them — ready to draw."""
-    require_child(user, child_id, accounts, auditor, "ecomap.read")
-    version, doc = load(store, child_id, None)
-    auditor.record(user, "ecomap.read", child_id=child_id)
-    etag(response, version)
+    closeness ring, plus the person-person ties among them — ready to draw. With
+    `as_recorded`, drawn from the record as the store held it then."""
+    _, doc = access.read(as_recorded)
     return ecomap_view(doc, at or today, perspective, settings=settings.measure_settings())
 
 
@@ -69,16 +47,13 @@ def read_ecomap(
     response_model_by_alias=True,
 )
 def read_diff(
-    child_id: str,
-    user: CurrentUser,
-    store: StoreDep,
-    accounts: AccountsDep,
-    auditor: AuditorDep,
+    access: Annotated[ChildAccess, Access("diff.read")],
     settings: SettingsDep,
     today: TodayDep,
     from_: Annotated[IsoDate, Query(alias="from", description="The earlier date.")],
     to: Annotated[IsoDate | None, Query(description="The later date (default: today).")] = None,
     perspective: PerspectiveQ = "combined",
+    as_recorded: AsRecordedQ = None,
 ) -> dict[str, Any]:
     """Ties gained and lost (with when and why they ended), and for the people kept,
     each drawn property that changed and how."""
@@ -89,9 +64,7 @@ def read_diff(
             "`from` must not be after `to`",
             details=[ErrorDetail(field="from", message="is after `to`")],
         )
-    require_child(user, child_id, accounts, auditor, "diff.read")
-    _, doc = load(store, child_id, None)
-    auditor.record(user, "diff.read", child_id=child_id)
+    _, doc = access.read(as_recorded)
     return ecomap_diff(doc, from_, end, perspective, settings=settings.measure_settings())
 
 
@@ -147,18 +120,16 @@ def _clean(attrs: dict[str, Any]) -> dict[str, Any]:
 
 
 def _export(
-    child_id: str,
-    user: Any,
-    store: Any,
-    accounts: Any,
-    auditor: Any,
+    access: ChildAccess,
     settings: Any,
     at: date | None,
     kind: Literal["graphml", "gexf"],
+    as_recorded: str | None,
 ) -> StreamingResponse:
-    require_child(user, child_id, accounts, auditor, "network.export")
-    _, doc = load(store, child_id, None)
-    auditor.record(user, "network.export", child_id=child_id, target=kind)
+    child_id = access.child_id
+    wanted = resolve_as_recorded(access.store, as_recorded)
+    doc = access.store.get(child_id, as_recorded=wanted)
+    access.audit(target=kind)
     graph = network_graph(doc, at, settings.measure_settings())
     lines: Iterator[str] = (
         nx.generate_graphml(graph) if kind == "graphml" else nx.generate_gexf(graph)
@@ -186,17 +157,14 @@ _GEXF: dict[int | str, dict[str, Any]] = {
     summary="The network as GraphML",
 )
 def export_graphml(
-    child_id: str,
-    user: CurrentUser,
-    store: StoreDep,
-    accounts: AccountsDep,
-    auditor: AuditorDep,
+    access: Annotated[ChildAccess, Access("network.export")],
     settings: SettingsDep,
     at: AtQ = None,
+    as_recorded: AsRecordedQ = None,
 ) -> StreamingResponse:
     """Nodes (child and people, with category, role, adult, paid) and ties (started, ended,
     end reason; with `at`, only active ties, with strength, line, arrows, trusted)."""
-    return _export(child_id, user, store, accounts, auditor, settings, at, "graphml")
+    return _export(access, settings, at, "graphml", as_recorded)
 
 
 @router.get(
@@ -206,13 +174,10 @@ def export_graphml(
     summary="The network as GEXF",
 )
 def export_gexf(
-    child_id: str,
-    user: CurrentUser,
-    store: StoreDep,
-    accounts: AccountsDep,
-    auditor: AuditorDep,
+    access: Annotated[ChildAccess, Access("network.export")],
     settings: SettingsDep,
     at: AtQ = None,
+    as_recorded: AsRecordedQ = None,
 ) -> StreamingResponse:
     """As GraphML, in GEXF (for Gephi)."""
-    return _export(child_id, user, store, accounts, auditor, settings, at, "gexf")
+    return _export(access, settings, at, "gexf", as_recorded)

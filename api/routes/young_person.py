@@ -10,14 +10,31 @@ from typing import Any
 
 from fastapi import APIRouter, Response
 
+from api.auth.principal import Principal
+from api.child_access import WRITE_RESPONSES, IfMatch, required_version
 from api.deps import AuditorDep, CurrentLink, StoreDep, TodayDep
-from api.editing import edit, etag, load, new_id
+from api.editing import Edit, edit, etag, load, new_id
 from api.errors import ERROR_RESPONSES, ApiError, ErrorDetail
-from api.models.people import PersonPublic, YoungPersonNew
+from api.models.people import PersonAdded, YoungPersonNew
 from api.models.records import ObservationPublic, YoungObservation
+from ecomap.model import EcomapDocument
 from ecomap.young_person import OwnMap, young_person_view
+from graph.base import GraphStore
 
-router = APIRouter(prefix="/api/me", tags=["young person"], responses=ERROR_RESPONSES)
+router = APIRouter(
+    prefix="/api/me", tags=["young person"], responses={**ERROR_RESPONSES, **WRITE_RESPONSES}
+)
+
+
+def _edit(
+    store: GraphStore, child_id: str, if_match: str | None, change: Edit, link: Principal
+) -> tuple[int, EcomapDocument]:
+    """A young person's change: ``If-Match`` required (the map's ``ETag``), one revision
+    made by their link; a closed record takes no more answers."""
+    required_version(if_match)
+    if store.is_closed(child_id):
+        raise ApiError(409, "this record is closed", code="closed")
+    return edit(store, child_id, if_match, change, actor=link.actor)
 
 
 @router.get("/map", response_model=OwnMap, summary="My map")
@@ -41,7 +58,13 @@ def my_map(
     summary="Say how close someone is",
 )
 def my_observation(
-    body: YoungObservation, link: CurrentLink, store: StoreDep, auditor: AuditorDep, today: TodayDep
+    body: YoungObservation,
+    link: CurrentLink,
+    store: StoreDep,
+    auditor: AuditorDep,
+    today: TodayDep,
+    response: Response,
+    if_match: IfMatch = None,
 ) -> ObservationPublic:
     """Closeness, contact, support and trust for one of your ties, recorded as yours today."""
     child_id = link.child_id
@@ -67,15 +90,22 @@ def my_observation(
         index = len(observations) - 1
         return {f"observations[{index}]": ""}
 
-    version, _ = edit(store, child_id, None, change)
+    version, _ = _edit(store, child_id, if_match, change, link)
     auditor.record(link, "young_person.observation.create", child_id=child_id, target=body.tie)
+    etag(response, version)
     return ObservationPublic(tie=body.tie, on=today, by="child", index=index, version=version)
 
 
-@router.post("/people", response_model=PersonPublic, status_code=201, summary="Add someone")
+@router.post("/people", response_model=PersonAdded, status_code=201, summary="Add someone")
 def my_person(
-    body: YoungPersonNew, link: CurrentLink, store: StoreDep, auditor: AuditorDep, today: TodayDep
-) -> PersonPublic:
+    body: YoungPersonNew,
+    link: CurrentLink,
+    store: StoreDep,
+    auditor: AuditorDep,
+    today: TodayDep,
+    response: Response,
+    if_match: IfMatch = None,
+) -> PersonAdded:
     """Someone new in your life: added with a tie to you from today, and how close they
     are and whether you trust them if you say."""
     child_id = link.child_id
@@ -97,10 +127,11 @@ def my_person(
             data.setdefault("observations", []).append(obs)
         return renames
 
-    version, doc = edit(store, child_id, None, change)
+    version, doc = _edit(store, child_id, if_match, change, link)
     auditor.record(link, "young_person.person.create", child_id=child_id, target=person_id)
+    etag(response, version)
     person = next(p for p in doc.people if p.id == person_id)
-    return PersonPublic(
+    return PersonAdded(
         id=person.id,
         name=person.name,
         category=person.category,

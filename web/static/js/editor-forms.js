@@ -57,7 +57,8 @@ export function openPerson(ctx, member) {
     };
     if (!person.name) throw new Error("Give the person a name.");
     if (member) {
-      return { method: "PATCH", path: `${ctx.base}/people/${encodeURIComponent(member.id)}`, body: person, summary: `edit ${person.name}` };
+      // a person is one record shared by every network they are in: changed in the open
+      return { method: "PATCH", path: `/api/people/${encodeURIComponent(member.id)}`, body: person, summary: `edit ${person.name}` };
     }
     const body = { ...person, tie_to_child: data.get("tie") === "on" };
     if (body.tie_to_child && data.get("started")) body.started = data.get("started");

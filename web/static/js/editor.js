@@ -7,6 +7,7 @@ import { drawEcomap } from "./ecomap-svg.js";
 import { changesPanel, h, listView, measuresPanel, memberPanel } from "./editor-panel.js";
 import { downloadPng, downloadSvg } from "./export.js";
 import { openEndTie, openObservation, openPerson, openTie } from "./editor-forms.js";
+import { mountHistory } from "./editor-history.js";
 import { SaveQueue } from "./pending.js";
 
 const childId = document.body.dataset.child;
@@ -349,4 +350,10 @@ function wire() {
 }
 
 wire();
+const historyPanel = mountHistory($("history"), {
+  base, at: () => state.at, perspective: () => state.perspective, etag: () => state.etag, status,
+  reload: async () => { await loadDocument(); await load(); },
+});
+const afterSave = queue.afterEach;
+queue.afterEach = async () => { await afterSave(); await historyPanel.refreshIfOpen(); };
 fromUrl().then(() => { if (queue.pending.length) { queue.problem = "These changes from an earlier visit were not saved yet."; showQueue(queue); } });

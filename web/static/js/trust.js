@@ -13,6 +13,21 @@ const $ = (id) => document.getElementById(id);
 const people = new Map(); // id -> {id, name, tie, closeness, trusted, contact, support, dirty}
 let picked = null;
 const RATHER_NOT = "rather-not"; // "I'd rather not say": nothing is recorded for that question
+let version = null; // the map's ETag: every answer names the version it was given on
+
+/** Post an answer with If-Match; if the record moved on meanwhile (a worker saved),
+ *  take the new version and send it once more: an answer adds, it never overwrites. */
+async function post(path, body) {
+  const send = () => api(path, { method: "POST", body, headers: { ...auth, "If-Match": version } });
+  let answer;
+  try { answer = await send(); } catch (e) {
+    if (!e.conflict) throw e;
+    version = (await api("/api/me/map", { headers: auth })).etag;
+    answer = await send();
+  }
+  version = answer.etag || version;
+  return answer;
+}
 
 const CLOSENESS = [[3, "Very close"], [2, "Sort of close"], [1, "Not very close"]];
 const CONTACT = [[4, "Every day"], [3, "Every week"], [2, "Every month"], [1, "Now and then"], [0, "Not now"]];
@@ -114,7 +129,8 @@ function placePicked(closeness) {
 
 async function load() {
   say("Loading…");
-  const { data } = await api("/api/me/map", { headers: auth });
+  const { data, etag } = await api("/api/me/map", { headers: auth });
+  version = etag;
   $("title").textContent = `Hi ${data.child.name}!`;
   $("intro").textContent = "These are people in your life. Put each one in a circle to show how close you feel. There are no right or wrong answers.";
   document.title = "Who I trust";
@@ -144,7 +160,7 @@ async function save() {
       const support = p.support === RATHER_NOT ? {} : Object.fromEntries(Object.entries(p.support).filter(([, v]) => v));
       if (Object.keys(support).length) body.support = support;
       // "I'd rather not say" to everything records nothing: an empty answer would hide the adults' view.
-      if (Object.keys(body).length > 1) await api("/api/me/observations", { method: "POST", body, headers: auth });
+      if (Object.keys(body).length > 1) await post("/api/me/observations", body);
       p.dirty = false;
     }
     say("Thank you! Your answers are saved.", true);
@@ -159,7 +175,7 @@ $("add-form").addEventListener("submit", async (event) => {
   const error = form.querySelector(".error");
   error.hidden = true;
   try {
-    const { data: added } = await api("/api/me/people", { method: "POST", body: { name: form.name.value.trim(), category: form.category.value }, headers: auth });
+    const { data: added } = await post("/api/me/people", { name: form.name.value.trim(), category: form.category.value });
     const name = form.name.value.trim();
     const dirty = [...people.values()].filter((p) => p.dirty);
     await load();

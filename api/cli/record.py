@@ -1,0 +1,84 @@
+"""CLI commands ``history`` and ``restore``: a child's record over record time."""
+
+from __future__ import annotations
+
+import getpass
+from typing import Annotated
+
+import typer
+
+from api.cli.data import StoreOption, _open_store
+from api.record_history import revision_entries
+from graph.base import ChildNotFound, RevisionNotFound, StoreError, VersionConflict
+
+
+def _actor() -> str:
+    """Who runs the command, as revisions name them (``cli:<login>``)."""
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli"
+
+
+def history(
+    child: Annotated[str, typer.Argument(metavar="CHILD", help="The child's id.")],
+    store: StoreOption = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="Newest revisions shown.")] = 50,
+) -> None:
+    """Print a child's revisions, newest first: number, time (UTC), who, why, and what
+    changed in plain words. Read one with the API's `as_recorded`, or bring it back with
+    `ecomap restore`."""
+    db, _ = _open_store(store, must_exist=True)
+    try:
+        entries, count = revision_entries(db, child, limit=limit)
+    except ChildNotFound:
+        typer.echo(f"error: no child with id {child!r} in the store", err=True)
+        raise typer.Exit(1) from None
+    finally:
+        db.close()
+    for entry in entries:
+        why = f" — {entry.reason}" if entry.reason else ""
+        when = entry.at.strftime("%Y-%m-%d %H:%M:%S UTC")
+        typer.echo(f"revision {entry.revision}  {when}  {entry.actor}  ({entry.kind}){why}")
+        for line in entry.changes or ["(no change to the record's content)"]:
+            typer.echo(f"  - {line}")
+    if count > len(entries):
+        typer.echo(f"… and {count - len(entries)} older revisions (--limit {count})")
+
+
+def restore(
+    child: Annotated[str, typer.Argument(metavar="CHILD", help="The child's id.")],
+    revision: Annotated[
+        int, typer.Option("--revision", min=0, help="The revision to bring back.")
+    ],
+    reason: Annotated[str, typer.Option("--reason", help="Why (kept with the new revision).")],
+    store: StoreOption = None,
+) -> None:
+    """Write a new revision whose record of CHILD equals the record as at REVISION (the
+    revisions in between stay in the history)."""
+    if not reason.strip():
+        raise typer.BadParameter("give a reason", param_hint="'--reason'")
+    db, _ = _open_store(store, must_exist=True)
+    try:
+        version = db.restore(child, revision, actor=_actor(), reason=reason.strip())
+        latest = db.revision()
+    except ChildNotFound:
+        typer.echo(f"error: {child!r} had no record at revision {revision}", err=True)
+        raise typer.Exit(1) from None
+    except (RevisionNotFound, VersionConflict) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    except StoreError as exc:
+        typer.echo(f"error: the store refused: {exc}", err=True)
+        raise typer.Exit(2) from None
+    finally:
+        db.close()
+    typer.echo(
+        f"restored {child} as at revision {revision}: revision {latest}, version {version}"
+    )
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``history`` and ``restore`` to ``app``."""
+    app.command("history")(history)
+    app.command("restore")(restore)
