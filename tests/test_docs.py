@@ -42,7 +42,9 @@ def _commands() -> list[str]:
 
 
 def test_the_cli_has_the_commands_the_issues_name() -> None:
-    assert {"import", "export", "synth", "measures", "dashboard", "serve", "demo"} <= set(
+    assert {
+        "import", "export", "synth", "measures", "dashboard", "serve", "demo", "history", "restore"
+    } <= set(
         _commands()
     )
 

@@ -154,6 +154,15 @@ class World:
             self.sessions[username] = self.fresh_session(username)
         return {"Authorization": f"Bearer {self.sessions[username]}"}
 
+    def write_as(self, username: str, child_id: str) -> dict[str, str]:
+        """Headers for a write to ``child_id``: the user's session and ``If-Match`` at the
+        child's current version (every write to a child needs it)."""
+        return {**self.as_user(username), "If-Match": f'"{self.store.version(child_id)}"'}
+
+    def link_write(self, name: str, child_id: str) -> dict[str, str]:
+        """A young person's write: their link and ``If-Match`` at the current version."""
+        return {**self.as_link(name), "If-Match": f'"{self.store.version(child_id)}"'}
+
     def as_link(self, name: str) -> dict[str, str]:
         return {"Authorization": f"Link {self.links[name]}"}
 
@@ -173,7 +182,7 @@ def build_world(tmp: Path, kind: str, fixture_documents: dict[str, EcomapDocumen
         "d": fixture_documents["care-leaver-professional-network"],
     }
     for doc in docs.values():
-        store.replace(doc)
+        store.replace(doc, actor="import:fixtures")
     app = create_app(make_settings(tmp, **settings), store=store)
     clock = Clock()
     app.state.clock = clock

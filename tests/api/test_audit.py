@@ -22,27 +22,27 @@ def test_each_write_is_recorded_with_who_what_when(fresh_world: World) -> None:
         ),
         (
             "child.update",
-            lambda: w.api.patch(f"/api/children/{child}", headers=h, json={"team": "North"}),
+            lambda: w.api.patch(
+                f"/api/children/{child}", headers=w.write_as("wendy", child), json={"team": "North"}
+            ),
         ),
         (
             "person.create",
             lambda: w.api.post(
                 f"/api/children/{child}/people",
-                headers=h,
+                headers=w.write_as("wendy", child),
                 json={"name": "Kez", "category": "friend"},
             ),
         ),
         (
             "person.update",
-            lambda: w.api.patch(
-                f"/api/children/{child}/people/{person}", headers=h, json={"role": "relative"}
-            ),
+            lambda: w.api.patch(f"/api/people/{person}", headers=h, json={"role": "relative"}),
         ),
         (
             "tie.create",
             lambda: w.api.post(
                 f"/api/children/{child}/ties",
-                headers=h,
+                headers=w.write_as("wendy", child),
                 json={"between": [child, person], "id": "t-x"},
             ),
         ),
@@ -50,7 +50,7 @@ def test_each_write_is_recorded_with_who_what_when(fresh_world: World) -> None:
             "tie.end",
             lambda: w.api.post(
                 f"/api/children/{child}/ties/t-x/end",
-                headers=h,
+                headers=w.write_as("wendy", child),
                 json={"ended": "2030-01-01", "end_reason": "other"},
             ),
         ),
@@ -58,7 +58,7 @@ def test_each_write_is_recorded_with_who_what_when(fresh_world: World) -> None:
             "observation.create",
             lambda: w.api.post(
                 f"/api/children/{child}/observations",
-                headers=h,
+                headers=w.write_as("wendy", child),
                 json={"tie": tie, "on": "2025-01-01", "by": "worker", "note": NOTE},
             ),
         ),
@@ -66,7 +66,7 @@ def test_each_write_is_recorded_with_who_what_when(fresh_world: World) -> None:
             "episode.create",
             lambda: w.api.post(
                 f"/api/children/{child}/episodes",
-                headers=h,
+                headers=w.write_as("wendy", child),
                 json={"kind": "school", "start": "2025-09-01"},
             ),
         ),
@@ -74,12 +74,15 @@ def test_each_write_is_recorded_with_who_what_when(fresh_world: World) -> None:
             "document.replace",
             lambda: w.api.put(
                 f"/api/children/{child}/document",
-                headers=h,
+                headers=w.write_as("wendy", child),
                 json=w.store.get(child).model_dump(mode="json", exclude_none=True),
             ),
         ),
         ("link.create", lambda: w.api.post(f"/api/children/{child}/links", headers=h)),
-        ("child.delete", lambda: w.api.delete("/api/children/c-new", headers=h)),
+        (
+            "child.close",
+            lambda: w.api.delete("/api/children/c-new", headers=w.write_as("wendy", "c-new")),
+        ),
     ]
     for action, call in writes:
         before = w.clock()
@@ -123,7 +126,9 @@ def test_refusals_are_recorded_too(world: World) -> None:
 
 def test_young_person_writes_are_recorded_against_the_link(world: World) -> None:
     response = world.api.post(
-        "/api/me/people", headers=world.as_link("link"), json={"name": "Kez", "category": "friend"}
+        "/api/me/people",
+        headers=world.link_write("link", world.ids["a"]),
+        json={"name": "Kez", "category": "friend"},
     )
     assert response.status_code == 201
     [entry], _ = world.accounts.audit(limit=1)
@@ -136,7 +141,7 @@ def test_admin_queries_the_log_and_it_never_holds_notes(world: World) -> None:
     tie = next(t.id for t in world.store.get(child).ties if child in t.between)
     world.api.post(
         f"/api/children/{child}/observations",
-        headers=world.as_user("wendy"),
+        headers=world.write_as("wendy", child),
         json={"tie": tie, "on": "2025-01-01", "by": "worker", "note": NOTE},
     )
     page = world.api.get(

@@ -33,6 +33,8 @@ class Route:
     ok: int = 200
     #: callers whose allowed/refused answer is something else, with that status
     special: dict[str, int] = field(default_factory=dict)
+    #: the child (by key) whose record the route writes: sent ``If-Match`` at its version
+    writes: str | None = None
 
 
 def fixed(path: str, **extra: Any) -> Callable[[World], Request]:
@@ -51,7 +53,7 @@ def _open_tie(w: World) -> Request:
     tie_id = new_id("t")
     data = doc.model_dump(mode="json", exclude_none=True)
     data["ties"].append({"id": tie_id, "between": [w.ids["a"], person], "started": "2020-01-01"})
-    w.store.replace(type(doc).model_validate(data))
+    w.store.replace(type(doc).model_validate(data), actor="test")
     return f"/api/children/{w.ids['a']}/ties/{tie_id}/end", {
         "json": {"ended": "2024-01-01", "end_reason": "by_choice"}
     }
@@ -118,6 +120,27 @@ def _import(w: World) -> Request:
     }
 
 
+def _restore(w: World) -> Request:
+    first = w.store.history(w.ids["a"])[-1].number
+    return f"/api/children/{w.ids['a']}/restore", {
+        "json": {"revision": first, "reason": "back to the import"}
+    }
+
+
+def _reopen(w: World) -> Request:
+    return f"/api/children/{w.ids['d']}/reopen", {"json": {"reason": "case reopened"}}
+
+
+def _erase(w: World) -> Request:
+    """A record made in error, to erase."""
+    child = new_id("c")
+    doc = w.docs["a"].model_validate({"format": "ecomap/1", "child": {"id": child, "name": "X"}})
+    version = w.store.replace(doc, actor="test")
+    return f"/api/children/{child}/erase", {
+        "json": {"reason": "made in error"}, "headers": {"If-Match": f'"{version}"'}
+    }
+
+
 def _young_observation(w: World) -> Request:
     return "/api/me/observations", {"json": {"tie": _tie_of(w), "closeness": 2}}
 
@@ -137,7 +160,11 @@ ROUTES: list[Route] = [
     ),
     Route("GET", "/api/children/{child_id}", frozenset({"wendy"}), fixed(A)),
     Route(
-        "PATCH", "/api/children/{child_id}", frozenset({"wendy"}), fixed(A, json={"team": "North"})
+        "PATCH",
+        "/api/children/{child_id}",
+        frozenset({"wendy"}),
+        fixed(A, json={"team": "North"}),
+        writes="a",
     ),
     Route(
         "DELETE",
@@ -145,24 +172,44 @@ ROUTES: list[Route] = [
         frozenset({"wendy"}),
         fixed("/api/children/{d}"),
         ok=204,
+        writes="d",
     ),
+    # the record closed just above: an admin reopens it
+    Route("POST", "/api/children/{child_id}/reopen", frozenset({"ada"}), _reopen, writes="d"),
+    Route("POST", "/api/children/{child_id}/erase", frozenset({"ada"}), _erase),
+    Route(
+        "GET", "/api/children/{child_id}/revisions", frozenset({"wendy"}), fixed(A + "/revisions")
+    ),
+    Route("POST", "/api/children/{child_id}/restore", frozenset({"wendy"}), _restore, writes="a"),
     Route("GET", "/api/children/{child_id}/document", frozenset({"wendy"}), fixed(A + "/document")),
-    Route("PUT", "/api/children/{child_id}/document", frozenset({"wendy"}), _document),
+    Route(
+        "PUT", "/api/children/{child_id}/document", frozenset({"wendy"}), _document, writes="a"
+    ),
     Route(
         "POST",
         "/api/children/{child_id}/people",
         frozenset({"wendy"}),
         fixed(A + "/people", json={"name": "Kez", "category": "friend"}),
         ok=201,
+        writes="a",
     ),
+    # a professional of c-leo's network: anyone may see and link professionals
+    Route(
+        "POST",
+        "/api/children/{child_id}/people/link",
+        frozenset({"wendy"}),
+        fixed(A + "/people/link", json={"id": "tch-ward"}),
+        ok=201,
+        writes="a",
+    ),
+    Route("GET", "/api/people", frozenset({"wendy", "walt", "ada"}), fixed("/api/people")),
+    # c-mia's grandmother: walt (South) cannot see her, and is told no more than that
     Route(
         "PATCH",
-        "/api/children/{child_id}/people/{person_id}",
-        frozenset({"wendy"}),
-        lambda w: (
-            f"/api/children/{w.ids['a']}/people/{w.docs['a'].people[0].id}",
-            {"json": {"role": "relative"}},
-        ),
+        "/api/people/{person_id}",
+        frozenset({"wendy", "ada"}),
+        lambda w: (f"/api/people/{w.docs['a'].people[0].id}", {"json": {"role": "relative"}}),
+        special={"walt": 422},
     ),
     Route(
         "POST",
@@ -173,8 +220,15 @@ ROUTES: list[Route] = [
             {"json": {"between": [w.ids["a"], w.docs["a"].people[1].id], "started": "2024-01-01"}},
         ),
         ok=201,
+        writes="a",
     ),
-    Route("POST", "/api/children/{child_id}/ties/{tie_id}/end", frozenset({"wendy"}), _open_tie),
+    Route(
+        "POST",
+        "/api/children/{child_id}/ties/{tie_id}/end",
+        frozenset({"wendy"}),
+        _open_tie,
+        writes="a",
+    ),
     Route(
         "POST",
         "/api/children/{child_id}/observations",
@@ -184,6 +238,7 @@ ROUTES: list[Route] = [
             {"json": {"tie": _tie_of(w), "on": "2025-01-01", "by": "worker", "closeness": 2}},
         ),
         ok=201,
+        writes="a",
     ),
     Route(
         "POST",
@@ -191,6 +246,7 @@ ROUTES: list[Route] = [
         frozenset({"wendy"}),
         fixed(A + "/episodes", json={"kind": "school", "start": "2025-09-01"}),
         ok=201,
+        writes="a",
     ),
     Route("GET", "/api/children/{child_id}/periods", frozenset({"wendy"}), fixed(A + "/periods")),
     Route(
@@ -275,6 +331,7 @@ ROUTES: list[Route] = [
         _young_observation,
         ok=201,
         special={"link_other_child": 422},
+        writes="a",
     ),
     Route(
         "POST",
@@ -282,6 +339,7 @@ ROUTES: list[Route] = [
         frozenset(YOUNG),
         fixed("/api/me/people", json={"name": "Kez", "category": "friend", "closeness": 3}),
         ok=201,
+        writes="a",
     ),
     Route("GET", "/api/users", frozenset({"ada"}), fixed("/api/users")),
     Route(
@@ -328,11 +386,15 @@ PUBLIC_ONLY = {("POST", "/api/auth/login")}  # tested in test_auth.py
 def headers_for(world: World, caller: str, route: Route) -> dict[str, str]:
     if caller == "anonymous":
         return {}
+    version: dict[str, str] = {}
+    if route.writes is not None:  # every write to a child names the version it was made on
+        key = "b" if caller == "link_other_child" else route.writes
+        version = {"If-Match": f'"{world.store.version(world.ids[key])}"'}
     if caller in LINKS:
-        return world.as_link(caller)
+        return {**world.as_link(caller), **version}
     if route.template == "/api/auth/logout":  # signing out must not end the shared session
         return {"Authorization": f"Bearer {world.fresh_session(caller)}"}
-    return world.as_user(caller)
+    return {**world.as_user(caller), **version}
 
 
 def expected(route: Route, caller: str) -> int:

@@ -65,7 +65,7 @@ def test_concurrent_writes_over_http_lose_nothing(live: LiveServer) -> None:
     child = world.ids["b"]
     tie = next(t.id for t in world.store.get(child).ties if child in t.between and t.ended is None)
     before = len(world.store.get(child).observations)
-    headers = world.as_user("walt")
+    headers = world.write_as("walt", child)  # all eight name the same version
 
     def post(n: int) -> int:
         with httpx.Client(base_url=live.url, timeout=30) as client:

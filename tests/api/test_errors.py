@@ -28,15 +28,18 @@ def test_every_kind_of_error_has_the_one_shape(world: World) -> None:
             "/api/children", content=b"{not json", headers={**h, "content-type": "application/json"}
         ),  # 422 body
         world.api.put(
-            f"/api/children/{world.ids['a']}/document", json={"format": "x"}, headers=h
+            f"/api/children/{world.ids['a']}/document",
+            json={"format": "x"},
+            headers=world.write_as("wendy", world.ids["a"]),
         ),  # 422 document
         world.api.patch(
             f"/api/children/{world.ids['a']}",
             json={"team": "N"},
             headers={**h, "If-Match": '"9999"'},
         ),  # 409
+        world.api.patch(f"/api/children/{world.ids['a']}", json={"team": "N"}, headers=h),  # 428
     ]
-    assert [a.status_code for a in answers] == [401, 403, 404, 405, 422, 422, 422, 409]
+    assert [a.status_code for a in answers] == [401, 403, 404, 405, 422, 422, 422, 409, 428]
     for answer in answers:
         assert answer.headers["content-type"].startswith("application/json")
         _assert_shape(answer.json())

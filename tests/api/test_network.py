@@ -19,14 +19,14 @@ def test_create_child_then_build_a_network(fresh_world: World) -> None:
     assert made.status_code == 201 and made.headers["etag"] == '"1"'
     person = w.api.post(
         "/api/children/c-zoe/people",
-        headers=_h(w),
+        headers=w.write_as("wendy", "c-zoe"),
         json={"name": "Nan", "category": "family", "started": "2015-01-01"},
     )
     assert person.status_code == 201
     tie = person.json()["tie"]
     obs = w.api.post(
         "/api/children/c-zoe/observations",
-        headers=_h(w),
+        headers=w.write_as("wendy", "c-zoe"),
         json={
             "tie": tie,
             "on": "2024-05-01",
@@ -40,13 +40,13 @@ def test_create_child_then_build_a_network(fresh_world: World) -> None:
     assert obs.status_code == 201
     ended = w.api.post(
         f"/api/children/c-zoe/ties/{tie}/end",
-        headers=_h(w),
+        headers=w.write_as("wendy", "c-zoe"),
         json={"ended": "2025-01-01", "end_reason": "moved_placement"},
     )
     assert ended.status_code == 200 and ended.json()["ended"] == "2025-01-01"
     episode = w.api.post(
         "/api/children/c-zoe/episodes",
-        headers=_h(w),
+        headers=w.write_as("wendy", "c-zoe"),
         json={"kind": "placement", "start": "2024-09-01"},
     )
     assert episode.status_code == 201
@@ -76,7 +76,7 @@ def test_bad_observation_names_each_field_and_stores_nothing(world: World) -> No
     version = world.store.version(child)
     response = world.api.post(
         f"/api/children/{child}/observations",
-        headers=_h(world),
+        headers=world.write_as("wendy", child),
         json={
             "tie": "no-such-tie",
             "on": "2024-13-01",
@@ -100,7 +100,9 @@ def test_document_rules_are_reported_all_at_once_with_paths(world: World) -> Non
     other = 1 if dated != 1 else 2
     data["ties"][dated]["ended"] = "1900-01-01"
     data["ties"][other]["between"] = [child, "nobody"]
-    response = world.api.put(f"/api/children/{child}/document", headers=_h(world), json=data)
+    response = world.api.put(
+        f"/api/children/{child}/document", headers=world.write_as("wendy", child), json=data
+    )
     assert response.status_code == 422
     fields = [d["field"] for d in response.json()["error"]["details"]]
     assert f"ties[{dated}].ended" in fields
@@ -113,7 +115,7 @@ def test_observation_dated_before_its_tie_is_named_by_the_request_field(world: W
     tie = next(t for t in world.store.get(child).ties if t.started is not None)
     response = world.api.post(
         f"/api/children/{child}/observations",
-        headers=_h(world),
+        headers=world.write_as("wendy", child),
         json={"tie": tie.id, "on": "1901-01-01", "by": "worker"},
     )
     assert response.status_code == 422
@@ -123,7 +125,9 @@ def test_observation_dated_before_its_tie_is_named_by_the_request_field(world: W
 def test_document_for_another_child_is_refused(world: World) -> None:
     other = world.store.get(world.ids["b"]).model_dump(mode="json", exclude_none=True)
     response = world.api.put(
-        f"/api/children/{world.ids['a']}/document", headers=_h(world), json=other
+        f"/api/children/{world.ids['a']}/document",
+        headers=world.write_as("wendy", world.ids["a"]),
+        json=other,
     )
     assert response.status_code == 422
     assert response.json()["error"]["details"][0]["field"] == "child.id"
@@ -142,7 +146,7 @@ def test_oversized_body_is_refused(world: World) -> None:
 
 def test_ending_an_ended_tie_is_refused(world: World) -> None:
     child = world.ids["b"]
-    walt = world.as_user("walt")
+    walt = world.write_as("walt", child)
     ended = next(t for t in world.store.get(child).ties if t.ended is not None)
     response = world.api.post(
         f"/api/children/{child}/ties/{ended.id}/end",
@@ -158,7 +162,7 @@ def test_unknown_child_and_tie_are_404(world: World) -> None:
     assert world.api.get("/api/children/c-ghost", headers=_h(world)).status_code == 404
     response = world.api.post(
         f"/api/children/{world.ids['a']}/ties/nope/end",
-        headers=_h(world),
+        headers=world.write_as("wendy", world.ids["a"]),
         json={"ended": "2030-01-01", "end_reason": "other"},
     )
     assert response.status_code == 404

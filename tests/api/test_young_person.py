@@ -12,7 +12,7 @@ def test_map_never_carries_notes(world: World) -> None:
     tie = next(t.id for t in world.store.get(child).ties if child in t.between)
     world.api.post(
         f"/api/children/{child}/observations",
-        headers=world.as_user("wendy"),
+        headers=world.write_as("wendy", child),
         json={"tie": tie, "on": "2025-01-02", "by": "worker", "note": NOTE},
     )
     response = world.api.get("/api/me/map", headers=world.as_link("link"))
@@ -26,7 +26,7 @@ def test_observation_is_recorded_as_the_childs_own_today(world: World) -> None:
     tie = next(t.id for t in world.store.get(child).ties if child in t.between and t.ended is None)
     response = world.api.post(
         "/api/me/observations",
-        headers=world.as_link("link"),
+        headers=world.link_write("link", child),
         json={
             "tie": tie,
             "closeness": 3,
@@ -58,7 +58,7 @@ def test_young_person_may_not_write_anything_else(world: World) -> None:
     ):
         response = world.api.post(
             "/api/me/observations",
-            headers=world.as_link("link"),
+            headers=world.link_write("link", child),
             json={"tie": tie, "closeness": 1, **extra},
         )
         assert response.status_code == 422, extra
@@ -67,7 +67,7 @@ def test_young_person_may_not_write_anything_else(world: World) -> None:
     if person_tie is not None:
         response = world.api.post(
             "/api/me/observations",
-            headers=world.as_link("link"),
+            headers=world.link_write("link", child),
             json={"tie": person_tie, "closeness": 1},
         )
         assert response.status_code == 422
@@ -78,7 +78,7 @@ def test_naming_a_new_person_adds_them_with_a_tie_from_today(world: World) -> No
     child = world.ids["a"]
     response = world.api.post(
         "/api/me/people",
-        headers=world.as_link("link"),
+        headers=world.link_write("link", child),
         json={"name": "Kez", "category": "friend", "closeness": 3, "trusted": True},
     )
     assert response.status_code == 201

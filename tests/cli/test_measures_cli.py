@@ -129,7 +129,7 @@ def store_path(tmp_path: Path) -> Path:
     path = tmp_path / "ecomap.db"
     store = EmbeddedStore(path)
     for name in NAMES:
-        store.replace(fixture(name))
+        store.replace(fixture(name), actor="import:fixtures")
     store.close()
     return path
 

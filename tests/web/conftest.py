@@ -57,7 +57,7 @@ def _fill(settings: Settings) -> dict[str, dict[str, Any]]:
         for path in [*sorted((ROOT / "fixtures").glob("*.json")),
                      *sorted((ROOT / "fixtures" / "large-networks").glob("*.json"))]:
             raw = json.loads(path.read_text(encoding="utf-8"))
-            store.replace(parse_document(raw, source=path.name))
+            store.replace(parse_document(raw, source=path.name), actor=f"import:{path.name}")
             fixtures[raw["child"]["id"]] = raw
     finally:
         store.close()

@@ -84,7 +84,8 @@ def test_a_stale_edit_is_shown_and_kept(page: Page, server: Server) -> None:
     open_map(page, server, "c-jay", "2025-03-01")
     # Someone else saves a change after the page loaded the document.
     with api_client(server, WORKER) as other:
-        r = other.post("/api/children/c-jay/observations",
+        version = other.get("/api/children/c-jay").headers["etag"]
+        r = other.post("/api/children/c-jay/observations", headers={"If-Match": version},
                        json={"tie": "t-jay-rao", "on": "2025-02-01", "by": "worker",
                              "closeness": 2})
     assert r.status_code == 201, r.text

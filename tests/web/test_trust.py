@@ -59,7 +59,8 @@ def test_a_young_person_marks_someone_trusted_on_a_phone(phone: Page, server: Se
 
 def test_the_page_shows_no_scores_or_worker_notes(phone: Page, server: Server) -> None:
     with api_client(server, WORKER) as client:
-        r = client.post("/api/children/c-mia/observations", json={
+        version = client.get("/api/children/c-mia").headers["etag"]
+        r = client.post("/api/children/c-mia/observations", headers={"If-Match": version}, json={
             "tie": "t-mia-gran", "on": "2024-10-01", "by": "worker", "closeness": 3,
             "note": "private worker note about gran"})
         assert r.status_code == 201, r.text
