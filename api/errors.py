@@ -194,7 +194,7 @@ def install(app: FastAPI) -> None:
                    for b in exc.breaches]
         return error_response(
             422,
-            "the document uses ids that are already in use; nothing was stored",
+            "the document clashes with what is stored; nothing was stored",
             code="document_conflict",
             details=details,
         )
