@@ -19,7 +19,7 @@ def test_repeat_requests_reuse_and_writes_refresh(
     store = EmbeddedStore.memory()
     settings = Settings.from_mapping({})
     docs = list(fixture_documents.values())
-    store.replace_many(docs)
+    store.replace_many(docs, actor="import:fixtures")
     cache = DashboardCache()
     leader = Viewer("leader")
 
@@ -30,7 +30,7 @@ def test_repeat_requests_reuse_and_writes_refresh(
     assert fresh == first and fresh is not first
 
     removed = docs[0].child.id
-    store.delete(removed)
+    store.close_record(removed, actor="test")  # a closed record leaves the dashboard
     after = dashboard(store, None, settings, leader, at=AT, months=3, cache=cache)
     assert after is not first
     assert after.measures.children == first.measures.children - 1
