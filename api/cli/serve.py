@@ -79,7 +79,7 @@ def demo(
     docs = list(synthesize(children, DEMO_SEED, as_at=today))
     store = EmbeddedStore(db)
     try:
-        result = store.replace_many(docs)
+        result = store.replace_many(docs, actor="import:demo")
     finally:
         store.close()
     # The busiest social worker's children make the demo worker's caseload.
