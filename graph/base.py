@@ -144,6 +144,7 @@ class RecordedChild:
     child_id: str
     document: EcomapDocument | None
     closed: bool = False
+    version: int | None = None  # kept by replay (so ETags survive a migration)
 
 
 @dataclass(frozen=True)
@@ -370,8 +371,8 @@ class GraphStore(Protocol):
         ...
 
     def history(self, child_id: str) -> list[Revision]:
-        """Every revision that listed the child, newest first (raises
-        :class:`ChildNotFound` if it has none, e.g. after erasing)."""
+        """Every revision that listed the child, newest first (after erasing, only the
+        erasing one); raises :class:`ChildNotFound` if none did."""
         ...
 
     def revisions(self, *, after: int = 0, limit: int | None = None) -> list[Revision]:
