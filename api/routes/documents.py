@@ -89,7 +89,8 @@ def put_document(
     access.refuse_if_closed()
     current = access.store.get(access.child_id)
     doc = parse_document(body, source=access.child_id)
-    require_visible(access.store, accounts, access.user, new_people(current, doc))
+    if doc.child.id == access.child_id:  # else `save` names child.id
+        require_visible(access.store, accounts, access.user, new_people(current, doc))
     new_version, doc = save(
         access.store, access.child_id, body, expected, actor=access.user.actor,
         reason=access.reason,
