@@ -6,7 +6,7 @@ import json
 from array import array
 from collections.abc import Iterable
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ecomap.measures.tables import (
     ADULT_SIDE,
@@ -21,7 +21,11 @@ from ecomap.measures.tables import (
     episode_code,
 )
 from ecomap.model import CATEGORIES, SOCIAL_WORKER_ROLE
+from graph.neo4j import cypher
 from graph.neo4j.rows import Fetched, native
+
+if TYPE_CHECKING:
+    from graph.neo4j.store import ReadTx
 
 _CATEGORY = {c: i for i, c in enumerate(CATEGORIES)}
 
@@ -29,6 +33,24 @@ _CATEGORY = {c: i for i, c in enumerate(CATEGORIES)}
 def _ordinal(value: Any, missing: int) -> int:
     day = native(value)
     return day.toordinal() if isinstance(day, date) else missing
+
+
+def read_all(tx: ReadTx, r: int, include_closed: bool) -> tuple[list[str], Fetched]:
+    """Every child's rows the cohort tables need, as they stood right after revision
+    ``r``: four whole-label reads (children, memberships, people, child ties), so the
+    cost does not grow with round trips per child."""
+    fetched = Fetched()
+    for row in tx.run(cypher.ALL_CHILDREN, r=r):
+        if include_closed or not row["row"].get("closed"):
+            fetched.children[str(row["row"]["id"])] = row["row"]
+    people = {str(row["person"]["id"]): row["person"] for row in tx.run(cypher.ALL_PEOPLE, r=r)}
+    for row in tx.run(cypher.ALL_MEMBERS, r=r):
+        if row["child"] in fetched.children:
+            fetched.people[row["child"]].append((int(row["ord"]), people[row["person"]]))
+    for row in tx.run(cypher.ALL_CHILD_TIES, r=r):
+        if row["child"] in fetched.children:
+            fetched.ties[row["child"]].append(row)
+    return sorted(fetched.children), fetched
 
 
 def cohort_tables(batches: Iterable[tuple[list[str], Fetched]]) -> CohortTables:

@@ -1,8 +1,9 @@
-"""Rows for the Neo4j store: an ``ecomap/1`` document as parameter maps, and back.
+"""Rows for the Neo4j store: an ``ecomap/1`` document as property maps, and back.
 
-Every map holds only strings, numbers, booleans and ``date`` values (never nulls:
-a missing property is an absent key), so ``SET n = row`` writes it unchanged on
-Neo4j and on the test server alike.
+A row's *content* is its map without ``rev_from``/``rev_to``: the writer compares
+contents to find what changed. Every map holds only strings, numbers, booleans and
+``date`` values (never nulls: a missing property is an absent key), so
+``SET n = row`` writes it unchanged on Neo4j and on the test server alike.
 """
 
 from __future__ import annotations
@@ -26,86 +27,99 @@ from ecomap.model import (
 
 Row = dict[str, Any]
 
+#: The properties that place a row in record time; not part of its content.
+REVISION_KEYS = frozenset({"rev_from", "rev_to"})
+
 
 def _clean(values: Mapping[str, Any]) -> Row:
     """Drop absent values: Cypher has no null properties."""
     return {key: value for key, value in values.items() if value is not None}
 
 
-@dataclass
-class Rows:
-    """The parameter lists that write a batch of documents."""
+def native(value: Any) -> Any:
+    """A driver value as plain Python (``neo4j.time.Date`` becomes ``datetime.date``)."""
+    to_native = getattr(value, "to_native", None)
+    if to_native is not None and not isinstance(value, date):
+        return to_native()
+    return value
 
-    children: list[Row] = field(default_factory=list)
-    people: dict[str, Row] = field(default_factory=dict)
-    knows: list[Row] = field(default_factory=list)
-    child_ties: list[Row] = field(default_factory=list)  # {props, child, member, side}
-    person_ties: list[Row] = field(default_factory=list)  # {props, a, b}
-    episodes: list[Row] = field(default_factory=list)
 
-    def add(self, doc: EcomapDocument, version: int) -> None:
-        """Add one document at the given (new) version; a later person row wins."""
-        child_id = doc.child.id
-        self.children.append(_clean({**doc.child.model_dump(), "version": version}))
-        for ord_, person in enumerate(doc.people):
-            self.people.pop(person.id, None)  # keep insertion order = last writer wins
-            self.people[person.id] = _clean(person.model_dump())
-            self.knows.append({"child": child_id, "person": person.id, "ord": ord_})
-        observed: dict[str, list[Row]] = {}
-        for ord_, obs in enumerate(doc.observations):
-            observed.setdefault(obs.tie, []).append(observation_row(ord_, obs))
-        for ord_, tie in enumerate(doc.ties):
-            a, b = tie.between
-            history = observed.get(tie.id, [])
-            member = b if a == child_id else a if b == child_id else None
-            props = _clean(
-                {
-                    "id": tie.id,
-                    "child": child_id,
-                    "ord": ord_,
-                    "a": a,
-                    "b": b,
-                    "member": member,
-                    "started": tie.started,
-                    "ended": tie.ended,
-                    "end_reason": tie.end_reason,
-                    "observations": json.dumps(history, separators=(",", ":")) if history else None,
-                    "observation_count": len(history),
-                }
-            )
-            if member is None:
-                self.person_ties.append({"props": props, "a": a, "b": b})
-            else:  # ``side``: where the child stands in ``between``
-                side = 0 if a == child_id else 1
-                self.child_ties.append(
-                    {"props": props, "child": child_id, "member": member, "side": side}
-                )
-        for ord_, episode in enumerate(doc.episodes):
-            self.episodes.append(
-                _clean(
-                    {
-                        "child": child_id,
-                        "ord": ord_,
-                        "kind": episode.kind,
-                        "start_date": episode.start,
-                        "end_date": episode.end,
-                        "reason": episode.reason,
-                        "status": episode.status,
-                        "team": episode.team,
-                    }
-                )
-            )
+def content(row: Mapping[str, Any]) -> Row:
+    """A stored row's content: plain values, without its revision range.
+
+    >>> content({"id": "p1", "name": "Jo", "rev_from": 3})
+    {'id': 'p1', 'name': 'Jo'}
+    """
+    return {key: native(value) for key, value in row.items() if key not in REVISION_KEYS}
+
+
+def child_row(doc: EcomapDocument, closed: bool) -> Row:
+    """The child's row (``closed`` is always present, so listings can filter on it)."""
+    return {**_clean(doc.child.model_dump()), "closed": closed}
+
+
+def person_row(person: Person) -> Row:
+    """A person's row.
+
+    >>> person_row(Person(id="p1", name="Jo", category="family"))
+    {'id': 'p1', 'name': 'Jo', 'category': 'family', 'adult': True, 'paid': False}
+    """
+    return _clean(person.model_dump())
 
 
 def observation_row(ord_: int, obs: Observation) -> Row:
     """One observation as JSON-ready data with its place in the document.
 
-    >>> from datetime import date
     >>> observation_row(4, Observation(tie="t1", on=date(2024, 1, 10), by="child",
     ...                                closeness=3, support={}))
     {'ord': 4, 'tie': 't1', 'on': '2024-01-10', 'by': 'child', 'closeness': 3, 'support': {}}
     """
     return {"ord": ord_, **obs.model_dump(mode="json", exclude_none=True)}
+
+
+def owned_rows(doc: EcomapDocument) -> dict[str, list[Row]]:
+    """The rows the child owns, by label, each list in document order (index = ``ord``)."""
+    child_id = doc.child.id
+    observed: dict[str, list[Row]] = {}
+    for ord_, obs in enumerate(doc.observations):
+        observed.setdefault(obs.tie, []).append(observation_row(ord_, obs))
+    ties = []
+    for ord_, tie in enumerate(doc.ties):
+        a, b = tie.between
+        history = observed.get(tie.id, [])
+        ties.append(
+            _clean(
+                {
+                    "child": child_id,
+                    "ord": ord_,
+                    "id": tie.id,
+                    "a": a,
+                    "b": b,
+                    "member": b if a == child_id else a if b == child_id else None,
+                    "started": tie.started,
+                    "ended": tie.ended,
+                    "end_reason": tie.end_reason,
+                    "observations": json.dumps(history, separators=(",", ":"))
+                    if history
+                    else None,
+                    "observation_count": len(history),
+                }
+            )
+        )
+    episodes = []
+    for ord_, episode in enumerate(doc.episodes):
+        values = episode.model_dump()
+        values["start_date"] = values.pop("start")
+        values["end_date"] = values.pop("end")
+        episodes.append(_clean({"child": child_id, "ord": ord_, **values}))
+    return {
+        "MemberRow": [
+            {"child": child_id, "ord": ord_, "person": person.id}
+            for ord_, person in enumerate(doc.people)
+        ],
+        "TieRow": ties,
+        "EpisodeRow": episodes,
+    }
 
 
 def observations_from(row: Mapping[str, Any]) -> list[tuple[int, Observation]]:
@@ -120,24 +134,16 @@ def observations_from(row: Mapping[str, Any]) -> list[tuple[int, Observation]]:
     return out
 
 
-def native(value: Any) -> Any:
-    """A driver value as plain Python (``neo4j.time.Date`` becomes ``datetime.date``)."""
-    to_native = getattr(value, "to_native", None)
-    if to_native is not None and not isinstance(value, date):
-        return to_native()
-    return value
-
-
 def _props(row: Mapping[str, Any], *names: str) -> dict[str, Any]:
     return {name: native(row[name]) for name in names if row.get(name) is not None}
 
 
 def child_from(row: Mapping[str, Any]) -> Child:
-    return Child(**_props(row, "id", "name", "birth_date", "status", "team"))
+    return Child(**_props(row, *Child.model_fields))
 
 
 def person_from(row: Mapping[str, Any]) -> Person:
-    return Person(**_props(row, "id", "name", "category", "role", "adult", "paid"))
+    return Person(**_props(row, *Person.model_fields))
 
 
 def tie_from(row: Mapping[str, Any]) -> Tie:
@@ -145,7 +151,8 @@ def tie_from(row: Mapping[str, Any]) -> Tie:
 
 
 def episode_from(row: Mapping[str, Any]) -> Episode:
-    values = _props(row, "kind", "reason", "status", "team")
+    names = [name for name in Episode.model_fields if name not in ("start", "end")]
+    values = _props(row, *names)
     values["start"] = native(row["start_date"])
     if row.get("end_date") is not None:
         values["end"] = native(row["end_date"])
@@ -188,12 +195,15 @@ def _first(pair: tuple[int, Any]) -> int:
 __all__ = [
     "Fetched",
     "Row",
-    "Rows",
     "child_from",
+    "child_row",
+    "content",
     "episode_from",
     "native",
     "observation_row",
     "observations_from",
+    "owned_rows",
     "person_from",
+    "person_row",
     "tie_from",
 ]

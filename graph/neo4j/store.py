@@ -4,20 +4,22 @@ Selected by settings: ``ECOMAP_STORE=neo4j`` with ``NEO4J_URI`` (e.g.
 ``bolt://localhost:7687`` or ``neo4j+s://xxxx.databases.neo4j.io``), ``NEO4J_USER``,
 ``NEO4J_PASSWORD`` and ``NEO4J_DATABASE`` (the server's default when unset). On
 start-up it creates its unique constraints, then its indexes, each in its own
-auto-commit call (``IF NOT EXISTS``, so every process may do it). Every read and
-write is a managed transaction (``execute_read`` / ``execute_write``, retried by
-the driver on transient errors); writes are batched ``UNWIND $rows`` statements of
-at most ``batch_size`` rows. The graph it keeps is described in :mod:`graph.neo4j.cypher`.
+auto-commit call (``IF NOT EXISTS``, so every process may do it), then upgrades a
+graph of the layout before revisions in place (:mod:`graph.neo4j.migrate`). Every
+read and write is a managed transaction (``execute_read`` / ``execute_write``,
+retried by the driver on transient errors); writes are batched ``UNWIND $rows``
+statements of at most ``batch_size`` rows. The graph it keeps is described in
+:mod:`graph.neo4j.cypher`; every write is one revision (docs/record.md).
 """
 
 from __future__ import annotations
 
+import json
 import random
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import ExitStack
-from datetime import date
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -25,44 +27,59 @@ import neo4j
 from neo4j.exceptions import ConstraintError
 
 from ecomap.format import validate_document
-from ecomap.model import EcomapDocument, Observation, Status
+from ecomap.model import Category, EcomapDocument, Person, Status
 from graph.base import (
-    ActiveTie,
+    AsRecorded,
     Breach,
     ChildNotFound,
     ChildSummary,
     DocumentConflict,
     DocumentInvalid,
+    ErasedCounts,
     ImportResult,
     Page,
+    PersonNotFound,
+    RecordedChild,
+    Revision,
+    RevisionKind,
+    RevisionNotFound,
     StoreCounts,
-    VersionConflict,
-    ViewPerspective,
+    StoreError,
 )
-from graph.neo4j import cypher
-from graph.neo4j.rows import (
-    Fetched,
-    Row,
-    Rows,
-    native,
-    observations_from,
-    person_from,
-    tie_from,
-)
+from graph.neo4j import cypher, write
+from graph.neo4j.rows import Fetched, Row, content, native, person_from
 
 if TYPE_CHECKING:
     from ecomap.measures.tables import CohortTables
 
 T = TypeVar("T")
 
-#: Documents written per transaction by :meth:`Neo4jStore.replace_many`.
-DOCS_PER_TRANSACTION = 100
+#: Documents written per transaction (and revision) by :meth:`Neo4jStore.replace_many`.
+DOCS_PER_TRANSACTION = 250
 #: Attempts of a write that meets a unique-constraint clash from a racing writer.
 CONSTRAINT_RETRIES = 4
-#: Locks serialising writes to one child within a process.
-LOCK_STRIPES = 64
 #: Documents read per transaction by :meth:`Neo4jStore.iter_documents`.
 DOCS_PER_READ = 200
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def to_us(moment: datetime) -> int:
+    """Microseconds since 1970-01-01 UTC of an aware datetime.
+
+    >>> to_us(datetime(1970, 1, 1, 0, 0, 1, 5, tzinfo=UTC))
+    1000005
+    """
+    return (moment - EPOCH) // timedelta(microseconds=1)
+
+
+def from_us(us: int) -> datetime:
+    """The UTC datetime of :func:`to_us`'s integer, exactly.
+
+    >>> from_us(1000005).isoformat()
+    '1970-01-01T00:00:01.000005+00:00'
+    """
+    return EPOCH + timedelta(microseconds=int(us))
 
 
 class ReadTx:
@@ -94,32 +111,98 @@ class WriteTx:
         rows: list[Row] = self._tx.run(query, params).data()
         return rows
 
-    def batched(self, query: cypher.WriteQuery, rows: Sequence[Row]) -> None:
+    def batched(self, query: cypher.WriteQuery, rows: Sequence[Row], **params: Any) -> None:
         """Run ``query`` (which unwinds ``$rows``) over ``rows`` in slices."""
         for start in range(0, len(rows), self._batch_size):
-            self._tx.run(query, {"rows": list(rows[start : start + self._batch_size])}).consume()
+            chunk = list(rows[start : start + self._batch_size])
+            self._tx.run(query, {**params, "rows": chunk}).consume()
 
 
-def effective_observation(
-    observations: Sequence[Observation], perspective: ViewPerspective
-) -> Observation | None:
-    """The observation that counts for a perspective (MEASURES.md), from a tie's
-    observations already dated on or before the day, in document order."""
+Reader = ReadTx | WriteTx
 
-    def latest(chosen: Iterable[Observation]) -> Observation | None:
-        best: Observation | None = None
-        for obs in chosen:  # document order: a later one wins a tie on the date
-            if best is None or obs.on >= best.on:
-                best = obs
-        return best
 
-    child = latest(o for o in observations if o.by == "child")
-    if perspective == "child":
-        return child
-    adult = latest(o for o in observations if o.by != "child")
-    if perspective == "worker":
-        return adult
-    return child if child is not None else adult
+def begin_revision(tx: WriteTx, head: Row, *, actor: str, reason: str | None,
+                   kind: RevisionKind, restored: int | None = None,
+                   number: int | None = None, at: datetime | None = None) -> int:
+    """Create the revision after ``head`` (the locked Meta node's values) and return its
+    number. Times never go backwards (a clock stepped back gives the previous time)."""
+    last = int(head["revision"] or 0)
+    number = last + 1 if number is None else number
+    if number <= last:
+        raise StoreError(f"revision {number} is not after this store's latest ({last})")
+    at_us = max(to_us(at or datetime.now(UTC)), int(head["at_us"] or 0))
+    props = {"number": number, "at_us": at_us, "actor": actor, "reason": reason,
+             "kind": kind, "restored": restored}
+    tx.run(cypher.CREATE_REVISION, number=number, at_us=at_us,
+           props={k: v for k, v in props.items() if v is not None})
+    return number
+
+
+def resolve(tx: Reader, as_recorded: AsRecorded) -> int:
+    """The revision number a read at ``as_recorded`` is pinned to (the latest for None)."""
+    meta = tx.run(cypher.META)
+    latest = int(meta[0]["revision"] or 0) if meta else 0
+    if as_recorded is None:
+        return latest
+    if isinstance(as_recorded, datetime):
+        if as_recorded.tzinfo is None:
+            raise RevisionNotFound(as_recorded, latest)
+        found = tx.run(cypher.REVISION_AT_TIME, t=to_us(as_recorded))
+        return int(found[0]["number"] or 0) if found else 0
+    number = int(as_recorded)
+    if not 0 <= number <= latest:
+        raise RevisionNotFound(number, latest)
+    return number
+
+
+def fetch(tx: Reader, ids: Sequence[str], r: int, *, episodes: bool = True) -> Fetched:
+    """The rows of the named children as they stood right after revision ``r``."""
+    fetched = Fetched()
+    for row in tx.run(cypher.CHILD_ROWS, ids=list(ids), r=r):
+        fetched.children[row["row"]["id"]] = row["row"]
+    if not fetched.children:
+        return fetched
+    found = list(fetched.children)
+    for row in tx.run(cypher.PEOPLE, ids=found, r=r):
+        fetched.people[row["child"]].append((int(row["ord"]), row["person"]))
+    for row in tx.run(cypher.TIES, ids=found, r=r):
+        fetched.ties[row["row"]["child"]].append(row["row"])
+    for row in tx.run(cypher.EPISODES, ids=found, r=r) if episodes else []:
+        fetched.episodes[row["row"]["child"]].append(row["row"])
+    return fetched
+
+
+def versions_at(tx: Reader, ids: Sequence[str], r: int) -> dict[str, int]:
+    """Each named child's version right after revision ``r`` (its latest listing)."""
+    latest: dict[str, tuple[int, int]] = {}
+    for row in tx.run(cypher.VERSIONS, ids=list(ids), r=r):
+        number, version = int(row["number"]), int(row["version"])
+        if row["id"] not in latest or latest[row["id"]][0] < number:
+            latest[row["id"]] = (number, version)
+    return {cid: version for cid, (_, version) in latest.items()}
+
+
+def revisions_from(tx: Reader, rows: Iterable[Row]) -> list[Revision]:
+    """Revisions from their nodes' properties, each with its children (sorted)."""
+    props = [row["revision"] for row in rows]
+    listed: dict[int, list[str]] = {}
+    numbers = [int(p["number"]) for p in props]
+    for row in tx.run(cypher.REVISION_CHILDREN, numbers=numbers) if numbers else []:
+        listed.setdefault(int(row["number"]), []).append(str(row["child"]))
+    out = []
+    for p in props:
+        erased = p.get("erased")
+        out.append(Revision(
+            number=int(p["number"]),
+            at=from_us(p["at_us"]),
+            actor=str(p["actor"]),
+            reason=p.get("reason"),
+            children=tuple(sorted(listed.get(int(p["number"]), []))),
+            kind=p.get("kind", "write"),
+            restored=p.get("restored"),
+            erased=None if erased is None else ErasedCounts(**json.loads(erased)),
+        ))
+    return out
 
 
 class Neo4jStore:
@@ -150,10 +233,14 @@ class Neo4jStore:
         self._driver = neo4j.GraphDatabase.driver(uri, auth=auth)
         self._database = database
         self._batch_size = batch_size
-        self._locks = [threading.Lock() for _ in range(LOCK_STRIPES)]
+        # Every write takes the Meta node's lock; in this process they queue here first.
+        self._write_lock = threading.Lock()
         try:
             self._driver.verify_connectivity()
             self._create_schema()
+            from graph.neo4j.migrate import upgrade
+
+            self._write(upgrade)
         except BaseException:
             self._driver.close()
             raise
@@ -166,34 +253,22 @@ class Neo4jStore:
         with self._session() as session:
             for statement in cypher.SCHEMA:
                 session.run(statement).consume()
+        self._write(lambda tx: tx.run(cypher.ENSURE_META))
 
     def _read(self, work: Callable[[ReadTx], T]) -> T:
         with self._session() as session:
             return session.execute_read(lambda tx: work(ReadTx(tx)))
 
     def _write(self, work: Callable[[WriteTx], T]) -> T:
-        """Run ``work`` in one write transaction that also bumps the store's revision."""
-
-        def bumped(tx: neo4j.ManagedTransaction) -> T:
-            wtx = WriteTx(tx, self._batch_size)
-            result = work(wtx)
-            wtx.run(cypher.BUMP_REVISION)
-            return result
-
-        with self._session() as session:
-            return session.execute_write(bumped)
-
-    def _write_retrying(self, work: Callable[[WriteTx], T], child_ids: Iterable[str]) -> T:
-        """Write with these children's writes serialised in this process, retrying a
-        few times if a concurrent writer elsewhere made a unique id clash (the test
-        server raises that from two MERGEs of one new id; Neo4j waits instead)."""
-        stripes = sorted({hash(child_id) % len(self._locks) for child_id in child_ids})
-        with ExitStack() as held:
-            for stripe in stripes:
-                held.enter_context(self._locks[stripe])
+        """Run ``work`` in one write transaction, retried a few times if a racing writer
+        in another process made a unique id clash (the test server raises that where
+        Neo4j waits)."""
+        with self._write_lock:
             for attempt in range(1, CONSTRAINT_RETRIES + 1):
                 try:
-                    return self._write(work)
+                    with self._session() as session:
+                        return session.execute_write(
+                            lambda tx: work(WriteTx(tx, self._batch_size)))
                 except ConstraintError:
                     if attempt == CONSTRAINT_RETRIES:
                         raise
@@ -201,24 +276,31 @@ class Neo4jStore:
         raise AssertionError("unreachable")  # pragma: no cover
 
     # ------------------------------------------------------------ writes
-    def replace(self, doc: EcomapDocument, *, expected_version: int | None = None) -> int:
-        breaches = validate_document(doc)
-        if breaches:
-            raise DocumentInvalid(doc.child.id, breaches)
+    def replace(
+        self,
+        doc: EcomapDocument,
+        *,
+        actor: str,
+        reason: str | None = None,
+        expected_version: int | None = None,
+        update_people: bool = False,
+    ) -> int:
+        _check(doc)
 
         def work(tx: WriteTx) -> int:
-            versions = _versions(tx.run(cypher.LOCK_CHILDREN, ids=[doc.child.id]))
-            current = versions.get(doc.child.id, 0)
-            if expected_version is not None and expected_version != current:
-                raise VersionConflict(doc.child.id, expected_version, current or None)
-            breaches = _conflicts(tx, [doc]).get(doc.child.id)
-            if breaches:
-                raise DocumentConflict(doc.child.id, breaches)
-            return self._store(tx, [doc], versions)[doc.child.id]
+            head = tx.run(cypher.LOCK_META)[0]
+            current = _current_for(tx, [doc])
+            write.check_version(current, doc.child.id, expected_version)
+            plan = write.Plan()
+            write.plan_document(plan, current, doc, update_people=update_people)
+            rev = begin_revision(tx, head, actor=actor, reason=reason, kind="write")
+            return write.execute(tx, plan, current, rev)[doc.child.id]
 
-        return self._write_retrying(work, [doc.child.id])
+        return self._write(work)
 
-    def replace_many(self, docs: Iterable[EcomapDocument]) -> ImportResult:
+    def replace_many(
+        self, docs: Iterable[EcomapDocument], *, actor: str, update_people: bool = True
+    ) -> ImportResult:
         result = ImportResult()
         refused: list[tuple[int, str, list[Breach]]] = []  # reported in input order
         position: dict[int, int] = {}  # id(doc) -> place in the input
@@ -233,19 +315,12 @@ class Neo4jStore:
                     yield doc
 
         for batch in _batches(valid(), DOCS_PER_TRANSACTION):
-            try:
-                stored, rejected = self._write_retrying(
-                    partial(self._store_batch, batch=batch), [d.child.id for d in batch]
-                )
-            except ConstraintError:  # a racing writer: fall back to one document at a time
-                stored, rejected = [], []
-                for doc in batch:
-                    try:
-                        self.replace(doc)
-                        stored.append(doc)
-                    except DocumentConflict as conflict:
-                        rejected.append((doc, conflict.breaches))
+            stored, rejected, rev = self._write(
+                partial(self._store_batch, batch=batch, actor=actor, update_people=update_people)
+            )
             result.imported.extend(doc.child.id for doc in stored)
+            if rev is not None:
+                result.revisions.append(rev)
             refused.extend((position[id(doc)], doc.child.id, b) for doc, b in rejected)
             for doc in batch:
                 del position[id(doc)]
@@ -253,78 +328,181 @@ class Neo4jStore:
         return result
 
     def _store_batch(
-        self, tx: WriteTx, *, batch: list[EcomapDocument]
-    ) -> tuple[list[EcomapDocument], list[tuple[EcomapDocument, list[Breach]]]]:
-        conflicts = _conflicts(tx, batch)
-        good = [doc for doc in batch if doc.child.id not in conflicts]
-        versions = _versions(tx.run(cypher.LOCK_CHILDREN, ids=[d.child.id for d in good]))
-        self._store(tx, good, versions)
-        rejected = [(d, conflicts[d.child.id]) for d in batch if d.child.id in conflicts]
-        return good, rejected
+        self, tx: WriteTx, *, batch: list[EcomapDocument], actor: str, update_people: bool
+    ) -> tuple[list[EcomapDocument], list[tuple[EcomapDocument, list[Breach]]], int | None]:
+        head = tx.run(cypher.LOCK_META)[0]
+        current = _current_for(tx, batch)
+        plan = write.Plan()
+        stored: list[EcomapDocument] = []
+        rejected: list[tuple[EcomapDocument, list[Breach]]] = []
+        for doc in batch:
+            try:
+                write.plan_document(plan, current, doc, update_people=update_people)
+                stored.append(doc)
+            except DocumentConflict as conflict:
+                rejected.append((doc, conflict.breaches))
+        if not stored:  # nothing to record: no revision
+            return stored, rejected, None
+        rev = begin_revision(tx, head, actor=actor, reason=None, kind="write")
+        write.execute(tx, plan, current, rev)
+        return stored, rejected, rev
 
-    def _store(
-        self, tx: WriteTx, docs: list[EcomapDocument], versions: dict[str, int]
-    ) -> dict[str, int]:
-        """Replace these children's networks (locked, checked) inside ``tx``."""
-        ids = [doc.child.id for doc in docs]
-        if not ids:
-            return {}
-        old_people = [row["id"] for row in tx.run(cypher.PEOPLE_IDS, ids=ids)]
-        for query in (
-            cypher.DELETE_TIES,
-            cypher.DELETE_EPISODES,
-            cypher.DELETE_KNOWS,
-        ):
-            tx.run(query, ids=ids)
-        rows = Rows()
-        new_versions = {doc.child.id: versions.get(doc.child.id, 0) + 1 for doc in docs}
-        for doc in docs:
-            rows.add(doc, new_versions[doc.child.id])
-        tx.batched(cypher.MERGE_CHILDREN, rows.children)
-        tx.batched(cypher.MERGE_PEOPLE, list(rows.people.values()))
-        tx.batched(cypher.CREATE_KNOWS, rows.knows)
-        tx.batched(cypher.CREATE_CHILD_TIES, rows.child_ties)
-        tx.batched(cypher.CREATE_PERSON_TIES, rows.person_ties)
-        tx.batched(cypher.CREATE_EPISODES, rows.episodes)
-        if old_people:
-            tx.run(cypher.DELETE_ORPHANS, ids=old_people)
-        return new_versions
-
-    def delete(self, child_id: str, *, expected_version: int | None = None) -> None:
-        def work(tx: WriteTx) -> None:
-            versions = _versions(tx.run(cypher.LOCK_EXISTING, ids=[child_id]))
-            if child_id not in versions:
+    def _set_closed(self, child_id: str, closed: bool, actor: str, reason: str | None,
+                    expected_version: int | None) -> int:
+        def work(tx: WriteTx) -> int:
+            head = tx.run(cypher.LOCK_META)[0]
+            current = write.read_current(tx, [child_id])
+            write.check_version(current, child_id, expected_version)
+            if child_id not in current.children:
                 raise ChildNotFound(child_id)
-            if expected_version is not None and expected_version != versions[child_id]:
-                raise VersionConflict(child_id, expected_version, versions[child_id])
-            old_people = [row["id"] for row in tx.run(cypher.PEOPLE_IDS, ids=[child_id])]
-            for query in (
-                cypher.DELETE_TIES,
-                cypher.DELETE_EPISODES,
-                cypher.DELETE_CHILDREN,
-            ):
-                tx.run(query, ids=[child_id])
-            if old_people:
-                tx.run(cypher.DELETE_ORPHANS, ids=old_people)
+            plan = write.Plan()
+            row = {**current.children[child_id], "closed": closed}
+            write.plan_child_row(plan, current, child_id, row)
+            plan.listed[child_id] = None
+            kind: RevisionKind = "close" if closed else "reopen"
+            rev = begin_revision(tx, head, actor=actor, reason=reason, kind=kind)
+            return write.execute(tx, plan, current, rev)[child_id]
 
-        self._write_retrying(work, [child_id])
+        return self._write(work)
+
+    def close_record(self, child_id: str, *, actor: str, reason: str | None = None,
+                     expected_version: int | None = None) -> int:
+        return self._set_closed(child_id, True, actor, reason, expected_version)
+
+    def reopen_record(self, child_id: str, *, actor: str, reason: str | None = None,
+                      expected_version: int | None = None) -> int:
+        return self._set_closed(child_id, False, actor, reason, expected_version)
+
+    def restore(self, child_id: str, revision: int, *, actor: str, reason: str | None = None,
+                expected_version: int | None = None) -> int:
+        def work(tx: WriteTx) -> int:
+            head = tx.run(cypher.LOCK_META)[0]
+            r = resolve(tx, revision)
+            fetched = fetch(tx, [child_id], r)
+            if child_id not in fetched.children:
+                raise ChildNotFound(child_id)
+            doc = fetched.document(child_id)
+            now = {str(row["row"]["id"]): person_from(row["row"]) for row in tx.run(
+                cypher.CURRENT_PEOPLE, ids=[p.id for p in doc.people])}
+            doc = doc.model_copy(update={"people": [now.get(p.id, p) for p in doc.people]})
+            current = _current_for(tx, [doc])
+            write.check_version(current, child_id, expected_version)
+            plan = write.Plan()
+            write.plan_document(plan, current, doc, update_people=False)
+            rev = begin_revision(tx, head, actor=actor, reason=reason, kind="restore",
+                                 restored=r)
+            return write.execute(tx, plan, current, rev)[child_id]
+
+        return self._write(work)
+
+    def erase(self, child_id: str, *, actor: str, reason: str) -> ErasedCounts:
+        def work(tx: WriteTx) -> ErasedCounts:
+            head = tx.run(cypher.LOCK_META)[0]
+            current = write.read_current(tx, [child_id])
+            if child_id not in current.children:
+                raise ChildNotFound(child_id)
+            counts = _erase_rows(tx, child_id)
+            rev = begin_revision(tx, head, actor=actor, reason=reason, kind="erase")
+            tx.run(cypher.SET_ERASED, number=rev, erased=_erased_json(counts))
+            plan = write.Plan(listed={child_id: 0})
+            write.execute(tx, plan, current, rev)
+            return counts
+
+        return self._write(work)
+
+    def update_person(self, person: Person, *, actor: str,
+                      reason: str | None = None) -> Revision:
+        def work(tx: WriteTx) -> int:
+            head = tx.run(cypher.LOCK_META)[0]
+            found = tx.run(cypher.CURRENT_PEOPLE, ids=[person.id])
+            if not found:
+                raise PersonNotFound(person.id)
+            current = write.Current(people={person.id: content(found[0]["row"])})
+            plan = write.Plan()
+            write.plan_person(plan, current, person)
+            for row in tx.run(cypher.PERSON_CHILDREN, ids=[person.id]):
+                plan.listed[str(row["child"])] = None
+            rev = begin_revision(tx, head, actor=actor, reason=reason, kind="person")
+            write.execute(tx, plan, current, rev)
+            return rev
+
+        number = self._write(work)
+        return self._read(lambda tx: revisions_from(tx, [{"revision": _revision_props(
+            tx, number)}]))[0]
+
+    def replay(self, revision: Revision, changes: Sequence[RecordedChild]) -> None:
+        for change in changes:
+            if change.document is not None:
+                _check(change.document)
+
+        def work(tx: WriteTx) -> None:
+            head = tx.run(cypher.LOCK_META)[0]
+            docs = [c.document for c in changes if c.document is not None]
+            current = _current_for(tx, docs, [c.child_id for c in changes])
+            rev = begin_revision(tx, head, actor=revision.actor, reason=revision.reason,
+                                 kind=revision.kind, restored=revision.restored,
+                                 number=revision.number, at=revision.at)
+            if revision.erased is not None:
+                tx.run(cypher.SET_ERASED, number=rev, erased=_erased_json(revision.erased))
+            plan = write.Plan()
+            for change in changes:
+                if change.document is None:
+                    if change.child_id in current.children:
+                        _erase_rows(tx, change.child_id)
+                    plan.listed[change.child_id] = 0
+                else:
+                    write.plan_document(plan, current, change.document, update_people=True,
+                                        closed=change.closed, version=change.version)
+            write.execute(tx, plan, current, rev)
+
+        self._write(work)
 
     # ------------------------------------------------------------ reads
-    def get(self, child_id: str) -> EcomapDocument:
-        fetched = self._read(lambda tx: _fetch(tx, ids=[child_id]))
+    def get(self, child_id: str, *, as_recorded: AsRecorded = None) -> EcomapDocument:
+        fetched = self._read(lambda tx: fetch(tx, [child_id], resolve(tx, as_recorded)))
         if child_id not in fetched.children:
             raise ChildNotFound(child_id)
         return fetched.document(child_id)
 
-    def version(self, child_id: str) -> int:
-        versions = self._read(lambda tx: _versions(tx.run(cypher.CHILD_VERSIONS, ids=[child_id])))
-        if child_id not in versions:
+    def version(self, child_id: str, *, as_recorded: AsRecorded = None) -> int:
+        def work(tx: ReadTx) -> int | None:
+            r = resolve(tx, as_recorded)
+            if not tx.run(cypher.CHILD_ROWS, ids=[child_id], r=r):
+                return None
+            return versions_at(tx, [child_id], r).get(child_id)
+
+        found = self._read(work)
+        if found is None:
             raise ChildNotFound(child_id)
-        return versions[child_id]
+        return found
+
+    def is_closed(self, child_id: str, *, as_recorded: AsRecorded = None) -> bool:
+        rows = self._read(lambda tx: tx.run(
+            cypher.CHILD_ROWS, ids=[child_id], r=resolve(tx, as_recorded)))
+        if not rows:
+            raise ChildNotFound(child_id)
+        return bool(rows[0]["row"].get("closed"))
 
     def revision(self) -> int:
-        rows = self._read(lambda tx: tx.run(cypher.REVISION))
-        return int(rows[0]["revision"]) if rows else 0
+        return self._read(lambda tx: resolve(tx, None))
+
+    def revision_at(self, as_recorded: AsRecorded) -> int:
+        return self._read(lambda tx: resolve(tx, as_recorded))
+
+    def history(self, child_id: str) -> list[Revision]:
+        found = self._read(lambda tx: revisions_from(tx, tx.run(cypher.HISTORY, id=child_id)))
+        if not found:
+            raise ChildNotFound(child_id)
+        return sorted(found, key=lambda rev: -rev.number)
+
+    def revisions(self, *, after: int = 0, limit: int | None = None) -> list[Revision]:
+        def work(tx: ReadTx) -> list[Revision]:
+            if limit is None:
+                return revisions_from(tx, tx.run(cypher.REVISIONS_AFTER, after=after))
+            rows = tx.run(cypher.REVISIONS_AFTER_LIMITED, after=after, limit=max(limit, 0))
+            return revisions_from(tx, rows)
+
+        return self._read(work)
 
     def children(
         self,
@@ -335,11 +513,13 @@ class Neo4jStore:
         ids: Sequence[str] | None = None,
         limit: int | None = None,
         offset: int = 0,
+        as_recorded: AsRecorded = None,
+        include_closed: bool = False,
     ) -> Page:
         offset = max(offset, 0)
         limit = None if limit is None else max(limit, 0)
         params: dict[str, Any] = {"offset": offset, "limit": limit}
-        filters: list[str] = []
+        filters: list[str] = [] if include_closed else ["open"]
         for name, value in (("team", team), ("status", status), ("ids", ids)):
             if value is not None:
                 filters.append(name)
@@ -351,67 +531,112 @@ class Neo4jStore:
         rows_query = cypher.list_query(filters, skip=offset > 0, limit=limit is not None)
 
         def work(tx: ReadTx) -> Page:
+            params["r"] = resolve(tx, as_recorded)
             count = int(tx.run(count_query, **params)[0]["n"])
             rows = tx.run(rows_query, **params) if limit != 0 else []
-            return Page(data=[ChildSummary(**row) for row in rows], count=count)
+            versions = versions_at(tx, [row["id"] for row in rows], params["r"])
+            return Page(
+                data=[ChildSummary(id=row["id"], name=row["name"], team=row["team"],
+                                   status=row["status"], version=versions[row["id"]],
+                                   closed=bool(row["closed"])) for row in rows],
+                count=count,
+            )
 
         return self._read(work)
 
-    def children_of_person(self, person_id: str) -> list[str]:
-        rows = self._read(lambda tx: tx.run(cypher.CHILDREN_OF_PERSON, id=person_id))
-        return [str(row["id"]) for row in rows]
+    def _wanted(self, tx: ReadTx, ids: Sequence[str] | None, r: int,
+                include_closed: bool) -> list[str]:
+        """The ids to read in id order (code points, as Python sorts)."""
+        if ids is not None:
+            return sorted(set(ids))
+        rows = tx.run(cypher.CHILD_IDS, r=r)
+        return sorted(str(row["id"]) for row in rows if include_closed or not row["closed"])
 
-    def active_ties(
-        self, child_id: str, at: date, perspective: ViewPerspective = "combined"
-    ) -> list[ActiveTie]:
-        def work(tx: ReadTx) -> tuple[dict[str, int], list[Row]]:
-            versions = _versions(tx.run(cypher.CHILD_VERSIONS, ids=[child_id]))
-            if not versions:
-                return versions, []
-            return versions, tx.run(cypher.ACTIVE_TIES, id=child_id, at=at)
+    def iter_documents(
+        self,
+        ids: Sequence[str] | None = None,
+        *,
+        as_recorded: AsRecorded = None,
+        include_closed: bool = False,
+    ) -> Iterator[EcomapDocument]:
+        def start(tx: ReadTx) -> tuple[int, list[str]]:
+            r = resolve(tx, as_recorded)  # pinned: later batches read the same revision
+            return r, self._wanted(tx, ids, r, include_closed)
 
-        versions, tie_rows = self._read(work)
-        if not versions:
-            raise ChildNotFound(child_id)
-        active = []
-        for row in tie_rows:
-            # A tie's observations are in document order; those after ``at`` do not count.
-            seen = [obs for _, obs in observations_from(row["tie"]) if obs.on <= at]
-            active.append(
-                ActiveTie(
-                    tie=tie_from(row["tie"]),
-                    member=person_from(row["person"]),
-                    observation=effective_observation(seen, perspective),
-                )
-            )
-        return sorted(active, key=lambda a: (a.member.id, a.tie.id))
-
-    def iter_documents(self, ids: Sequence[str] | None = None) -> Iterator[EcomapDocument]:
-        if ids is None:
-            rows = self._read(lambda tx: tx.run(cypher.ALL_CHILD_IDS))
-            wanted = sorted(str(row["id"]) for row in rows)  # code-point order, as Python
-        else:
-            wanted = sorted(set(ids))
-        for start in range(0, len(wanted), DOCS_PER_READ):
-            chunk = wanted[start : start + DOCS_PER_READ]
-            fetched = self._read(partial(_fetch, ids=chunk))
+        r, wanted = self._read(start)
+        for begin in range(0, len(wanted), DOCS_PER_READ):
+            chunk = wanted[begin : begin + DOCS_PER_READ]
+            fetched = self._read(partial(fetch, ids=chunk, r=r))
             for child_id in chunk:
-                if child_id in fetched.children:
+                row = fetched.children.get(child_id)
+                if row is not None and (include_closed or not row.get("closed")):
                     yield fetched.document(child_id)
 
-    def cohort_tables(self, ids: Sequence[str] | None = None) -> CohortTables:
-        from graph.neo4j.cohort import cohort_tables  # numpy: loaded when first needed
+    def cohort_tables(
+        self,
+        ids: Sequence[str] | None = None,
+        *,
+        as_recorded: AsRecorded = None,
+        include_closed: bool = False,
+    ) -> CohortTables:
+        from graph.neo4j.cohort import cohort_tables, read_all
 
-        if ids is None:
-            rows = self._read(lambda tx: tx.run(cypher.ALL_CHILD_IDS))
-            wanted = sorted(str(row["id"]) for row in rows)
-        else:
-            wanted = sorted(set(ids))
-        chunks = (wanted[start : start + DOCS_PER_READ]
-                  for start in range(0, len(wanted), DOCS_PER_READ))
-        return cohort_tables(
-            (chunk, self._read(partial(_fetch, ids=chunk))) for chunk in chunks
-        )
+        if ids is None:  # every child: whole labels streamed in one transaction
+            return cohort_tables([self._read(
+                lambda tx: read_all(tx, resolve(tx, as_recorded), include_closed))])
+        wanted = sorted(set(ids))
+        r = self._read(lambda tx: resolve(tx, as_recorded))
+
+        def chunk(part: list[str]) -> tuple[list[str], Fetched]:
+            fetched = self._read(partial(fetch, ids=part, r=r, episodes=False))
+            if not include_closed:
+                fetched.children = {c: row for c, row in fetched.children.items()
+                                    if not row.get("closed")}
+            return part, fetched
+
+        return cohort_tables(chunk(wanted[begin : begin + DOCS_PER_READ])
+                             for begin in range(0, len(wanted), DOCS_PER_READ))
+
+    def people(
+        self,
+        *,
+        ids: Sequence[str] | None = None,
+        search: str | None = None,
+        of_children: Sequence[str] | None = None,
+        category: Category | None = None,
+        limit: int | None = 50,
+    ) -> list[Person]:
+        filters: list[str] = []
+        params: dict[str, Any] = {}
+        if search:
+            filters.append("search")
+            params["search"] = search.lower()
+        if category is not None:
+            filters.append("category")
+            params["category"] = category
+        if limit is not None:
+            params["limit"] = max(limit, 0)
+
+        def work(tx: ReadTx) -> list[Person]:
+            wanted = None if ids is None else set(ids)
+            if of_children is not None:
+                members = {str(row["id"]) for row in tx.run(
+                    cypher.PEOPLE_OF_CHILDREN, ids=list(of_children))}
+                wanted = members if wanted is None else wanted & members
+            if wanted is not None:
+                params["ids"] = sorted(wanted)
+            query = cypher.people_query(
+                [*filters, *(["ids"] if wanted is not None else [])], limit=limit is not None)
+            return [person_from(row["person"]) for row in tx.run(query, **params)]
+
+        return self._read(work)
+
+    def person_children(self, person_ids: Sequence[str]) -> dict[str, list[str]]:
+        rows = self._read(lambda tx: tx.run(cypher.PERSON_CHILDREN, ids=list(person_ids)))
+        out: dict[str, set[str]] = {}
+        for row in rows:
+            out.setdefault(str(row["person"]), set()).add(str(row["child"]))
+        return {pid: sorted(children) for pid, children in sorted(out.items())}
 
     def counts(self) -> StoreCounts:
         def work(tx: ReadTx) -> StoreCounts:
@@ -438,28 +663,57 @@ class Neo4jStore:
         self.close()
 
 
-def _versions(rows: list[Row]) -> dict[str, int]:
-    return {str(row["id"]): int(row["version"]) for row in rows}
+def _check(doc: EcomapDocument) -> None:
+    breaches = validate_document(doc)
+    if breaches:
+        raise DocumentInvalid(doc.child.id, breaches)
 
 
-def _conflicts(tx: WriteTx, docs: Sequence[EcomapDocument]) -> dict[str, list[Breach]]:
-    """Breaches of documents whose tie ids another child already owns."""
-    tie_ids = [tie.id for doc in docs for tie in doc.ties]
-    if not tie_ids:
-        return {}
-    owners = {str(row["id"]): str(row["child"]) for row in tx.run(cypher.TIE_OWNERS, ties=tie_ids)}
-    conflicts: dict[str, list[Breach]] = {}
-    for doc in docs:
-        for index, tie in enumerate(doc.ties):
-            owner = owners.get(tie.id)
-            if owner is not None and owner != doc.child.id:
-                conflicts.setdefault(doc.child.id, []).append(
-                    Breach(
-                        f"ties[{index}].id",
-                        f"tie id {tie.id!r} already belongs to another child's network",
-                    )
-                )
-    return conflicts
+def _current_for(tx: WriteTx, docs: Sequence[EcomapDocument],
+                 more: Sequence[str] = ()) -> write.Current:
+    """Lock and read what writing ``docs`` (and touching ``more`` children) compares with."""
+    return write.read_current(
+        tx,
+        [*(d.child.id for d in docs), *more],
+        person_ids=(p.id for d in docs for p in d.people),
+        tie_ids=(t.id for d in docs for t in d.ties),
+    )
+
+
+def _revision_props(tx: ReadTx, number: int) -> Row:
+    rows = tx.run(cypher.REVISIONS_AFTER_LIMITED, after=number - 1, limit=1)
+    props: Row = rows[0]["revision"]
+    return props
+
+
+def _erase_rows(tx: WriteTx, child_id: str) -> ErasedCounts:
+    """Delete every row of the child, of every revision, and its listings; and the
+    people who were in no other child's network at any revision."""
+    persons = [str(row["id"]) for row in tx.run(cypher.ALL_PERSONS_OF_CHILD, id=child_id)]
+    elsewhere = {str(row["id"]) for row in tx.run(
+        cypher.PERSONS_ELSEWHERE, ids=persons, id=child_id)} if persons else set()
+    people = sorted(set(persons) - elsewhere)
+    ties = tx.run(cypher.COUNT_CHILD_TIES, id=child_id)[0]
+    counts = ErasedCounts(
+        child_id=child_id,
+        revisions=int(tx.run(cypher.COUNT_LISTINGS, id=child_id)[0]["n"]),
+        people=len(people),
+        ties=int(ties["n"]),
+        observations=int(ties["observations"]),
+        episodes=int(tx.run(cypher.COUNT_CHILD_EPISODES, id=child_id)[0]["n"]),
+    )
+    for query in (cypher.ERASE_CHILD_ROWS, cypher.ERASE_MEMBERS, cypher.ERASE_TIES,
+                  cypher.ERASE_EPISODES, cypher.ERASE_LISTINGS):
+        tx.run(query, id=child_id)
+    if people:
+        tx.run(cypher.ERASE_PEOPLE, ids=people)
+    return counts
+
+
+def _erased_json(counts: ErasedCounts) -> str:
+    return json.dumps({"child_id": counts.child_id, "revisions": counts.revisions,
+                       "people": counts.people, "ties": counts.ties,
+                       "observations": counts.observations, "episodes": counts.episodes})
 
 
 def _batches(docs: Iterable[EcomapDocument], size: int) -> Iterator[list[EcomapDocument]]:
@@ -478,20 +732,4 @@ def _batches(docs: Iterable[EcomapDocument], size: int) -> Iterator[list[EcomapD
         yield batch
 
 
-def _fetch(tx: ReadTx, *, ids: list[str], episodes: bool = True) -> Fetched:
-    fetched = Fetched()
-    for row in tx.run(cypher.CHILDREN, ids=ids):
-        fetched.children[row["child"]["id"]] = row["child"]
-    if not fetched.children:
-        return fetched
-    found = list(fetched.children)
-    for row in tx.run(cypher.PEOPLE, ids=found):
-        fetched.people[row["child"]].append((int(row["ord"]), row["person"]))
-    for row in tx.run(cypher.TIES, ids=found):
-        fetched.ties[row["tie"]["child"]].append(row["tie"])
-    for row in tx.run(cypher.EPISODES, ids=found) if episodes else []:
-        fetched.episodes[row["episode"]["child"]].append(row["episode"])
-    return fetched
-
-
-__all__ = ["Neo4jStore", "ReadTx", "WriteTx", "effective_observation", "native"]
+__all__ = ["Neo4jStore", "ReadTx", "WriteTx", "from_us", "native", "to_us"]
