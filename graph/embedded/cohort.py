@@ -25,12 +25,11 @@ from ecomap.measures.tables import (
     NULL_END,
     NULL_START,
     CohortTables,
-    EpisodeColumns,
     ObservationColumns,
     TieColumns,
-    episode_code,
 )
 from ecomap.model import CATEGORIES, SOCIAL_WORKER_ROLE
+from graph.embedded.rows import live
 
 _PARSE_EVERY = 2000  # children whose packed text is parsed at once (bounds the text kept)
 
@@ -68,38 +67,42 @@ _OBSERVATION_PACKED = (
 # Every tie of the child as a flat JSON array [id, member, packed, id, member, packed, ...]:
 # child ties (those whose other end is a stored person) first, each group in document
 # order; the member is null (and packed 0) for a tie between two people.
+# The {t}, {p}, {o}, {c} placeholders take each alias's revision predicate (rows.live).
 _TIES_JSON = f"""(SELECT '[' || group_concat(v) || ']' FROM (
     SELECT json_quote(t.id) || ',' || json_quote(p.id) || ',' || coalesce({_TIE_PACKED}, 0) AS v
-    FROM ties t LEFT JOIN people p ON p.id = t.member WHERE t.child_id = c.id
-    ORDER BY p.id IS NULL, t.ord))"""
+    FROM ties t LEFT JOIN people p ON p.id = t.member AND {{p}} WHERE t.child_id = c.id
+    AND {{t}} ORDER BY p.id IS NULL, t.ord))"""
 
-# Every episode of the child as [kind, start, end (null while open), status or team].
-_EPISODES_JSON = f"""(SELECT json_group_array(json_array(kind, {_day('start')}, {_day('"end"')},
-    CASE kind WHEN 'status' THEN status WHEN 'team' THEN team END))
-    FROM (SELECT * FROM episodes WHERE child_id = c.id ORDER BY ord))"""
-
-COHORT_ROWS = f"""
+_COHORT_ROWS = f"""
 SELECT c.id, c.team, c.status, {_TIES_JSON},
   (SELECT json_group_array(tie_id) FROM
-     (SELECT tie_id FROM observations WHERE child_id = c.id ORDER BY ord)),
+     (SELECT tie_id FROM observations o WHERE o.child_id = c.id AND {{o}} ORDER BY o.ord)),
   (SELECT group_concat(v) FROM
-     (SELECT {_OBSERVATION_PACKED} AS v FROM observations WHERE child_id = c.id ORDER BY ord)),
-  {_EPISODES_JSON}
-FROM children c {{where}} ORDER BY c.id
+     (SELECT {_OBSERVATION_PACKED} AS v FROM observations o WHERE o.child_id = c.id AND {{o}}
+      ORDER BY o.ord))
+FROM children c WHERE {{c}} {{where}} ORDER BY c.id
 """
 
 
-def cohort_tables(conn: sqlite3.Connection, ids: Sequence[str] | None) -> CohortTables:
-    """The :class:`CohortTables` of every (or the named, stored) child, in id order.
+def cohort_rows(as_recorded: int | None, where: str) -> str:
+    """The query, as recorded right after revision ``:r`` (or now, for ``None``)."""
+    return _COHORT_ROWS.format(where=where, **{a: live(a, as_recorded) for a in "tpoc"})
+
+
+def cohort_tables(conn: sqlite3.Connection, ids: Sequence[str] | None,
+                  as_recorded: int | None = None,
+                  include_closed: bool = False) -> CohortTables:
+    """The :class:`CohortTables` of every (or the named, stored) child, in id order, as
+    recorded at ``as_recorded``; closed records only with ``include_closed``.
 
     Run inside one read transaction: it is one query, so one consistent snapshot.
     """
-    if ids is None:
-        cursor = conn.execute(COHORT_ROWS.format(where=""))
-    else:
-        where = "WHERE c.id IN (SELECT value FROM json_each(?))"
-        cursor = conn.execute(COHORT_ROWS.format(where=where), (json.dumps(list(ids)),))
-    return _assemble(cursor)
+    where = "" if include_closed else "AND c.closed = 0"
+    params: dict[str, Any] = {"r": as_recorded}
+    if ids is not None:
+        where += " AND c.id IN (SELECT value FROM json_each(:ids))"
+        params["ids"] = json.dumps(list(ids))
+    return _assemble(conn.execute(cohort_rows(as_recorded, where), params))
 
 
 def _assemble(cursor: Iterator[tuple[Any, ...]]) -> CohortTables:
@@ -110,9 +113,7 @@ def _assemble(cursor: Iterator[tuple[Any, ...]]) -> CohortTables:
     t_child, t_member, t_packed, o_tie = array("q"), array("q"), array("q"), array("q")
     obs_parts: list[NDArray[np.int64]] = []
     obs_text: list[str] = []
-    e_child, e_kind, e_start, e_end = array("q"), array("b"), array("q"), array("q")
-    e_value: list[str | None] = []
-    for cid, team, status, ties_json, obs_ties, obs_packed, episodes_json in cursor:
+    for cid, team, status, ties_json, obs_ties, obs_packed in cursor:
         c = len(child_ids)
         child_ids.append(cid)
         teams.append(team)
@@ -130,12 +131,6 @@ def _assemble(cursor: Iterator[tuple[Any, ...]]) -> CohortTables:
         if obs_packed is not None:
             o_tie.extend(map(rows.__getitem__, json.loads(obs_ties)))
             obs_text.append(obs_packed)
-        for kind, start, end, value in json.loads(episodes_json):
-            e_child.append(c)
-            e_kind.append(episode_code(kind))
-            e_start.append(start)
-            e_end.append(NULL_END if end is None else end)
-            e_value.append(value)
         if len(obs_text) >= _PARSE_EVERY:
             obs_parts.append(_parse(obs_text))
             obs_text = []
@@ -178,8 +173,7 @@ def _assemble(cursor: Iterator[tuple[Any, ...]]) -> CohortTables:
         direction=small(2, 2),
         trusted=small(0, 2, -1),
     )
-    episodes = EpisodeColumns(e_child, e_kind, e_start, e_end, e_value)
-    return CohortTables.from_columns(child_ids, teams, statuses, ties, observations, episodes)
+    return CohortTables.from_columns(child_ids, teams, statuses, ties, observations)
 
 
 def _parse(texts: list[str]) -> NDArray[np.int64]:

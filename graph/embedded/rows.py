@@ -1,4 +1,9 @@
-"""Conversion between ``ecomap/1`` models and the embedded store's SQLite rows."""
+"""Conversion between ``ecomap/1`` models and the embedded store's SQLite rows.
+
+Rows of the tables a child owns (memberships, ties, observations, episodes) are held as
+their *content* only: the child id, the position in the document (``ord``) and the
+revision range are added by the writer, which compares contents to find what changed.
+"""
 
 from __future__ import annotations
 
@@ -6,18 +11,28 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from ecomap.model import EcomapDocument, Observation, Person, Tie
+from ecomap.model import EcomapDocument, Person
+from graph.embedded.schema import OPEN
 
 Row = tuple[Any, ...]
 
-CHILD_COLUMNS = "id, name, birth_date, status, team"
+CHILD_CONTENT = "name, birth_date, status, team"
 PERSON_COLUMNS = "id, name, category, role, adult, paid"
-TIE_COLUMNS = "id, ord, a, b, member, started, ended, end_reason"
-OBSERVATION_COLUMNS = (
-    'ord, tie_id, "on", by, closeness, contact, has_support, emotional, practical, '
+MEMBERSHIP_CONTENT = "person_id"
+TIE_CONTENT = "id, a, b, member, started, ended, end_reason"
+OBSERVATION_CONTENT = (
+    'tie_id, "on", by, closeness, contact, has_support, emotional, practical, '
     "informational, critical, direction, trusted, note"
 )
-EPISODE_COLUMNS = 'ord, kind, start, "end", reason, status, team'
+EPISODE_CONTENT = 'kind, start, "end", reason, status, team'
+
+#: The tables a child owns, with their content columns, in the order they are written.
+CHILD_TABLES: tuple[tuple[str, str], ...] = (
+    ("memberships", MEMBERSHIP_CONTENT),
+    ("ties", TIE_CONTENT),
+    ("observations", OBSERVATION_CONTENT),
+    ("episodes", EPISODE_CONTENT),
+)
 
 
 def _iso(d: date | None) -> str | None:
@@ -26,54 +41,51 @@ def _iso(d: date | None) -> str | None:
 
 @dataclass(frozen=True)
 class DocumentRows:
-    """One document as rows ready for ``executemany`` (child id first where tables need it)."""
+    """One document as row contents: ``child`` is ``CHILD_CONTENT``, ``people`` are
+    ``PERSON_COLUMNS``, and ``owned`` holds each of ``CHILD_TABLES``' rows in document
+    order (a row's index is its ``ord``)."""
 
+    child_id: str
     child: Row
     people: list[Row]
-    memberships: list[Row]
-    ties: list[Row]
-    observations: list[Row]
-    episodes: list[Row]
+    owned: dict[str, list[Row]]
+
+
+def person_row(p: Person) -> Row:
+    """A person as ``PERSON_COLUMNS`` (booleans stay booleans: sqlite3 stores 1/0, and
+    ``True == 1`` when contents are compared)."""
+    return (p.id, p.name, p.category, p.role, p.adult, p.paid)
 
 
 def to_rows(doc: EcomapDocument) -> DocumentRows:
-    """Flatten a document into rows; order columns keep the document's order.
-
-    Booleans go in as they are: sqlite3 stores ``True``/``False`` as 1/0.
-    """
+    """Flatten a document into row contents; list positions keep the document's order."""
     c = doc.child
     cid = c.id
     ties = []
-    for i, t in enumerate(doc.ties):
+    for t in doc.ties:
         a, b = t.between
         member = b if a == cid else a if b == cid else None
-        ties.append((cid, t.id, i, a, b, member, _iso(t.started), _iso(t.ended), t.end_reason))
+        ties.append((t.id, a, b, member, _iso(t.started), _iso(t.ended), t.end_reason))
     observations = []
     no_support = (0, None, None, None)
-    for i, o in enumerate(doc.observations):  # the hot loop of a bulk import
+    for o in doc.observations:  # the hot loop of a bulk import
         s = o.support
         support = no_support if s is None else (1, s.emotional, s.practical, s.informational)
-        observations.append((cid, i, o.tie, o.on.isoformat(), o.by, o.closeness, o.contact,
+        observations.append((o.tie, o.on.isoformat(), o.by, o.closeness, o.contact,
                              *support, o.critical, o.direction, o.trusted, o.note))
     return DocumentRows(
-        child=(cid, c.name, _iso(c.birth_date), c.status, c.team),
-        people=[(p.id, p.name, p.category, p.role, p.adult, p.paid) for p in doc.people],
-        memberships=[(cid, p.id, i) for i, p in enumerate(doc.people)],
-        ties=ties,
-        observations=observations,
-        episodes=[
-            (cid, i, e.kind, e.start.isoformat(), _iso(e.end), e.reason, e.status, e.team)
-            for i, e in enumerate(doc.episodes)
-        ],
+        child_id=cid,
+        child=(c.name, _iso(c.birth_date), c.status, c.team),
+        people=[person_row(p) for p in doc.people],
+        owned={
+            "memberships": [(p.id,) for p in doc.people],
+            "ties": ties,
+            "observations": observations,
+            # status, team: mapped once the model has status/team episodes (FORMAT.md)
+            "episodes": [(e.kind, e.start.isoformat(), _iso(e.end), e.reason, None, None)
+                         for e in doc.episodes],
+        },
     )
-
-
-# Rows become plain dicts (dates as date objects) and each document is validated once
-# as a whole: pydantic-core does that far faster than building each part in Python.
-
-
-def _day(value: str | None) -> date | None:
-    return None if value is None else date.fromisoformat(value)
 
 
 def person_data(row: Row) -> dict[str, Any]:
@@ -83,47 +95,23 @@ def person_data(row: Row) -> dict[str, Any]:
             "adult": bool(adult), "paid": bool(paid)}
 
 
-def tie_data(row: Row) -> dict[str, Any]:
-    """A tie's fields from ``TIE_COLUMNS``."""
-    tid, _ord, a, b, _member, started, ended, end_reason = row
-    return {"id": tid, "between": (a, b), "started": _day(started), "ended": _day(ended),
-            "end_reason": end_reason}
-
-
-def observation_data(row: Row) -> dict[str, Any]:
-    """An observation's fields from ``OBSERVATION_COLUMNS``."""
-    (_ord, tie_id, on, by, closeness, contact, has_support, emotional, practical,
-     informational, critical, direction, trusted, note) = row
-    return {
-        "tie": tie_id, "on": date.fromisoformat(on), "by": by, "closeness": closeness,
-        "contact": contact,
-        "support": {"emotional": emotional, "practical": practical,
-                    "informational": informational} if has_support else None,
-        "critical": critical, "direction": direction,
-        "trusted": None if trusted is None else bool(trusted), "note": note,
-    }
-
-
-def episode_data(row: Row) -> dict[str, Any]:
-    """An episode's fields from ``EPISODE_COLUMNS``."""
-    _ord, kind, start, end, reason, status, team = row
-    return {"kind": kind, "start": date.fromisoformat(start), "end": _day(end), "reason": reason,
-            "status": status, "team": team}
-
-
 def person(row: Row) -> Person:
     """A person from ``PERSON_COLUMNS``."""
     return Person.model_validate(person_data(row))
 
 
-def tie(row: Row) -> Tie:
-    """A tie from ``TIE_COLUMNS``."""
-    return Tie.model_validate(tie_data(row))
+def live(alias: str, as_recorded: int | None) -> str:
+    """SQL: the rows of ``alias`` that were current right after revision ``:r`` (or are
+    current now, for ``None``: the primary key's equality prefix).
 
-
-def observation(row: Row) -> Observation:
-    """An observation from ``OBSERVATION_COLUMNS``."""
-    return Observation.model_validate(observation_data(row))
+    >>> live("t", None)
+    't.rev_to = 4611686018427387904'
+    >>> live("t", 3)
+    '(t.rev_from <= :r AND t.rev_to > :r)'
+    """
+    if as_recorded is None:
+        return f"{alias}.rev_to = {OPEN}"
+    return f"({alias}.rev_from <= :r AND {alias}.rev_to > :r)"
 
 
 def _boolean(column: str) -> str:
@@ -135,36 +123,47 @@ def _boolean(column: str) -> str:
 # until each document is validated, in Rust, as it is handed out. Subquery results lose
 # their JSON subtype, hence the json(...) around each. A subquery with ORDER BY feeding
 # an aggregate is never flattened by SQLite, so each array keeps the document's order.
-DOCUMENTS_JSON = f"""
+_DOCUMENTS_JSON = """
 SELECT c.id, json_object(
   'format', 'ecomap/1',
   'child', json_object('id', c.id, 'name', c.name, 'birth_date', c.birth_date,
                        'status', c.status, 'team', c.team),
   'people', json((SELECT json_group_array(json_object(
       'id', id, 'name', name, 'category', category, 'role', role,
-      'adult', {_boolean('adult')}, 'paid', {_boolean('paid')}))
-    FROM (SELECT p.* FROM memberships m JOIN people p ON p.id = m.person_id
-          WHERE m.child_id = c.id ORDER BY m.ord))),
+      'adult', {adult}, 'paid', {paid}))
+    FROM (SELECT p.* FROM memberships m JOIN people p ON p.id = m.person_id AND {p}
+          WHERE m.child_id = c.id AND {m} ORDER BY m.ord))),
   'ties', json((SELECT json_group_array(json_object(
       'id', id, 'between', json_array(a, b), 'started', started, 'ended', ended,
       'end_reason', end_reason))
-    FROM (SELECT * FROM ties WHERE child_id = c.id ORDER BY ord))),
+    FROM (SELECT * FROM ties t WHERE t.child_id = c.id AND {t} ORDER BY t.ord))),
   'observations', json((SELECT json_group_array(json_object(
       'tie', tie_id, 'on', "on", 'by', by, 'closeness', closeness, 'contact', contact,
       'support', json(CASE WHEN has_support THEN json_object('emotional', emotional,
           'practical', practical, 'informational', informational) ELSE 'null' END),
-      'critical', critical, 'direction', direction, 'trusted', {_boolean('trusted')},
+      'critical', critical, 'direction', direction, 'trusted', {trusted},
       'note', note))
-    FROM (SELECT * FROM observations WHERE child_id = c.id ORDER BY ord))),
+    FROM (SELECT * FROM observations o WHERE o.child_id = c.id AND {o} ORDER BY o.ord))),
   'episodes', json((SELECT json_group_array(json_object(
-      'kind', kind, 'start', start, 'end', "end", 'reason', reason, 'status', status,
-      'team', team))
-    FROM (SELECT * FROM episodes WHERE child_id = c.id ORDER BY ord)))
+      'kind', kind, 'start', start, 'end', "end", 'reason', reason))
+    FROM (SELECT * FROM episodes e WHERE e.child_id = c.id AND {e} ORDER BY e.ord)))
 )
-FROM children c WHERE c.id IN (SELECT value FROM json_each(?)) ORDER BY c.id
+FROM children c
+WHERE c.id IN (SELECT value FROM json_each(:ids)) AND {c} AND (:closed OR c.closed = 0)
+ORDER BY c.id
 """
 
 
+def documents_json(as_recorded: int | None) -> str:
+    """SQL giving ``(child id, ecomap/1 JSON)`` for the children in ``:ids`` (a JSON
+    array) as recorded at ``:r`` (or now, for ``None``), in id order; closed records
+    only when ``:closed`` is 1."""
+    return _DOCUMENTS_JSON.format(
+        adult=_boolean("adult"), paid=_boolean("paid"), trusted=_boolean("trusted"),
+        **{a: live(a, as_recorded) for a in "cpmtoe"},
+    )
+
+
 def document(text: str) -> EcomapDocument:
-    """A stored document from its ``DOCUMENTS_JSON`` text."""
+    """A stored document from its ``documents_json`` text."""
     return EcomapDocument.model_validate_json(text)

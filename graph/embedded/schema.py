@@ -95,12 +95,153 @@ MIGRATIONS: tuple[str, ...] = (
     );
     INSERT INTO meta (id, revision) VALUES (1, 0);
     """,
+    # Revisions (docs/record.md): every row is system-versioned. rev_from is the revision
+    # that wrote it, rev_to the one that replaced or removed it, or OPEN (2**62) while it
+    # is current. rev_to sits right after each table's partition key in the primary key,
+    # so a child's current rows are stored together, in document order, and a current
+    # read is the same range scan as before; an as-recorded read at R scans rev_to > R.
+    # Only erase deletes rows. The current state becomes revision 1 (actor "migration").
     """
-    -- status and team episodes (FORMAT.md): the stage or team each one carries.
-    ALTER TABLE episodes ADD COLUMN status TEXT;
-    ALTER TABLE episodes ADD COLUMN team TEXT;
+    CREATE TABLE revisions (
+        number   INTEGER PRIMARY KEY,
+        at_us    INTEGER NOT NULL,  -- microseconds since 1970-01-01 UTC, never decreasing
+        actor    TEXT NOT NULL,
+        reason   TEXT,
+        kind     TEXT NOT NULL,
+        restored INTEGER,
+        erased   TEXT               -- an erase's counts, as JSON
+    );
+    CREATE INDEX revisions_at ON revisions (at_us, number);
+    -- Which children each revision changed, and the child's version after it.
+    CREATE TABLE revision_children (
+        child_id TEXT NOT NULL,
+        revision INTEGER NOT NULL,
+        version  INTEGER NOT NULL,
+        PRIMARY KEY (child_id, revision)
+    ) WITHOUT ROWID;
+    CREATE INDEX revision_children_revision ON revision_children (revision, child_id);
+    CREATE TABLE children_r (
+        id         TEXT NOT NULL,
+        rev_to     INTEGER NOT NULL,
+        rev_from   INTEGER NOT NULL,
+        name       TEXT NOT NULL,
+        birth_date TEXT,
+        status     TEXT,
+        team       TEXT,
+        closed     INTEGER NOT NULL,
+        PRIMARY KEY (id, rev_to)
+    ) WITHOUT ROWID;
+    CREATE TABLE people_r (
+        id       TEXT NOT NULL,
+        rev_to   INTEGER NOT NULL,
+        rev_from INTEGER NOT NULL,
+        name     TEXT NOT NULL,
+        category TEXT NOT NULL,
+        role     TEXT,
+        adult    INTEGER NOT NULL,
+        paid     INTEGER NOT NULL,
+        PRIMARY KEY (id, rev_to)
+    ) WITHOUT ROWID;
+    CREATE TABLE memberships_r (
+        child_id  TEXT NOT NULL,
+        rev_to    INTEGER NOT NULL,
+        ord       INTEGER NOT NULL,
+        rev_from  INTEGER NOT NULL,
+        person_id TEXT NOT NULL,
+        PRIMARY KEY (child_id, rev_to, ord)
+    ) WITHOUT ROWID;
+    CREATE TABLE ties_r (
+        child_id   TEXT NOT NULL,
+        rev_to     INTEGER NOT NULL,
+        ord        INTEGER NOT NULL,
+        rev_from   INTEGER NOT NULL,
+        id         TEXT NOT NULL,
+        a          TEXT NOT NULL,
+        b          TEXT NOT NULL,
+        member     TEXT,
+        started    TEXT,
+        ended      TEXT,
+        end_reason TEXT,
+        PRIMARY KEY (child_id, rev_to, ord)
+    ) WITHOUT ROWID;
+    CREATE TABLE observations_r (
+        child_id      TEXT NOT NULL,
+        rev_to        INTEGER NOT NULL,
+        ord           INTEGER NOT NULL,
+        rev_from      INTEGER NOT NULL,
+        tie_id        TEXT NOT NULL,
+        "on"          TEXT NOT NULL,
+        by            TEXT NOT NULL,
+        closeness     INTEGER,
+        contact       INTEGER,
+        has_support   INTEGER NOT NULL,
+        emotional     INTEGER,
+        practical     INTEGER,
+        informational INTEGER,
+        critical      INTEGER,
+        direction     TEXT,
+        trusted       INTEGER,
+        note          TEXT,
+        PRIMARY KEY (child_id, rev_to, ord)
+    ) WITHOUT ROWID;
+    -- status and team: the status/team episodes of FORMAT.md (NULL until the model has them).
+    CREATE TABLE episodes_r (
+        child_id TEXT NOT NULL,
+        rev_to   INTEGER NOT NULL,
+        ord      INTEGER NOT NULL,
+        rev_from INTEGER NOT NULL,
+        kind     TEXT NOT NULL,
+        start    TEXT NOT NULL,
+        "end"    TEXT,
+        reason   TEXT,
+        status   TEXT,
+        team     TEXT,
+        PRIMARY KEY (child_id, rev_to, ord)
+    ) WITHOUT ROWID;
+    INSERT INTO revisions (number, at_us, actor, kind)
+        SELECT 1, CAST((julianday('now') - 2440587.5) * 86400000000 AS INTEGER),
+               'migration', 'migration'
+        WHERE EXISTS (SELECT 1 FROM children);
+    INSERT INTO revision_children (child_id, revision, version)
+        SELECT id, 1, version FROM children;
+    INSERT INTO children_r SELECT id, 4611686018427387904, 1, name, birth_date, status, team, 0
+        FROM children;
+    INSERT INTO people_r SELECT id, 4611686018427387904, 1, name, category, role, adult, paid
+        FROM people;
+    INSERT INTO memberships_r SELECT child_id, 4611686018427387904, ord, 1, person_id
+        FROM memberships;
+    INSERT INTO ties_r SELECT child_id, 4611686018427387904, ord, 1, id, a, b, member, started,
+        ended, end_reason FROM ties;
+    INSERT INTO observations_r SELECT child_id, 4611686018427387904, ord, 1, tie_id, "on", by,
+        closeness, contact, has_support, emotional, practical, informational, critical,
+        direction, trusted, note FROM observations;
+    INSERT INTO episodes_r SELECT child_id, 4611686018427387904, ord, 1, kind, start, "end",
+        reason, NULL, NULL FROM episodes;
+    DROP TABLE observations;
+    DROP TABLE episodes;
+    DROP TABLE ties;
+    DROP TABLE memberships;
+    DROP TABLE children;
+    DROP TABLE people;
+    DROP TABLE meta;
+    ALTER TABLE children_r RENAME TO children;
+    ALTER TABLE people_r RENAME TO people;
+    ALTER TABLE memberships_r RENAME TO memberships;
+    ALTER TABLE ties_r RENAME TO ties;
+    ALTER TABLE observations_r RENAME TO observations;
+    ALTER TABLE episodes_r RENAME TO episodes;
+    -- Current rows only: listings by team or status, a person's children, tie ids unique
+    -- across the store's current networks.
+    CREATE INDEX children_team ON children (team, id) WHERE rev_to = 4611686018427387904;
+    CREATE INDEX children_status ON children (status, id) WHERE rev_to = 4611686018427387904;
+    CREATE INDEX memberships_person ON memberships (person_id, child_id)
+        WHERE rev_to = 4611686018427387904;
+    CREATE UNIQUE INDEX ties_id ON ties (id) WHERE rev_to = 4611686018427387904;
     """,
 )
+
+#: ``rev_to`` of a current row (no revision has replaced it yet).
+OPEN = 4611686018427387904  # 2**62, written out in the SQL above
 
 SCHEMA_VERSION = len(MIGRATIONS)
 

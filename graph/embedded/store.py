@@ -4,6 +4,9 @@ Threads: a file store gives each thread its own connection (readers never wait,
 thanks to WAL) and serialises this process's writers with a lock; other processes
 wait on SQLite's busy timeout. An in-memory store has a single connection, so every
 call takes one re-entrant lock. Nothing here logs names or notes.
+
+Every write is one revision (docs/record.md): :mod:`graph.embedded.write` retires
+changed rows and inserts new ones; reads take ``as_recorded``.
 """
 
 from __future__ import annotations
@@ -13,47 +16,37 @@ import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ecomap.errors import Breach, DocumentInvalid
 from ecomap.format import validate_document
-from ecomap.model import EcomapDocument, Observation, Status
+from ecomap.model import Category, EcomapDocument, Person, Status
 from graph.base import (
-    ActiveTie,
+    AsRecorded,
     ChildNotFound,
     ChildSummary,
     DocumentConflict,
+    DocumentInvalid,
+    ErasedCounts,
     ImportResult,
     Page,
+    PersonNotFound,
+    RecordedChild,
+    Revision,
+    RevisionNotFound,
     StoreCounts,
     StoreError,
-    VersionConflict,
-    ViewPerspective,
 )
-from graph.embedded import rows
-from graph.embedded.schema import connect, migrate
+from graph.embedded import rows, write
+from graph.embedded.schema import OPEN, connect, migrate
+from graph.embedded.write import RevisionRow
 
 if TYPE_CHECKING:
     from ecomap.measures.tables import CohortTables
 
-_BATCH_DOCUMENTS = 500  # documents per transaction in replace_many
+_BATCH_DOCUMENTS = 500  # documents per transaction (and revision) in replace_many
 _READ_BATCH = 200  # documents fetched per query round in iter_documents
-
-_UPSERT_PERSON = (
-    f"INSERT INTO people ({rows.PERSON_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?) "
-    "ON CONFLICT (id) DO UPDATE SET name = excluded.name, category = excluded.category, "
-    "role = excluded.role, adult = excluded.adult, paid = excluded.paid"
-)
-_INSERT_TIE = f"INSERT INTO ties (child_id, {rows.TIE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-_INSERT_OBSERVATION = (
-    f"INSERT INTO observations (child_id, {rows.OBSERVATION_COLUMNS}) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-)
-_INSERT_EPISODE = (
-    f"INSERT INTO episodes (child_id, {rows.EPISODE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-)
 
 
 class EmbeddedStore:
@@ -64,10 +57,16 @@ class EmbeddedStore:
 
     >>> from ecomap.format import parse_document
     >>> store = EmbeddedStore.memory()
-    >>> store.replace(parse_document({"format": "ecomap/1", "child": {"id": "c", "name": "C"}}))
+    >>> first = {"format": "ecomap/1", "child": {"id": "c", "name": "C"}}
+    >>> store.replace(parse_document(first), actor="u1")
     1
-    >>> store.counts().children
-    1
+    >>> store.replace(parse_document({**first, "child": {"id": "c", "name": "Cee"}}),
+    ...               actor="u2", reason="name corrected")
+    2
+    >>> store.get("c", as_recorded=1).child.name, store.get("c").child.name
+    ('C', 'Cee')
+    >>> [(r.number, r.actor, r.reason) for r in store.history("c")]
+    [(2, 'u2', 'name corrected'), (1, 'u1', None)]
     >>> store.close()
     """
 
@@ -139,7 +138,6 @@ class EmbeddedStore:
             conn = self._conn()
             conn.execute("BEGIN IMMEDIATE")
             try:
-                conn.execute("UPDATE meta SET revision = revision + 1 WHERE id = 1")
                 yield conn
             except BaseException:
                 conn.execute("ROLLBACK")
@@ -161,26 +159,42 @@ class EmbeddedStore:
 
     # ------------------------------------------------------------------ writing
 
-    def replace(self, doc: EcomapDocument, *, expected_version: int | None = None) -> int:
+    def replace(
+        self,
+        doc: EcomapDocument,
+        *,
+        actor: str,
+        reason: str | None = None,
+        expected_version: int | None = None,
+        update_people: bool = False,
+    ) -> int:
         _check(doc)
         with self._writing() as conn:
-            return _write(conn, doc, expected_version)
+            rev = write.begin_revision(conn, RevisionRow(actor, reason))
+            return write.write_child(conn, rev, doc, expected_version=expected_version,
+                                     update_people=update_people)
 
-    def replace_many(self, docs: Iterable[EcomapDocument]) -> ImportResult:
+    def replace_many(
+        self, docs: Iterable[EcomapDocument], *, actor: str, update_people: bool = True
+    ) -> ImportResult:
         result = ImportResult()
         batch: list[EcomapDocument] = []
         for doc in docs:
             batch.append(doc)
             if len(batch) >= _BATCH_DOCUMENTS:
-                self._write_batch(batch, result)
+                self._write_batch(batch, result, actor, update_people)
                 batch = []
         if batch:
-            self._write_batch(batch, result)
+            self._write_batch(batch, result, actor, update_people)
         return result
 
-    def _write_batch(self, batch: list[EcomapDocument], result: ImportResult) -> None:
-        """One transaction for the batch; a savepoint per document keeps each atomic."""
+    def _write_batch(self, batch: list[EcomapDocument], result: ImportResult, actor: str,
+                     update_people: bool) -> None:
+        """One transaction and revision for the batch; a savepoint per document keeps each
+        atomic. A batch that stored nothing leaves no revision."""
         with self._writing() as conn:
+            rev = write.begin_revision(conn, RevisionRow(actor))
+            stored = 0
             for doc in batch:
                 breaches = validate_document(doc)
                 if breaches:
@@ -188,46 +202,146 @@ class EmbeddedStore:
                     continue
                 conn.execute("SAVEPOINT doc")
                 try:
-                    _write(conn, doc, None)
+                    write.write_child(conn, rev, doc, expected_version=None,
+                                      update_people=update_people)
                 except (DocumentConflict, DocumentInvalid) as err:
                     conn.execute("ROLLBACK TO doc")
                     result.rejected.append((doc.child.id, err.breaches))
                 else:
                     result.imported.append(doc.child.id)
+                    stored += 1
                 finally:
                     conn.execute("RELEASE doc")
+            if stored:
+                result.revisions.append(rev)
+            else:
+                conn.execute("DELETE FROM revisions WHERE number = ?", (rev,))
 
-    def delete(self, child_id: str, *, expected_version: int | None = None) -> None:
+    def _set_closed(self, child_id: str, closed: bool, actor: str, reason: str | None,
+                    expected_version: int | None) -> int:
         with self._writing() as conn:
-            current = _current_version(conn, child_id)
+            write.check_version(conn, child_id, expected_version)
+            current = write.current_child(conn, child_id)
             if current is None:
                 raise ChildNotFound(child_id)
-            if expected_version is not None and expected_version != current:
-                raise VersionConflict(child_id, expected_version, current)
-            people = [r[0] for r in conn.execute(
-                "SELECT person_id FROM memberships WHERE child_id = ?", (child_id,))]
-            conn.execute("DELETE FROM children WHERE id = ?", (child_id,))  # cascades
-            _drop_orphans(conn, people)
+            kind = "close" if closed else "reopen"
+            rev = write.begin_revision(conn, RevisionRow(actor, reason, kind))
+            write.set_child_row(conn, rev, child_id, tuple(current[:-1]), closed)
+            return write.list_child(conn, rev, child_id)
+
+    def close_record(self, child_id: str, *, actor: str, reason: str | None = None,
+                     expected_version: int | None = None) -> int:
+        return self._set_closed(child_id, True, actor, reason, expected_version)
+
+    def reopen_record(self, child_id: str, *, actor: str, reason: str | None = None,
+                      expected_version: int | None = None) -> int:
+        return self._set_closed(child_id, False, actor, reason, expected_version)
+
+    def restore(self, child_id: str, revision: int, *, actor: str, reason: str | None = None,
+                expected_version: int | None = None) -> int:
+        with self._writing() as conn:
+            r = _resolve(conn, revision)
+            found = _load(conn, [child_id], r, include_closed=True)
+            if not found:
+                raise ChildNotFound(child_id)
+            doc = rows.document(found[0][1])
+            current = write.current_people(conn, (p.id for p in doc.people))
+            people = [rows.person(current[p.id]) if p.id in current else p for p in doc.people]
+            doc = doc.model_copy(update={"people": people})
+            rev = write.begin_revision(
+                conn, RevisionRow(actor, reason, "restore", restored=revision))
+            return write.write_child(conn, rev, doc, expected_version=expected_version,
+                                     update_people=False)
+
+    def erase(self, child_id: str, *, actor: str, reason: str) -> ErasedCounts:
+        with self._writing() as conn:
+            if write.current_child(conn, child_id) is None:
+                raise ChildNotFound(child_id)
+            counts = write.erase_rows(conn, child_id)
+            rev = write.begin_revision(conn, RevisionRow(actor, reason, "erase"))
+            conn.execute("UPDATE revisions SET erased = ? WHERE number = ?",
+                         (json.dumps(_erased_json(counts)), rev))
+            write.list_child(conn, rev, child_id, version=0)
+            return counts
+
+    def update_person(self, person: Person, *, actor: str,
+                      reason: str | None = None) -> Revision:
+        with self._writing() as conn:
+            if not write.current_people(conn, [person.id]):
+                raise PersonNotFound(person.id)
+            rev = write.begin_revision(conn, RevisionRow(actor, reason, "person"))
+            write.update_person(conn, rev, person)
+            return _revisions(conn, "WHERE number = ?", (rev,))[0]
+
+    def replay(self, revision: Revision, changes: Sequence[RecordedChild]) -> None:
+        with self._writing() as conn:
+            rev = write.begin_revision(conn, RevisionRow(
+                revision.actor, revision.reason, revision.kind, revision.restored,
+                number=revision.number, at=revision.at))
+            if revision.erased is not None:
+                conn.execute("UPDATE revisions SET erased = ? WHERE number = ?",
+                             (json.dumps(_erased_json(revision.erased)), rev))
+            for change in changes:  # versions first: writes below may list them again
+                version = change.version if change.document is not None else 0
+                write.list_child(conn, rev, change.child_id, version)
+            for change in changes:
+                if change.document is None:
+                    if write.current_child(conn, change.child_id) is not None:
+                        write.erase_rows(conn, change.child_id)
+                        write.list_child(conn, rev, change.child_id, 0)
+                    continue
+                _check(change.document)
+                write.write_child(conn, rev, change.document, expected_version=None,
+                                  update_people=True, closed=change.closed)
 
     # ------------------------------------------------------------------ reading
 
-    def get(self, child_id: str) -> EcomapDocument:
+    def get(self, child_id: str, *, as_recorded: AsRecorded = None) -> EcomapDocument:
         with self._reading() as conn:
-            found = _load(conn, [child_id])
+            found = _load(conn, [child_id], _resolve(conn, as_recorded), include_closed=True)
         if not found:
             raise ChildNotFound(child_id)
         return rows.document(found[0][1])
 
-    def version(self, child_id: str) -> int:
+    def version(self, child_id: str, *, as_recorded: AsRecorded = None) -> int:
         with self._reading() as conn:
-            current = _current_version(conn, child_id)
-        if current is None:
+            r = _resolve(conn, as_recorded)
+            if _child_row(conn, child_id, r) is None:
+                raise ChildNotFound(child_id)
+            found = conn.execute(
+                "SELECT version FROM revision_children WHERE child_id = :id AND "
+                "revision <= :r ORDER BY revision DESC LIMIT 1",
+                {"id": child_id, "r": OPEN if r is None else r}).fetchone()
+        return int(found[0])
+
+    def is_closed(self, child_id: str, *, as_recorded: AsRecorded = None) -> bool:
+        with self._reading() as conn:
+            row = _child_row(conn, child_id, _resolve(conn, as_recorded))
+        if row is None:
             raise ChildNotFound(child_id)
-        return current
+        return bool(row[-1])
 
     def revision(self) -> int:
         with self._reading() as conn:
-            return int(conn.execute("SELECT revision FROM meta WHERE id = 1").fetchone()[0])
+            return _latest(conn)
+
+    def revision_at(self, as_recorded: AsRecorded) -> int:
+        with self._reading() as conn:
+            r = _resolve(conn, as_recorded)
+            return _latest(conn) if r is None else r
+
+    def history(self, child_id: str) -> list[Revision]:
+        with self._reading() as conn:
+            found = _revisions(conn, "WHERE number IN (SELECT revision FROM revision_children "
+                               "WHERE child_id = ?) ORDER BY number DESC", (child_id,))
+        if not found:
+            raise ChildNotFound(child_id)
+        return found
+
+    def revisions(self, *, after: int = 0, limit: int | None = None) -> list[Revision]:
+        with self._reading() as conn:
+            return _revisions(conn, "WHERE number > ? ORDER BY number LIMIT ?",
+                              (after, -1 if limit is None else max(limit, 0)))
 
     def children(
         self,
@@ -238,109 +352,131 @@ class EmbeddedStore:
         ids: Sequence[str] | None = None,
         limit: int | None = None,
         offset: int = 0,
+        as_recorded: AsRecorded = None,
+        include_closed: bool = False,
     ) -> Page:
-        where: list[str] = ["1 = 1"]
-        params: list[Any] = []
-        if team is not None:
-            where.append("team = ?")
-            params.append(team)
-        if status is not None:
-            where.append("status = ?")
-            params.append(status)
-        if search:
-            where.append("(instr(py_lower(id), ?) > 0 OR instr(py_lower(name), ?) > 0)")
-            params += [search.lower(), search.lower()]
-        if ids is not None:
-            where.append("id IN (SELECT value FROM json_each(?))")
-            params.append(json.dumps(list(ids)))
-        clause = " AND ".join(where)
         with self._reading() as conn:
-            count = conn.execute(f"SELECT count(*) FROM children WHERE {clause}", params)
-            total = int(count.fetchone()[0])
+            r = _resolve(conn, as_recorded)
+            where: list[str] = [rows.live("c", r)]
+            params: dict[str, Any] = {"r": OPEN if r is None else r}
+            if not include_closed:
+                where.append("c.closed = 0")
+            if team is not None:
+                where.append("c.team = :team")
+                params["team"] = team
+            if status is not None:
+                where.append("c.status = :status")
+                params["status"] = status
+            if search:
+                where.append("(instr(py_lower(c.id), :q) > 0 OR instr(py_lower(c.name), :q) > 0)")
+                params["q"] = search.lower()
+            if ids is not None:
+                where.append("c.id IN (SELECT value FROM json_each(:ids))")
+                params["ids"] = json.dumps(list(ids))
+            clause = " AND ".join(where)
+            total = int(conn.execute(f"SELECT count(*) FROM children c WHERE {clause}",
+                                     params).fetchone()[0])
+            params["limit"] = -1 if limit is None else max(limit, 0)
+            params["offset"] = max(offset, 0)
             found = conn.execute(
-                f"SELECT id, name, team, status, version FROM children WHERE {clause} "
-                "ORDER BY id LIMIT ? OFFSET ?",
-                [*params, -1 if limit is None else max(limit, 0), max(offset, 0)],
-            ).fetchall()
-        return Page([ChildSummary(*r) for r in found], total)
+                "SELECT c.id, c.name, c.team, c.status, (SELECT version FROM revision_children "
+                "WHERE child_id = c.id AND revision <= :r ORDER BY revision DESC LIMIT 1), "
+                f"c.closed FROM children c WHERE {clause} ORDER BY c.id "
+                "LIMIT :limit OFFSET :offset", params).fetchall()
+        return Page([ChildSummary(i, n, t, s, v, bool(c)) for i, n, t, s, v, c in found], total)
 
-    def children_of_person(self, person_id: str) -> list[str]:
-        with self._reading() as conn:
-            found = conn.execute(
-                "SELECT child_id FROM memberships WHERE person_id = ? ORDER BY child_id",
-                (person_id,),
-            )
-            return [r[0] for r in found]
-
-    def active_ties(
-        self, child_id: str, at: date, perspective: ViewPerspective = "combined"
-    ) -> list[ActiveTie]:
-        day = at.isoformat()
-        with self._reading() as conn:
-            if _current_version(conn, child_id) is None:
-                raise ChildNotFound(child_id)
-            tie_rows = conn.execute(
-                f"SELECT {rows.TIE_COLUMNS} FROM ties WHERE child_id = ? AND member IS NOT NULL"
-                " AND (started IS NULL OR started <= ?) AND (ended IS NULL OR ended > ?)",
-                (child_id, day, day),
-            ).fetchall()
-            members = {r[0]: rows.person(r) for r in conn.execute(
-                f"SELECT {_prefixed('p', rows.PERSON_COLUMNS)} FROM people p "
-                "JOIN ties t ON t.member = p.id WHERE t.child_id = ?", (child_id,))}
-            observed = conn.execute(
-                f'SELECT {rows.OBSERVATION_COLUMNS} FROM observations WHERE child_id = ? '
-                'AND "on" <= ? ORDER BY "on", ord', (child_id, day),
-            ).fetchall()
-        child_view: dict[str, Observation] = {}
-        adult_view: dict[str, Observation] = {}
-        for r in observed:  # ordered by date then document order: the last one wins
-            view = child_view if r[3] == "child" else adult_view
-            view[r[1]] = rows.observation(r)
-        out = []
-        for r in tie_rows:
-            tid = r[0]
-            if perspective == "child":
-                effective = child_view.get(tid)
-            elif perspective == "worker":
-                effective = adult_view.get(tid)
-            else:
-                effective = child_view.get(tid) or adult_view.get(tid)
-            out.append(ActiveTie(rows.tie(r), members[r[4]], effective))
-        out.sort(key=lambda a: (a.member.id, a.tie.id))
-        return out
-
-    def iter_documents(self, ids: Sequence[str] | None = None) -> Iterator[EcomapDocument]:
+    def iter_documents(
+        self,
+        ids: Sequence[str] | None = None,
+        *,
+        as_recorded: AsRecorded = None,
+        include_closed: bool = False,
+    ) -> Iterator[EcomapDocument]:
+        with self._reading() as conn:  # now: pin the latest revision, so batches agree
+            r = _resolve(conn, as_recorded)
+            pinned = _latest(conn)
         if ids is not None:  # named children that are not stored are left out
             wanted = sorted(set(ids))
             for start in range(0, len(wanted), _READ_BATCH):
                 with self._reading() as conn:
-                    texts = _load(conn, wanted[start:start + _READ_BATCH])
+                    texts = _load(conn, wanted[start:start + _READ_BATCH],
+                                  _pin(conn, r, pinned), include_closed)
                 for _cid, text in texts:
                     yield rows.document(text)
             return
         after = ""
         while True:  # keyset pagination: no cursor is held open between documents
             with self._reading() as conn:
-                batch = [r[0] for r in conn.execute(
-                    "SELECT id FROM children WHERE id > ? ORDER BY id LIMIT ?",
-                    (after, _READ_BATCH))]
-                texts = _load(conn, batch)
+                at = _pin(conn, r, pinned)
+                batch = [row[0] for row in conn.execute(
+                    f"SELECT c.id FROM children c WHERE c.id > :after AND {rows.live('c', at)} "
+                    "ORDER BY c.id LIMIT :n",
+                    {"after": after, "n": _READ_BATCH, "r": OPEN if at is None else at})]
+                texts = _load(conn, batch, at, include_closed)
             if not batch:
                 return
             for _cid, text in texts:
                 yield rows.document(text)
             after = batch[-1]
 
-    def cohort_tables(self, ids: Sequence[str] | None = None) -> CohortTables:
+    def cohort_tables(
+        self,
+        ids: Sequence[str] | None = None,
+        *,
+        as_recorded: AsRecorded = None,
+        include_closed: bool = False,
+    ) -> CohortTables:
         from graph.embedded.cohort import cohort_tables  # numpy: loaded when first needed
 
         with self._reading() as conn:
-            return cohort_tables(conn, ids)
+            return cohort_tables(conn, ids, _resolve(conn, as_recorded), include_closed)
+
+    def people(
+        self,
+        *,
+        ids: Sequence[str] | None = None,
+        search: str | None = None,
+        of_children: Sequence[str] | None = None,
+        category: Category | None = None,
+        limit: int | None = 50,
+    ) -> list[Person]:
+        where = [f"rev_to = {OPEN}"]
+        params: dict[str, Any] = {}
+        if ids is not None:
+            where.append("id IN (SELECT value FROM json_each(:ids))")
+            params["ids"] = json.dumps(list(ids))
+        if search:
+            where.append("(instr(py_lower(id), :q) > 0 OR instr(py_lower(name), :q) > 0)")
+            params["q"] = search.lower()
+        if of_children is not None:
+            where.append(f"id IN (SELECT person_id FROM memberships WHERE rev_to = {OPEN} "
+                         "AND child_id IN (SELECT value FROM json_each(:kids)))")
+            params["kids"] = json.dumps(list(of_children))
+        if category is not None:
+            where.append("category = :category")
+            params["category"] = category
+        params["limit"] = -1 if limit is None else max(limit, 0)
+        with self._reading() as conn:
+            found = conn.execute(
+                f"SELECT {rows.PERSON_COLUMNS} FROM people WHERE {' AND '.join(where)} "
+                "ORDER BY id LIMIT :limit", params).fetchall()
+        return [rows.person(r) for r in found]
+
+    def person_children(self, person_ids: Sequence[str]) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        with self._reading() as conn:
+            for pid, cid in conn.execute(
+                    f"SELECT person_id, child_id FROM memberships WHERE rev_to = {OPEN} AND "
+                    "person_id IN (SELECT value FROM json_each(?)) ORDER BY person_id, child_id",
+                    (json.dumps(list(person_ids)),)):
+                out.setdefault(pid, []).append(cid)
+        return out
 
     def counts(self) -> StoreCounts:
         with self._reading() as conn:
-            n = [int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]) for table in
-                 ("children", "people", "ties", "observations", "episodes")]
+            n = [int(conn.execute(f"SELECT count(*) FROM {table} WHERE rev_to = {OPEN}")
+                     .fetchone()[0])
+                 for table in ("children", "people", "ties", "observations", "episodes")]
         return StoreCounts(*n)
 
 
@@ -353,83 +489,68 @@ def _check(doc: EcomapDocument) -> None:
         raise DocumentInvalid(doc.child.id, breaches)
 
 
-def _prefixed(alias: str, columns: str) -> str:
-    return ", ".join(f"{alias}.{c.strip()}" for c in columns.split(","))
+def _latest(conn: sqlite3.Connection) -> int:
+    row = conn.execute("SELECT max(number) FROM revisions").fetchone()
+    return 0 if row[0] is None else int(row[0])
 
 
-def _current_version(conn: sqlite3.Connection, child_id: str) -> int | None:
-    row = conn.execute("SELECT version FROM children WHERE id = ?", (child_id,)).fetchone()
-    return None if row is None else int(row[0])
-
-
-def _drop_orphans(conn: sqlite3.Connection, person_ids: Iterable[str]) -> None:
-    """Remove people who are no longer in any child's network."""
-    conn.executemany(
-        "DELETE FROM people WHERE id = ? AND NOT EXISTS "
-        "(SELECT 1 FROM memberships m WHERE m.person_id = people.id)",
-        [(p,) for p in person_ids],
-    )
-
-
-def _write(conn: sqlite3.Connection, doc: EcomapDocument, expected_version: int | None) -> int:
-    """Replace one child's network inside the caller's transaction; return the new version."""
-    try:
-        return _write_rows(conn, doc, expected_version)
-    except UnicodeEncodeError:  # a lone surrogate (e.g. JSON "\\ud800") cannot be stored
-        raise DocumentInvalid(doc.child.id, [
-            Breach("$", "contains text that is not valid Unicode (a lone surrogate)")]) from None
-
-
-def _write_rows(conn: sqlite3.Connection, doc: EcomapDocument,
-                expected_version: int | None) -> int:
-    cid = doc.child.id
-    current = _current_version(conn, cid)
-    if expected_version is not None and expected_version != (current or 0):
-        raise VersionConflict(cid, expected_version, current)
-    r = rows.to_rows(doc)
-    old_people: list[str] = []
-    if current is None:
-        conn.execute(f"INSERT INTO children ({rows.CHILD_COLUMNS}, version) VALUES "
-                     "(?, ?, ?, ?, ?, 1)", r.child)
+def _resolve(conn: sqlite3.Connection, as_recorded: AsRecorded) -> int | None:
+    """The revision number to read at, or None for the current state (which the latest
+    revision number also stands for: current rows are read through the primary key)."""
+    if as_recorded is None:
+        return None
+    latest = _latest(conn)
+    if isinstance(as_recorded, datetime):
+        if as_recorded.tzinfo is None:
+            raise RevisionNotFound(as_recorded, latest)
+        row = conn.execute("SELECT max(number) FROM revisions WHERE at_us <= ?",
+                           (write.to_us(as_recorded),)).fetchone()
+        number = 0 if row[0] is None else int(row[0])
     else:
-        old_people = [p[0] for p in conn.execute(
-            "SELECT person_id FROM memberships WHERE child_id = ?", (cid,))]
-        for table in ("observations", "episodes", "ties", "memberships"):
-            conn.execute(f"DELETE FROM {table} WHERE child_id = ?", (cid,))
-        conn.execute("UPDATE children SET name = ?, birth_date = ?, status = ?, team = ?, "
-                     "version = version + 1 WHERE id = ?", (*r.child[1:], cid))
-    conn.executemany(_UPSERT_PERSON, r.people)
-    conn.executemany("INSERT INTO memberships (child_id, person_id, ord) VALUES (?, ?, ?)",
-                     r.memberships)
-    try:
-        conn.executemany(_INSERT_TIE, r.ties)
-    except sqlite3.IntegrityError:
-        raise _tie_conflict(conn, doc) from None
-    conn.executemany(_INSERT_OBSERVATION, r.observations)
-    conn.executemany(_INSERT_EPISODE, r.episodes)
-    if old_people:
-        kept = {p.id for p in doc.people}
-        _drop_orphans(conn, [p for p in old_people if p not in kept])
-    return 1 if current is None else current + 1
+        number = int(as_recorded)
+        if not 0 <= number <= latest:
+            raise RevisionNotFound(number, latest)
+    return None if number == latest else number
 
 
-def _tie_conflict(conn: sqlite3.Connection, doc: EcomapDocument) -> StoreError:
-    """Explain a failed tie insert: which tie ids another child's network already owns."""
-    cid = doc.child.id
-    owned = {r[0] for r in conn.execute(
-        "SELECT id FROM ties WHERE child_id != ? AND id IN (SELECT value FROM json_each(?))",
-        (cid, json.dumps([t.id for t in doc.ties])))}
-    breaches = [
-        Breach(f"ties[{i}].id", f"tie id {t.id!r} already belongs to another child's network")
-        for i, t in enumerate(doc.ties) if t.id in owned
-    ]
-    if not breaches:
-        return StoreError(f"could not store the ties of child {cid!r}")
-    return DocumentConflict(cid, breaches)
+def _pin(conn: sqlite3.Connection, r: int | None, pinned: int) -> int | None:
+    """Read at ``r``, or at ``pinned`` if that is no longer the latest revision."""
+    if r is not None:
+        return r
+    return None if _latest(conn) == pinned else pinned
 
 
-def _load(conn: sqlite3.Connection, ids: Sequence[str]) -> list[tuple[str, str]]:
+def _child_row(conn: sqlite3.Connection, child_id: str, r: int | None) -> Any:
+    return conn.execute(
+        f"SELECT {rows.CHILD_CONTENT}, closed FROM children c WHERE c.id = :id AND "
+        f"{rows.live('c', r)}", {"id": child_id, "r": r}).fetchone()
+
+
+def _load(conn: sqlite3.Connection, ids: Sequence[str], r: int | None,
+          include_closed: bool) -> list[tuple[str, str]]:
     """``(child id, ecomap/1 JSON)`` for the stored ones of ``ids``, in id order."""
     if not ids:
         return []
-    return conn.execute(rows.DOCUMENTS_JSON, (json.dumps(list(ids)),)).fetchall()
+    return conn.execute(rows.documents_json(r), {
+        "ids": json.dumps(list(ids)), "r": r, "closed": int(include_closed)}).fetchall()
+
+
+def _erased_json(counts: ErasedCounts) -> dict[str, Any]:
+    return {"child_id": counts.child_id, "revisions": counts.revisions,
+            "people": counts.people, "ties": counts.ties,
+            "observations": counts.observations, "episodes": counts.episodes}
+
+
+def _revisions(conn: sqlite3.Connection, clause: str, params: Sequence[Any]) -> list[Revision]:
+    found = conn.execute(
+        f"SELECT number, at_us, actor, reason, kind, restored, erased FROM revisions {clause}",
+        params).fetchall()
+    out = []
+    for number, at_us, actor, reason, kind, restored, erased in found:
+        children = tuple(r[0] for r in conn.execute(
+            "SELECT child_id FROM revision_children WHERE revision = ? ORDER BY child_id",
+            (number,)))
+        counts = None if erased is None else ErasedCounts(**json.loads(erased))
+        out.append(Revision(number, write.from_us(at_us), actor, reason, children, kind,
+                            restored, counts))
+    return out

@@ -8,6 +8,7 @@ manager taking the pytest request and yielding a fresh, empty store) and add one
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
@@ -16,7 +17,7 @@ import pytest
 
 from graph.base import GraphStore
 from graph.embedded import EmbeddedStore
-from graph.neo4j import Neo4jStore
+from tests.boltserver import clear_database
 
 StoreFactory = Callable[[pytest.FixtureRequest], AbstractContextManager[GraphStore]]
 
@@ -32,21 +33,30 @@ def embedded_memory(request: pytest.FixtureRequest) -> Iterator[GraphStore]:
 def embedded_file(request: pytest.FixtureRequest) -> Iterator[GraphStore]:
     """An embedded store in a new SQLite file under the test's temporary directory."""
     tmp_path: Path = request.getfixturevalue("tmp_path")
-    with EmbeddedStore(tmp_path / "store" / "ecomap.db") as store:
+    folder = Path(tempfile.mkdtemp(prefix="store-", dir=tmp_path))  # fresh on every call
+    with EmbeddedStore(folder / "ecomap.db") as store:
         yield store
 
 
 @contextmanager
 def bolt_arcadedb(request: pytest.FixtureRequest) -> Iterator[GraphStore]:
     """The Neo4j store on the session's ArcadeDB Bolt test server, database wiped."""
-    with Neo4jStore(**request.getfixturevalue("arcadedb_target")) as store:
+    from graph.neo4j import Neo4jStore  # only when a Bolt store is asked for
+
+    target = request.getfixturevalue("arcadedb_target")
+    clear_database(**target)  # fresh on every call (hypothesis examples share the fixture)
+    with Neo4jStore(**target) as store:
         yield store
 
 
 @contextmanager
 def bolt_neo4j(request: pytest.FixtureRequest) -> Iterator[GraphStore]:
     """The Neo4j store on the Neo4j that NEO4J_URI names, database wiped."""
-    with Neo4jStore(**request.getfixturevalue("neo4j_target")) as store:
+    from graph.neo4j import Neo4jStore
+
+    target = request.getfixturevalue("neo4j_target")
+    clear_database(**target)
+    with Neo4jStore(**target) as store:
         yield store
 
 

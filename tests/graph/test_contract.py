@@ -21,11 +21,13 @@ from graph.base import (
     DocumentConflict,
     DocumentInvalid,
     GraphStore,
+    PersonNotFound,
     StoreCounts,
     VersionConflict,
 )
 
 Docs = dict[str, EcomapDocument]
+ACTOR = "u-tester"
 
 
 def doc(child: str, *people: str, team: str = "North", status: str = "looked_after",
@@ -55,7 +57,7 @@ def snapshot(store: GraphStore) -> tuple[list[str], StoreCounts]:
 def test_import_then_export_gives_the_same_documents(store: GraphStore,
                                                      fixture_documents: Docs) -> None:
     for d in fixture_documents.values():
-        assert store.replace(d) == 1
+        assert store.replace(d, actor=ACTOR) == 1
     for d in fixture_documents.values():
         assert store.get(d.child.id) == d
         assert dump_document(store.get(d.child.id)) == dump_document(d)
@@ -66,7 +68,7 @@ def test_import_then_export_gives_the_same_documents(store: GraphStore,
 def test_observation_order_is_kept(store: GraphStore,
                                    fixture_documents: Docs) -> None:
     mia = fixture_documents["foster-care-after-move"]
-    store.replace(mia)
+    store.replace(mia, actor=ACTOR)
     assert [(o.tie, o.on, o.by, o.note) for o in store.get("c-mia").observations] == [
         (o.tie, o.on, o.by, o.note) for o in mia.observations]
 
@@ -74,137 +76,60 @@ def test_observation_order_is_kept(store: GraphStore,
 def test_reimport_is_idempotent_and_bumps_the_version(store: GraphStore,
                                                       fixture_documents: Docs) -> None:
     for d in fixture_documents.values():
-        store.replace(d)
+        store.replace(d, actor=ACTOR)
     before = snapshot(store)
     leo = fixture_documents["child-in-need-at-home"]
-    assert store.replace(leo) == 2
-    assert store.replace(leo) == 3
+    assert store.replace(leo, actor=ACTOR) == 2
+    assert store.replace(leo, actor=ACTOR) == 3
     assert store.version("c-leo") == 3
     assert snapshot(store) == before
 
 
 def test_replace_replaces_the_whole_network(store: GraphStore) -> None:
-    store.replace(doc("c-1", "p-a", "p-b"))
-    store.replace(doc("c-1", "p-b", "p-c"))
+    store.replace(doc("c-1", "p-a", "p-b"), actor=ACTOR)
+    store.replace(doc("c-1", "p-b", "p-c"), actor=ACTOR)
     assert [p.id for p in store.get("c-1").people] == ["p-b", "p-c"]
-    assert store.children_of_person("p-a") == []
+    assert store.person_children(["p-a", "p-b"]) == {"p-b": ["c-1"]}
     assert store.counts() == StoreCounts(children=1, people=2, ties=2)
 
 
 def test_missing_child(store: GraphStore) -> None:
     for call in (lambda: store.get("nobody"), lambda: store.version("nobody"),
-                 lambda: store.active_ties("nobody", date(2024, 1, 1)),
-                 lambda: store.delete("nobody")):
+                 lambda: store.is_closed("nobody"), lambda: store.history("nobody"),
+                 lambda: store.close_record("nobody", actor=ACTOR),
+                 lambda: store.reopen_record("nobody", actor=ACTOR),
+                 lambda: store.restore("nobody", 0, actor=ACTOR),
+                 lambda: store.erase("nobody", actor=ACTOR, reason="made in error")):
         with pytest.raises(ChildNotFound) as caught:
             call()
         assert caught.value.child_id == "nobody"
-
-
-# --------------------------------------------------------------------------- as at
-
-
-def test_as_at_boundaries(store: GraphStore) -> None:
-    store.replace(doc(
-        "c-1", "p-a", "p-b", "p-c",
-        ties=[
-            {"id": "t-a", "between": ["c-1", "p-a"], "started": "2024-01-01",
-             "ended": "2024-06-01", "end_reason": "other"},
-            {"id": "t-b", "between": ["p-b", "c-1"], "started": None, "ended": "2024-03-01"},
-            {"id": "t-c", "between": ["c-1", "p-c"], "started": "2024-01-01",
-             "ended": "2024-01-01"},
-            {"id": "t-ab", "between": ["p-a", "p-b"], "started": "2020-01-01"},
-        ]))
-
-    def active(day: date) -> list[str]:
-        return [a.member.id for a in store.active_ties("c-1", day)]
-
-    assert active(date(2019, 5, 5)) == ["p-b"]  # unknown start: active before its end
-    assert active(date(2023, 12, 31)) == ["p-b"]
-    assert active(date(2024, 1, 1)) == ["p-a", "p-b"]  # start day active; same-day end not
-    assert active(date(2024, 2, 29)) == ["p-a", "p-b"]
-    assert active(date(2024, 3, 1)) == ["p-a"]  # end day inactive
-    assert active(date(2024, 5, 31)) == ["p-a"]
-    assert active(date(2024, 6, 1)) == []
-
-
-def test_active_ties_carry_the_tie_and_member(store: GraphStore,
-                                             fixture_documents: Docs) -> None:
-    store.replace(fixture_documents["foster-care-after-move"])
-    got = store.active_ties("c-mia", date(2024, 9, 20))
-    # hand-read from the fixture: child ties open on 2024-09-20, by member id
-    assert [(a.member.id, a.tie.id) for a in got] == [
-        ("fc-begum", "t-mia-begum"), ("p-mia-gran", "t-mia-gran"), ("p-mia-mum", "t-mia-mum"),
-        ("p-mia-zoe", "t-mia-zoe"), ("sw-lind", "t-mia-lind"), ("tch-osei", "t-mia-osei")]
-    gran = got[1]
-    assert gran.tie.between == ("p-mia-gran", "c-mia") and gran.tie.started is None
-    assert gran.member.role == "grandparent" and gran.member.paid is False
-
-
-# --------------------------------------------------------------------------- observations
-
-
-def _observed_doc() -> EcomapDocument:
-    def ob(on: str, by: str, closeness: int, **more: Any) -> dict[str, Any]:
-        return {"tie": "c-1-p-a", "on": on, "by": by, "closeness": closeness, **more}
-
-    return doc("c-1", "p-a", "p-b", observations=[
-        ob("2024-01-01", "worker", 1),
-        ob("2024-02-01", "child", 2),
-        ob("2024-03-01", "child", 3, note="first of the day"),
-        ob("2024-03-01", "worker", 1),
-        ob("2024-03-01", "child", 1, note="later in the document: wins"),
-        ob("2024-04-01", "carer", 2),
-        ob("2024-02-15", "family", 3),  # out of date order in the document
-        {"tie": "c-1-p-b", "on": "2024-02-01", "by": "worker", "trusted": True},
-    ])
-
-
-@pytest.mark.parametrize(("day", "perspective", "expected"), [
-    (date(2023, 12, 31), "combined", None),
-    (date(2024, 1, 1), "child", None),
-    (date(2024, 1, 1), "worker", (1, "worker")),
-    (date(2024, 1, 1), "combined", (1, "worker")),  # no child view yet: the adult view
-    (date(2024, 2, 1), "combined", (2, "child")),
-    (date(2024, 2, 20), "worker", (3, "family")),  # any side but the child's
-    (date(2024, 3, 1), "child", (1, "child")),  # same day: later in document wins
-    (date(2024, 3, 1), "worker", (1, "worker")),
-    (date(2024, 3, 31), "worker", (1, "worker")),
-    (date(2024, 4, 1), "worker", (2, "carer")),
-    (date(2024, 4, 1), "combined", (1, "child")),  # the child's view first, even if older
-])
-def test_effective_observation(store: GraphStore, day: date, perspective: str,
-                               expected: tuple[int, str] | None) -> None:
-    store.replace(_observed_doc())
-    [a, b] = store.active_ties("c-1", day, perspective)  # type: ignore[arg-type]
-    got = None if a.observation is None else (a.observation.closeness, a.observation.by)
-    assert got == expected
-    if expected == (1, "child") and day == date(2024, 3, 1):
-        assert a.observation is not None and a.observation.note == "later in the document: wins"
-    if day >= date(2024, 2, 1) and perspective != "child":
-        assert b.observation is not None and b.observation.trusted is True
-    else:
-        assert b.observation is None
 
 
 # --------------------------------------------------------------------------- versions
 
 
 def test_version_conflicts(store: GraphStore) -> None:
-    assert store.replace(doc("c-1", "p-a"), expected_version=0) == 1
+    assert store.replace(doc("c-1", "p-a"), expected_version=0, actor=ACTOR) == 1
     with pytest.raises(VersionConflict) as caught:
-        store.replace(doc("c-1", "p-b"), expected_version=0)
+        store.replace(doc("c-1", "p-b"), expected_version=0, actor=ACTOR)
     assert (caught.value.expected, caught.value.current) == (0, 1)
     with pytest.raises(VersionConflict):
-        store.replace(doc("c-1", "p-b"), expected_version=2)
+        store.replace(doc("c-1", "p-b"), expected_version=2, actor=ACTOR)
     assert store.get("c-1") == doc("c-1", "p-a")
-    assert store.replace(doc("c-1", "p-b"), expected_version=1) == 2
+    assert store.replace(doc("c-1", "p-b"), expected_version=1, actor=ACTOR) == 2
     with pytest.raises(VersionConflict):
-        store.replace(doc("c-2"), expected_version=1)
+        store.replace(doc("c-2"), expected_version=1, actor=ACTOR)
     assert store.counts().children == 1
     with pytest.raises(VersionConflict):
-        store.delete("c-1", expected_version=1)
-    store.delete("c-1", expected_version=2)
-    assert store.counts() == StoreCounts()
+        store.close_record("c-1", actor=ACTOR, expected_version=1)
+    assert store.close_record("c-1", actor=ACTOR, expected_version=2) == 3
+    with pytest.raises(VersionConflict):
+        store.reopen_record("c-1", actor=ACTOR, expected_version=2)
+    assert store.reopen_record("c-1", actor=ACTOR, expected_version=3) == 4
+    with pytest.raises(VersionConflict):
+        store.restore("c-1", 1, actor=ACTOR, expected_version=3)
+    assert store.restore("c-1", 1, actor=ACTOR, expected_version=4) == 5
+    assert store.get("c-1") == doc("c-1", "p-a")
 
 
 # --------------------------------------------------------------------------- atomicity
@@ -213,7 +138,7 @@ def test_version_conflicts(store: GraphStore) -> None:
 def test_conflicting_tie_id_leaves_the_store_unchanged(store: GraphStore,
                                                       fixture_documents: Docs) -> None:
     for d in fixture_documents.values():
-        store.replace(d)
+        store.replace(d, actor=ACTOR)
     before = snapshot(store)
     # A new version of Leo that also claims Mia's grandparent tie id.
     leo = fixture_documents["child-in-need-at-home"].model_dump()
@@ -221,7 +146,7 @@ def test_conflicting_tie_id_leaves_the_store_unchanged(store: GraphStore,
     leo["ties"].append({"id": "t-mia-gran", "between": ["c-leo", "p-x"]})
     leo["child"]["name"] = "Renamed"
     with pytest.raises(DocumentConflict) as caught:
-        store.replace(EcomapDocument.model_validate(leo))
+        store.replace(EcomapDocument.model_validate(leo), actor=ACTOR)
     assert caught.value.child_id == "c-leo"
     assert [b.path for b in caught.value.breaches] == [f"ties[{len(leo['ties']) - 1}].id"]
     assert snapshot(store) == before
@@ -229,26 +154,26 @@ def test_conflicting_tie_id_leaves_the_store_unchanged(store: GraphStore,
 
 
 def test_invalid_document_built_in_code_is_refused(store: GraphStore) -> None:
-    store.replace(doc("c-1", "p-a"))
+    store.replace(doc("c-1", "p-a"), actor=ACTOR)
     before = snapshot(store)
     # Field-valid, but the tie names someone who is not in the document.
     broken = EcomapDocument.model_validate({
         "format": "ecomap/1", "child": {"id": "c-1", "name": "C"},
         "ties": [{"id": "t", "between": ["c-1", "p-ghost"]}]})
     with pytest.raises(DocumentInvalid) as caught:
-        store.replace(broken)
+        store.replace(broken, actor=ACTOR)
     assert [b.path for b in caught.value.breaches] == ["ties[0].between[1]"]
     assert snapshot(store) == before
 
 
 def test_bulk_import_reports_bad_documents_and_keeps_the_rest(store: GraphStore) -> None:
-    store.replace(doc("c-0", "p-0"))
+    store.replace(doc("c-0", "p-0"), actor=ACTOR)
     before_c0 = store.get("c-0")
     stolen = doc("c-2", "p-2", ties=[{"id": "c-0-p-0", "between": ["c-2", "p-2"]}])
     broken = EcomapDocument.model_validate({
         "format": "ecomap/1", "child": {"id": "c-3", "name": "C"},
         "observations": [{"tie": "nope", "on": "2024-01-01", "by": "child"}]})
-    result = store.replace_many([doc("c-1", "p-1"), stolen, broken, doc("c-4", "p-1")])
+    result = store.replace_many([doc("c-1", "p-1"), stolen, broken, doc("c-4", "p-1")], actor=ACTOR)
     assert result.imported == ["c-1", "c-4"]
     assert sorted((cid, [b.path for b in bs]) for cid, bs in result.rejected) == [
         ("c-2", ["ties[0].id"]), ("c-3", ["observations[0].tie"])]  # in any order
@@ -259,12 +184,12 @@ def test_bulk_import_reports_bad_documents_and_keeps_the_rest(store: GraphStore)
 
 def test_bulk_import_round_trips(store: GraphStore, synthetic: Any) -> None:
     docs = synthetic(60, seed=7)
-    result = store.replace_many(docs)
+    result = store.replace_many(docs, actor=ACTOR)
     assert result.imported == [d.child.id for d in docs] and result.rejected == []
     assert list(store.iter_documents()) == docs  # generated in id order
     assert list(store.iter_documents(["c-s000005", "c-s000002", "c-absent"])) == [
         docs[2], docs[5]]
-    again = store.replace_many(docs)
+    again = store.replace_many(docs, actor=ACTOR)
     assert again.imported == result.imported
     assert {store.version(d.child.id) for d in docs} == {2}
 
@@ -272,50 +197,138 @@ def test_bulk_import_round_trips(store: GraphStore, synthetic: Any) -> None:
 # --------------------------------------------------------------------------- people
 
 
-def test_shared_people_keep_one_record_updated_by_the_later_import(
-        store: GraphStore, fixture_documents: Docs) -> None:
+def test_shared_people_keep_one_record(store: GraphStore, fixture_documents: Docs) -> None:
     mia = fixture_documents["foster-care-after-move"]
     leo = fixture_documents["child-in-need-at-home"]
-    store.replace(mia)
-    store.replace(leo)
-    assert store.children_of_person("sw-okafor") == ["c-leo", "c-mia"]
+    store.replace(mia, actor=ACTOR)
+    store.replace(leo, actor=ACTOR)
+    assert store.person_children(["sw-okafor", "p-leo-mum", "nobody"]) == {
+        "sw-okafor": ["c-leo", "c-mia"], "p-leo-mum": ["c-leo"]}
     shared = len({p.id for p in mia.people} & {p.id for p in leo.people})
     assert shared == 1
     assert store.counts().people == len(mia.people) + len(leo.people) - shared
 
-    renamed = leo.model_dump()
-    [okafor] = [p for p in renamed["people"] if p["id"] == "sw-okafor"]
-    okafor["name"] = "Sam Okafor-Reid"
-    store.replace(EcomapDocument.model_validate(renamed))
+
+def _renamed(d: EcomapDocument, person_id: str, name: str) -> EcomapDocument:
+    data = d.model_dump()
+    [person] = [p for p in data["people"] if p["id"] == person_id]
+    person["name"] = name
+    return EcomapDocument.model_validate(data)
+
+
+def test_a_child_write_may_not_change_a_shared_person(store: GraphStore,
+                                                      fixture_documents: Docs) -> None:
+    mia = fixture_documents["foster-care-after-move"]
+    leo = fixture_documents["child-in-need-at-home"]
+    store.replace(mia, actor=ACTOR)
+    store.replace(leo, actor=ACTOR)
+    before = snapshot(store), store.revision()
+    renamed = _renamed(leo, "sw-okafor", "Sam Okafor-Reid")
+    where = [p.id for p in leo.people].index("sw-okafor")
+    with pytest.raises(DocumentConflict) as caught:
+        store.replace(renamed, actor=ACTOR)
+    [breach] = caught.value.breaches
+    assert breach.path == f"people[{where}]"
+    assert "person edit" in breach.message and "c-mia" not in breach.message
+    assert (snapshot(store), store.revision()) == before
+    # a new person, and linking an existing one with the same details, are fine
+    linked = leo.model_dump()
+    linked["people"].append({"id": "p-new", "name": "New", "category": "friend"})
+    linked["people"].append(next(p.model_dump() for p in mia.people if p.id == "p-mia-gran"))
+    assert store.replace(EcomapDocument.model_validate(linked), actor=ACTOR) == 2
+    assert store.version("c-mia") == 1
+
+
+def test_an_import_may_update_a_shared_person_and_moves_every_version(
+        store: GraphStore, fixture_documents: Docs) -> None:
+    mia = fixture_documents["foster-care-after-move"]
+    leo = fixture_documents["child-in-need-at-home"]
+    store.replace(mia, actor=ACTOR)
+    store.replace(leo, actor=ACTOR)
+    renamed = _renamed(leo, "sw-okafor", "Sam Okafor-Reid")
+    assert store.replace(renamed, actor="import:test", update_people=True) == 2
     [seen_by_mia] = [p for p in store.get("c-mia").people if p.id == "sw-okafor"]
     assert seen_by_mia.name == "Sam Okafor-Reid"
-
-    store.delete("c-leo")
-    assert store.children_of_person("sw-okafor") == ["c-mia"]
-    assert store.children_of_person("p-leo-mum") == []
-    assert store.counts().people == len(mia.people)
-    store.delete("c-mia")
-    assert store.children_of_person("sw-okafor") == []
-    assert store.counts() == StoreCounts()
+    assert store.version("c-mia") == 2
+    assert store.history("c-mia")[0].children == ("c-leo", "c-mia")
+    assert store.get("c-mia", as_recorded=2) == mia  # as it was before
 
 
-def test_delete_removes_only_that_child(store: GraphStore,
-                                        fixture_documents: Docs) -> None:
-    for d in fixture_documents.values():
-        store.replace(d)
+def test_update_person_moves_every_affected_child(store: GraphStore,
+                                                  fixture_documents: Docs) -> None:
+    mia = fixture_documents["foster-care-after-move"]
+    leo = fixture_documents["child-in-need-at-home"]
     jay = fixture_documents["care-leaver-professional-network"]
-    store.delete("c-leo")
-    with pytest.raises(ChildNotFound):
-        store.get("c-leo")
-    assert store.get("c-jay") == jay
-    mia, jay_ = fixture_documents["foster-care-after-move"], jay
-    assert store.counts() == StoreCounts(
-        children=2, people=len(mia.people) + len(jay_.people),
-        ties=len(mia.ties) + len(jay_.ties),
-        observations=len(mia.observations) + len(jay_.observations),
-        episodes=len(mia.episodes) + len(jay_.episodes))
-    store.replace(fixture_documents["child-in-need-at-home"])  # and it can come back
-    assert store.version("c-leo") == 1
+    for d in (mia, leo, jay):
+        store.replace(d, actor=ACTOR)
+    [okafor] = [p for p in leo.people if p.id == "sw-okafor"]
+    revision = store.update_person(okafor.model_copy(update={"name": "S. Okafor"}),
+                                   actor="u-admin", reason="married name")
+    assert revision.number == store.revision() == 4
+    assert (revision.actor, revision.reason, revision.kind) == ("u-admin", "married name",
+                                                                "person")
+    assert revision.children == ("c-leo", "c-mia")
+    assert [store.version(c) for c in ("c-leo", "c-mia", "c-jay")] == [2, 2, 1]
+    for cid in ("c-leo", "c-mia"):
+        assert {p.id: p.name for p in store.get(cid).people}["sw-okafor"] == "S. Okafor"
+        assert store.history(cid)[0] == revision
+    assert store.get("c-leo", as_recorded=3) == leo
+    # the stale editor of Mia is refused instead of reverting the edit
+    with pytest.raises(VersionConflict):
+        store.replace(mia, actor=ACTOR, expected_version=1)
+    with pytest.raises(DocumentConflict):  # and a fresh one may not revert it either
+        store.replace(mia, actor=ACTOR, expected_version=2)
+    with pytest.raises(PersonNotFound):
+        store.update_person(okafor.model_copy(update={"id": "p-nobody"}), actor="u-admin")
+    assert store.revision() == 4
+
+
+def test_people_search(store: GraphStore, fixture_documents: Docs) -> None:
+    for d in fixture_documents.values():
+        store.replace(d, actor=ACTOR)
+    everyone = {p.id: p for d in fixture_documents.values() for p in d.people}
+    got = store.people(limit=None)
+    assert [p.id for p in got] == sorted(everyone)
+    assert all(everyone[p.id] == p for p in got)
+    assert [p.id for p in store.people(limit=2)] == sorted(everyone)[:2]
+    mia = fixture_documents["foster-care-after-move"]
+    assert [p.id for p in store.people(of_children=["c-mia"], limit=None)] == sorted(
+        p.id for p in mia.people)
+    pros = sorted(i for i, p in everyone.items() if p.category == "professional")
+    assert [p.id for p in store.people(category="professional", limit=None)] == pros
+    gran = everyone["p-mia-gran"]
+    assert [p.id for p in store.people(search=gran.name.upper())] == ["p-mia-gran"]
+    assert [p.id for p in store.people(ids=["p-mia-gran", "nobody"])] == ["p-mia-gran"]
+    assert store.people(search="no such name") == []
+
+
+def test_closing_keeps_the_record_out_of_listings(store: GraphStore,
+                                                   fixture_documents: Docs) -> None:
+    for d in fixture_documents.values():
+        store.replace(d, actor=ACTOR)
+    before = store.counts()
+    leo = fixture_documents["child-in-need-at-home"]
+    assert store.close_record("c-leo", actor="u-admin", reason="moved away") == 2
+    assert store.is_closed("c-leo") and not store.is_closed("c-leo", as_recorded=3)
+    assert store.get("c-leo") == leo  # kept whole
+    assert store.counts() == before
+    assert "c-leo" not in [s.id for s in store.children().data]
+    assert store.children(ids=["c-leo"]).count == 0
+    [row] = store.children(ids=["c-leo"], include_closed=True).data
+    assert (row.closed, row.version) == (True, 2)
+    assert [d.child.id for d in store.iter_documents()] == ["c-jay", "c-mia"]
+    assert list(store.iter_documents(["c-leo"])) == []
+    assert list(store.iter_documents(["c-leo"], include_closed=True)) == [leo]
+    assert store.cohort_tables().child_ids == ["c-jay", "c-mia"]
+    assert store.cohort_tables(include_closed=True).child_ids == ["c-jay", "c-leo", "c-mia"]
+    assert store.cohort_tables(as_recorded=3).child_ids == ["c-jay", "c-leo", "c-mia"]
+    # a write to a closed record keeps it closed; reopening brings it back
+    assert store.replace(leo, actor=ACTOR) == 3 and store.is_closed("c-leo")
+    assert store.reopen_record("c-leo", actor="u-admin") == 4
+    assert [s.id for s in store.children().data] == ["c-jay", "c-leo", "c-mia"]
+    kinds = [(r.kind, r.actor, r.reason) for r in store.history("c-leo")]
+    assert kinds == [("reopen", "u-admin", None), ("write", ACTOR, None),
+                     ("close", "u-admin", "moved away"), ("write", ACTOR, None)]
 
 
 def test_revision_increases_on_every_write_and_not_on_reads(store: GraphStore) -> None:
@@ -323,8 +336,11 @@ def test_revision_increases_on_every_write_and_not_on_reads(store: GraphStore) -
         store.get("c1")
         store.version("c1")
         store.children(team="North", search="child")
-        store.children_of_person("p")
-        store.active_ties("c1", date(2024, 1, 1))
+        store.person_children(["p"])
+        store.people(search="p")
+        store.history("c1")
+        store.revisions()
+        store.get("c1", as_recorded=1)
         list(store.iter_documents())
         store.cohort_tables()
         store.counts()
@@ -335,22 +351,24 @@ def test_revision_increases_on_every_write_and_not_on_reads(store: GraphStore) -
         seen.append(store.revision())
         return seen[-1] > seen[-2]
 
-    store.replace(doc("c1", "p"))
+    store.replace(doc("c1", "p"), actor=ACTOR)
     assert increased()
     reads()
     assert not increased()
-    # c2 changes the person c1 shares with it: no version of c1 moves, the revision does
-    store.replace(doc("c2", "p", team="South"))
+    # c2 links the person c1 shares with it: no version of c1 moves, the revision does
+    store.replace(doc("c2", "p", team="South"), actor=ACTOR)
     assert increased()
-    store.replace(doc("c2", "p", team="South"), expected_version=1)
+    store.replace(doc("c2", "p", team="South"), expected_version=1, actor=ACTOR)
     assert increased()
-    result = store.replace_many([doc("c3", "q"), doc("c1", "p", "q")])
+    result = store.replace_many([doc("c3", "q"), doc("c1", "p", "q")], actor=ACTOR)
     assert result.imported == ["c3", "c1"]
     assert increased()
     with pytest.raises(VersionConflict):
-        store.replace(doc("c1", "p"), expected_version=1)
+        store.replace(doc("c1", "p"), expected_version=1, actor=ACTOR)
     assert store.revision() >= seen[-1]  # a refused write changes nothing else either
-    store.delete("c3")
+    store.close_record("c3", actor=ACTOR)
+    assert increased()
+    store.restore("c3", 4, actor=ACTOR)
     assert increased()
     reads()
     assert not increased()
@@ -365,10 +383,10 @@ def _listed(store: GraphStore, **filters: Any) -> tuple[list[str], int]:
 
 
 def test_children_filters_and_pages(store: GraphStore) -> None:
-    store.replace(doc("c-b", team="North", status="looked_after", name="Zoë Brown"))
-    store.replace(doc("c-a", team="South", status="child_in_need", name="Ava"))
-    store.replace(doc("c-c", team="North", status="child_in_need", name="Cal"))
-    store.replace(doc("c-d", team="North", status="care_leaver", name="Dee"))
+    store.replace(doc("c-b", team="North", status="looked_after", name="Zoë Brown"), actor=ACTOR)
+    store.replace(doc("c-a", team="South", status="child_in_need", name="Ava"), actor=ACTOR)
+    store.replace(doc("c-c", team="North", status="child_in_need", name="Cal"), actor=ACTOR)
+    store.replace(doc("c-d", team="North", status="care_leaver", name="Dee"), actor=ACTOR)
     assert _listed(store) == (["c-a", "c-b", "c-c", "c-d"], 4)
     assert _listed(store, team="North") == (["c-b", "c-c", "c-d"], 3)
     assert _listed(store, status="child_in_need") == (["c-a", "c-c"], 2)
@@ -386,13 +404,14 @@ def test_children_filters_and_pages(store: GraphStore) -> None:
         "c-b", "Zoë Brown", "North", "looked_after", 1)
 
 
-def test_children_of_person_lists_each_child_once(store: GraphStore) -> None:
-    store.replace(doc("c-2", "sw-1", "p-x"))
-    store.replace(doc("c-1", "sw-1"))
-    store.replace(doc("c-3", "p-x"))
-    assert store.children_of_person("sw-1") == ["c-1", "c-2"]
-    assert store.children_of_person("p-x") == ["c-2", "c-3"]
-    assert store.children_of_person("nobody") == []
+def test_person_children_lists_each_child_once(store: GraphStore) -> None:
+    store.replace(doc("c-2", "sw-1", "p-x"), actor=ACTOR)
+    store.replace(doc("c-1", "sw-1"), actor=ACTOR)
+    store.replace(doc("c-3", "p-x"), actor=ACTOR)
+    store.close_record("c-3", actor=ACTOR)  # closed records keep their people
+    assert store.person_children(["sw-1", "p-x", "nobody"]) == {
+        "sw-1": ["c-1", "c-2"], "p-x": ["c-2", "c-3"]}
+    assert store.person_children([]) == {}
 
 
 # --------------------------------------------------------------------------- properties
@@ -404,7 +423,7 @@ def test_children_of_person_lists_each_child_once(store: GraphStore) -> None:
 def test_any_valid_document_round_trips_through_the_store(
         store: GraphStore, valid_documents: Any, data: st.DataObject) -> None:
     d: EcomapDocument = data.draw(valid_documents(child_id="c-prop"))
-    store.replace(d)
+    store.replace(d, actor=ACTOR, update_people=True)  # examples share the store
     assert store.get("c-prop") == d
     assert list(store.iter_documents()) == [d]
     assert store.counts() == StoreCounts(children=1, people=len(d.people), ties=len(d.ties),
@@ -447,7 +466,7 @@ def assert_same_cohort(columns: CohortTables, documents: CohortTables) -> None:
 def test_cohort_tables_equal_the_documents_path(store: GraphStore, synthetic: Any,
                                                 fixture_documents: Docs) -> None:
     docs = [*synthetic(40, seed=11), *fixture_documents.values()]
-    assert store.replace_many(docs).rejected == []
+    assert store.replace_many(docs, actor=ACTOR).rejected == []
     everyone = store.cohort_tables()
     assert everyone.n_children == len(docs) and everyone.n_observations > 0
     assert_same_cohort(everyone, CohortTables.from_documents(store.iter_documents()))
@@ -461,11 +480,11 @@ def test_cohort_tables_equal_the_documents_path(store: GraphStore, synthetic: An
 def test_cohort_tables_follow_replacements_and_deletions(store: GraphStore,
                                                          synthetic: Any) -> None:
     docs = synthetic(12, seed=3)
-    store.replace_many(docs)
+    store.replace_many(docs, actor=ACTOR)
     first = docs[0]
     store.replace(first.model_copy(update={"observations": first.observations[:2],
-                                           "ties": first.ties}))
-    store.delete(docs[5].child.id)
+                                           "ties": first.ties}), actor=ACTOR)
+    store.close_record(docs[5].child.id, actor=ACTOR)
     tables = store.cohort_tables()
     assert docs[5].child.id not in tables.child_ids
     assert_same_cohort(tables, CohortTables.from_documents(store.iter_documents()))
@@ -477,6 +496,6 @@ def test_cohort_tables_follow_replacements_and_deletions(store: GraphStore,
 def test_any_valid_document_gives_the_same_cohort_tables(
         store: GraphStore, valid_documents: Any, data: st.DataObject) -> None:
     d: EcomapDocument = data.draw(valid_documents(child_id="c-prop"))
-    store.replace(d)
+    store.replace(d, actor=ACTOR, update_people=True)  # examples share the store
     assert_same_cohort(store.cohort_tables(), CohortTables.from_documents([d]))
     assert_same_cohort(store.cohort_tables(["c-prop"]), CohortTables.from_documents([d]))

@@ -28,7 +28,7 @@ def test_file_is_created_on_first_use_with_wal(tmp_path: Path,
     assert not path.exists()
     with EmbeddedStore(path) as store:
         assert path.exists()
-        store.replace(fixture_documents["foster-care-after-move"])
+        store.replace(fixture_documents["foster-care-after-move"], actor="u-test")
         conn = store._conn()
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert conn.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
@@ -44,6 +44,54 @@ def test_open_store_picks_the_embedded_store(tmp_path: Path) -> None:
     on_disk = open_store("embedded", path=tmp_path / "x.db")
     assert isinstance(on_disk, EmbeddedStore) and (tmp_path / "x.db").exists()
     on_disk.close()
+
+
+def test_a_store_of_the_previous_schema_upgrades_in_place(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its current state becomes revision 1 by ``migration``; versions are kept."""
+    path = tmp_path / "old.db"
+    before_revisions = sqlite_schema.MIGRATIONS.index(
+        next(m for m in sqlite_schema.MIGRATIONS if "CREATE TABLE revisions" in m))
+    with monkeypatch.context() as patch:
+        patch.setattr(sqlite_schema, "MIGRATIONS", sqlite_schema.MIGRATIONS[:before_revisions])
+        patch.setattr(sqlite_schema, "SCHEMA_VERSION", before_revisions)
+        EmbeddedStore(path).close()
+    with sqlite3.connect(path) as conn:  # rows as the previous store wrote them
+        conn.execute("INSERT INTO children VALUES ('c-1', 'Ada', '2012-05-01', "
+                     "'looked_after', 'North', 3)")
+        conn.execute("INSERT INTO people VALUES ('p-gran', 'Gran', 'family', 'grandparent', 1, 0)")
+        conn.execute("INSERT INTO memberships VALUES ('c-1', 'p-gran', 0)")
+        conn.execute("INSERT INTO ties VALUES ('t-1', 'c-1', 0, 'c-1', 'p-gran', 'p-gran', "
+                     "'2020-01-01', NULL, NULL)")
+        conn.execute("INSERT INTO observations VALUES ('c-1', 0, 't-1', '2024-01-01', 'child', "
+                     "3, 2, 1, 2, NULL, NULL, 1, 'to_child', 1, NULL)")
+        conn.execute("INSERT INTO episodes VALUES ('c-1', 0, 'placement', '2020-01-01', NULL, "
+                     "NULL)")
+        conn.execute("UPDATE meta SET revision = 7")
+    conn.close()
+    with EmbeddedStore(path) as store:
+        got = store.get("c-1")
+        assert got.model_dump(mode="json", exclude_none=True) == {
+            "format": "ecomap/1",
+            "child": {"id": "c-1", "name": "Ada", "birth_date": "2012-05-01",
+                      "status": "looked_after", "team": "North"},
+            "people": [{"id": "p-gran", "name": "Gran", "category": "family",
+                        "role": "grandparent", "adult": True, "paid": False}],
+            "ties": [{"id": "t-1", "between": ["c-1", "p-gran"], "started": "2020-01-01"}],
+            "observations": [{"tie": "t-1", "on": "2024-01-01", "by": "child",
+                              "closeness": 3, "contact": 2,
+                              "support": {"emotional": 2}, "critical": 1,
+                              "direction": "to_child",
+                              "trusted": True}],
+            "episodes": [{"kind": "placement", "start": "2020-01-01"}],
+        }
+        assert store.version("c-1") == 3
+        [revision] = store.history("c-1")
+        assert (revision.number, revision.actor, revision.kind, revision.children) == (
+            1, "migration", "migration", ("c-1",))
+        assert store.get("c-1", as_recorded=1) == got
+        assert store.replace(got, actor="u-test") == 4
+        assert store.revision() == 2
 
 
 def _versions(path: Path) -> tuple[int, list[int]]:
@@ -68,7 +116,7 @@ def test_later_migrations_are_applied_in_order_on_open(
         fixture_documents: dict[str, EcomapDocument]) -> None:
     path = tmp_path / "ecomap.db"
     with EmbeddedStore(path) as store:
-        store.replace(fixture_documents["child-in-need-at-home"])
+        store.replace(fixture_documents["child-in-need-at-home"], actor="u-test")
     base = len(sqlite_schema.MIGRATIONS)
     monkeypatch.setattr(sqlite_schema, "MIGRATIONS", (
         *sqlite_schema.MIGRATIONS,
@@ -127,7 +175,7 @@ def test_threads_read_and_write_at_once(kind: str, tmp_path: Path, synthetic: An
     def writer(part: list[EcomapDocument]) -> None:
         try:
             for d in part:
-                store.replace(d)
+                store.replace(d, actor="u-test")
                 assert store.get(d.child.id) == d
         except BaseException as exc:  # reported below, on the main thread
             errors.append(exc)
@@ -162,7 +210,7 @@ _WRITER = textwrap.dedent("""
     print("ready", flush=True)
     n = 0
     while True:  # alternate the two versions until killed
-        store.replace_many(rounds[n % 2])
+        store.replace_many(rounds[n % 2], actor="import:crash-test")
         n += 1
 """)
 
@@ -175,7 +223,7 @@ def test_a_writer_killed_mid_import_leaves_each_child_whole(tmp_path: Path,
     new = synthetic(700, seed=2)  # same children and tie ids, other content
     assert all(a.child.id == b.child.id and a != b for a, b in zip(old, new, strict=True))
     with EmbeddedStore(path) as store:
-        assert store.replace_many(old).rejected == []
+        assert store.replace_many(old, actor="u-test").rejected == []
     files = []
     for name, docs in (("new.jsonl", new), ("old.jsonl", old)):
         with open(tmp_path / name, "w", encoding="utf-8") as fp:
@@ -188,7 +236,8 @@ def test_a_writer_killed_mid_import_leaves_each_child_whole(tmp_path: Path,
             assert writer.stdout is not None and writer.stdout.readline().strip() == "ready"
             deadline = time.monotonic() + 60
             watch = sqlite3.connect(path, timeout=30)
-            while watch.execute("SELECT max(version) FROM children").fetchone()[0] < 3:
+            while (watch.execute("SELECT max(version) FROM revision_children").fetchone()[0]
+                   or 0) < 3:
                 assert time.monotonic() < deadline, "the writer never committed"
                 time.sleep(0.02)
             watch.close()
@@ -211,6 +260,21 @@ def test_a_writer_killed_mid_import_leaves_each_child_whole(tmp_path: Path,
         assert counts.children == len(old)
         assert counts.observations == sum(len(d.observations) for d in by_id.values())
         assert counts.ties == sum(len(d.ties) for d in by_id.values())
+        # history intact: every committed revision lists whole children, old or new
+        revisions = store.revisions()
+        assert [r.number for r in revisions] == list(range(1, store.revision() + 1))
+        assert len(revisions) >= 3
+        versions = {d.child.id: 0 for d in old}
+        pairs = {a.child.id: (a, b) for a, b in zip(old, new, strict=True)}
+        for r in revisions:
+            assert r.actor == ("u-test" if r.number <= 2 else "import:crash-test")
+            for cid in r.children:
+                versions[cid] += 1
+        for cid in pairs:
+            assert store.version(cid) == versions[cid] == len(store.history(cid))
+        for r in revisions[-3:]:
+            for d in store.iter_documents(as_recorded=r.number):
+                assert d in pairs[d.child.id]
 
 
 def test_two_stores_on_one_file_take_turns(tmp_path: Path, synthetic: Any) -> None:
@@ -223,8 +287,8 @@ def test_two_stores_on_one_file_take_turns(tmp_path: Path, synthetic: Any) -> No
     def load(store: EmbeddedStore, docs: list[EcomapDocument]) -> None:
         try:
             for d in docs[:10]:
-                store.replace(d)
-            assert store.replace_many(docs[10:]).rejected == []
+                store.replace(d, actor="u-test")
+            assert store.replace_many(docs[10:], actor="u-test").rejected == []
         except BaseException as exc:  # reported below, on the main thread
             errors.append(exc)
 

@@ -1,0 +1,319 @@
+"""The embedded store's writes inside one revision: rows closed and inserted, never
+updated in content nor deleted (docs/record.md).
+
+Every function here runs inside the caller's transaction and its revision ``rev``.
+A row that changes is *retired* (``rev_to = rev``) and a new one inserted with
+``rev_from = rev``; a row written and retired within the same revision was never seen
+by anyone and is simply dropped. Rows that did not change are left alone, so an edit
+costs its own size, not the network's.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from ecomap.errors import Breach, DocumentInvalid
+from ecomap.model import EcomapDocument, Person
+from graph.base import DocumentConflict, ErasedCounts, StoreError, VersionConflict
+from graph.embedded import rows
+from graph.embedded.rows import Row
+from graph.embedded.schema import OPEN
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def to_us(moment: datetime) -> int:
+    """Microseconds since 1970-01-01 UTC of an aware datetime.
+
+    >>> to_us(datetime(1970, 1, 1, 0, 0, 1, 5, tzinfo=UTC))
+    1000005
+    """
+    return (moment - EPOCH) // timedelta(microseconds=1)
+
+
+def from_us(us: int) -> datetime:
+    """The UTC datetime of ``to_us``'s integer, exactly.
+
+    >>> from_us(1000005).isoformat()
+    '1970-01-01T00:00:01.000005+00:00'
+    """
+    return EPOCH + timedelta(microseconds=us)
+
+
+@dataclass(frozen=True)
+class RevisionRow:
+    """What a revision records besides its children."""
+
+    actor: str
+    reason: str | None = None
+    kind: str = "write"
+    restored: int | None = None
+    number: int | None = None  # replay: the number another store gave it
+    at: datetime | None = None  # replay: the time another store gave it
+
+
+def begin_revision(conn: sqlite3.Connection, meta: RevisionRow) -> int:
+    """Insert the revision row and return its number. Times never go backwards (a clock
+    stepped back gives the previous revision's time), so a timestamp finds one revision."""
+    last = conn.execute(
+        "SELECT number, at_us FROM revisions ORDER BY number DESC LIMIT 1").fetchone()
+    last_number, last_at = (0, 0) if last is None else (int(last[0]), int(last[1]))
+    number = last_number + 1 if meta.number is None else meta.number
+    if number <= last_number:
+        raise StoreError(f"revision {number} is not after this store's latest ({last_number})")
+    at = to_us(meta.at if meta.at is not None else datetime.now(UTC))
+    conn.execute(
+        "INSERT INTO revisions (number, at_us, actor, reason, kind, restored) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        (number, max(at, last_at), meta.actor, meta.reason, meta.kind, meta.restored),
+    )
+    return number
+
+
+def latest_version(conn: sqlite3.Connection, child_id: str) -> tuple[int, int] | None:
+    """``(revision, version)`` of the child's latest listing, if any."""
+    row = conn.execute(
+        "SELECT revision, version FROM revision_children WHERE child_id = ? "
+        "ORDER BY revision DESC LIMIT 1", (child_id,)).fetchone()
+    return None if row is None else (int(row[0]), int(row[1]))
+
+
+def list_child(conn: sqlite3.Connection, rev: int, child_id: str,
+               version: int | None = None) -> int:
+    """List the child in revision ``rev`` (once) and return its version after it: the
+    previous one plus one, or ``version`` when given (replay)."""
+    latest = latest_version(conn, child_id)
+    if latest is not None and latest[0] == rev:
+        return latest[1]
+    new = version if version is not None else (0 if latest is None else latest[1]) + 1
+    conn.execute("INSERT INTO revision_children (child_id, revision, version) VALUES (?, ?, ?)",
+                 (child_id, rev, new))
+    return new
+
+
+def current_child(conn: sqlite3.Connection, child_id: str) -> Row | None:
+    """The child's current row as ``CHILD_CONTENT`` plus ``closed``, or None."""
+    row: Row | None = conn.execute(
+        f"SELECT {rows.CHILD_CONTENT}, closed FROM children WHERE id = ? AND rev_to = {OPEN}",
+        (child_id,)).fetchone()
+    return row
+
+
+def current_version(conn: sqlite3.Connection, child_id: str) -> int | None:
+    """The version of a child that has a current record (None if it has none)."""
+    if current_child(conn, child_id) is None:
+        return None
+    latest = latest_version(conn, child_id)
+    return None if latest is None else latest[1]
+
+
+def check_version(conn: sqlite3.Connection, child_id: str, expected: int | None) -> int | None:
+    """The child's current version, after checking it against ``expected`` (0: absent)."""
+    current = current_version(conn, child_id)
+    if expected is not None and expected != (current or 0):
+        raise VersionConflict(child_id, expected, current)
+    return current
+
+
+def _retire(conn: sqlite3.Connection, table: str, key: str, keys: Sequence[Row],
+            rev: int) -> None:
+    """Retire the current rows of ``table`` matching ``key`` (SQL with ``?``s)."""
+    if not keys:
+        return
+    conn.executemany(
+        f"DELETE FROM {table} WHERE {key} AND rev_to = {OPEN} AND rev_from = {rev}", keys)
+    conn.executemany(f"UPDATE {table} SET rev_to = {rev} WHERE {key} AND rev_to = {OPEN}", keys)
+
+
+def set_child_row(conn: sqlite3.Connection, rev: int, child_id: str, content: Row,
+                  closed: bool) -> None:
+    """Make ``content`` and ``closed`` the child's current row (a new row if either moved)."""
+    current = current_child(conn, child_id)
+    new = (*content, int(closed))
+    if current is not None and tuple(current) == new:
+        return
+    _retire(conn, "children", "id = ?", [(child_id,)], rev)
+    conn.execute(f"INSERT INTO children (id, rev_to, rev_from, {rows.CHILD_CONTENT}, closed) "
+                 f"VALUES (?, {OPEN}, ?, ?, ?, ?, ?, ?)", (child_id, rev, *new))
+
+
+def current_people(conn: sqlite3.Connection, ids: Iterable[str]) -> dict[str, Row]:
+    """Current rows (``PERSON_COLUMNS``) of the named people that exist."""
+    found = conn.execute(
+        f"SELECT {rows.PERSON_COLUMNS} FROM people WHERE rev_to = {OPEN} "
+        "AND id IN (SELECT value FROM json_each(?))", (json.dumps(list(ids)),))
+    return {r[0]: tuple(r) for r in found}
+
+
+def children_of(conn: sqlite3.Connection, person_id: str) -> list[str]:
+    """Children whose current network includes the person (closed ones too), sorted."""
+    return [r[0] for r in conn.execute(
+        f"SELECT child_id FROM memberships WHERE person_id = ? AND rev_to = {OPEN} "
+        "ORDER BY child_id", (person_id,))]
+
+
+def set_person_row(conn: sqlite3.Connection, rev: int, row: Row) -> None:
+    """Make ``row`` the person's current row."""
+    _retire(conn, "people", "id = ?", [(row[0],)], rev)
+    conn.execute(f"INSERT INTO people (id, rev_to, rev_from, name, category, role, adult, paid) "
+                 f"VALUES (?, {OPEN}, ?, ?, ?, ?, ?, ?)", (row[0], rev, *row[1:]))
+
+
+def _differing(old: Row, new: Row) -> list[str]:
+    names = [c.strip() for c in rows.PERSON_COLUMNS.split(",")]
+    return [n for n, a, b in zip(names, old, new, strict=True) if a != b]
+
+
+def write_people(conn: sqlite3.Connection, rev: int, doc: EcomapDocument, people: list[Row],
+                 update_people: bool) -> set[str]:
+    """Insert the document's new people; refuse (or, with ``update_people``, apply) changed
+    details of existing ones. Returns the other children whose records that changed."""
+    current = current_people(conn, (p[0] for p in people))
+    breaches: list[Breach] = []
+    changed: list[Row] = []
+    for i, new in enumerate(people):
+        old = current.get(new[0])
+        if old is None:
+            set_person_row(conn, rev, new)
+        elif old != new:
+            if not update_people:
+                breaches.append(Breach(
+                    f"people[{i}]",
+                    f"person {new[0]!r} is already recorded with other details "
+                    f"({', '.join(_differing(old, new))}); a child's record may link them "
+                    "but not change them: change a shared person's details with the "
+                    "person edit"))
+            changed.append(new)
+    if breaches:
+        raise DocumentConflict(doc.child.id, breaches)
+    affected: set[str] = set()
+    for new in changed:
+        affected.update(children_of(conn, new[0]))
+        set_person_row(conn, rev, new)
+    affected.discard(doc.child.id)
+    return affected
+
+
+def _sync(conn: sqlite3.Connection, table: str, columns: str, child_id: str, rev: int,
+          new: list[Row], fresh_child: bool) -> list[Row]:
+    """Make ``new`` the child's current rows of ``table``; return the retired contents."""
+    old: dict[int, Row] = {} if fresh_child else {
+        r[0]: tuple(r[1:]) for r in conn.execute(
+            f"SELECT ord, {columns} FROM {table} WHERE child_id = ? AND rev_to = {OPEN}",
+            (child_id,))}
+    gone = [o for o, row in old.items() if o >= len(new) or new[o] != row]
+    _retire(conn, table, "child_id = ? AND ord = ?", [(child_id, o) for o in gone], rev)
+    marks = ", ".join("?" * (len(new[0]) if new else 1))
+    added = [(child_id, i, rev, *row) for i, row in enumerate(new) if old.get(i) != row]
+    if added:
+        conn.executemany(
+            f"INSERT INTO {table} (child_id, rev_to, ord, rev_from, {columns}) "
+            f"VALUES (?, {OPEN}, ?, ?, {marks})", added)
+    return [old[o] for o in gone]
+
+
+def _retire_orphans(conn: sqlite3.Connection, rev: int, person_ids: Iterable[str]) -> None:
+    """Retire people who are no longer in any child's current network."""
+    orphans = [(p,) for p in set(person_ids) if not conn.execute(
+        f"SELECT 1 FROM memberships WHERE person_id = ? AND rev_to = {OPEN} LIMIT 1",
+        (p,)).fetchone()]
+    _retire(conn, "people", "id = ?", orphans, rev)
+
+
+def write_child(conn: sqlite3.Connection, rev: int, doc: EcomapDocument, *,
+                expected_version: int | None, update_people: bool,
+                closed: bool | None = None) -> int:
+    """Make ``doc`` the child's current record in revision ``rev``; return its version.
+
+    ``closed`` None keeps the record's closed flag (a new record is open).
+    """
+    try:
+        return _write_child(conn, rev, doc, expected_version, update_people, closed)
+    except UnicodeEncodeError:  # a lone surrogate (e.g. JSON "\\ud800") cannot be stored
+        raise DocumentInvalid(doc.child.id, [
+            Breach("$", "contains text that is not valid Unicode (a lone surrogate)")]) from None
+
+
+def _write_child(conn: sqlite3.Connection, rev: int, doc: EcomapDocument,
+                 expected_version: int | None, update_people: bool,
+                 closed: bool | None) -> int:
+    cid = doc.child.id
+    check_version(conn, cid, expected_version)
+    current = current_child(conn, cid)
+    r = rows.to_rows(doc)
+    affected = write_people(conn, rev, doc, r.people, update_people)
+    was_closed = bool(current[-1]) if current is not None else False
+    set_child_row(conn, rev, cid, r.child, was_closed if closed is None else closed)
+    left: list[str] = []
+    for table, columns in rows.CHILD_TABLES:
+        try:
+            gone = _sync(conn, table, columns, cid, rev, r.owned[table], current is None)
+        except sqlite3.IntegrityError:
+            if table != "ties":
+                raise
+            raise _tie_conflict(conn, doc) from None
+        if table == "memberships":
+            left = [g[0] for g in gone]
+    if left:
+        _retire_orphans(conn, rev, left)
+    for other in sorted(affected):
+        list_child(conn, rev, other)
+    return list_child(conn, rev, cid)
+
+
+def _tie_conflict(conn: sqlite3.Connection, doc: EcomapDocument) -> StoreError:
+    """Explain a failed tie insert: which tie ids another child's network already owns."""
+    cid = doc.child.id
+    owned = {r[0] for r in conn.execute(
+        f"SELECT id FROM ties WHERE rev_to = {OPEN} AND child_id != ? "
+        "AND id IN (SELECT value FROM json_each(?))",
+        (cid, json.dumps([t.id for t in doc.ties])))}
+    breaches = [
+        Breach(f"ties[{i}].id", f"tie id {t.id!r} already belongs to another child's network")
+        for i, t in enumerate(doc.ties) if t.id in owned
+    ]
+    if not breaches:
+        return StoreError(f"could not store the ties of child {cid!r}")
+    return DocumentConflict(cid, breaches)
+
+
+def update_person(conn: sqlite3.Connection, rev: int, person: Person) -> list[str]:
+    """Change a current person's details; list and return every child whose current
+    network has them. The caller checks that the person exists."""
+    affected = children_of(conn, person.id)
+    new = rows.person_row(person)
+    if current_people(conn, [person.id]).get(person.id) != new:
+        set_person_row(conn, rev, new)
+    for cid in affected:
+        list_child(conn, rev, cid)
+    return affected
+
+
+def erase_rows(conn: sqlite3.Connection, child_id: str) -> ErasedCounts:
+    """Delete every row of the child, of every revision, and its listings; and the
+    people who were in no other child's network at any revision."""
+    def count(table: str) -> int:
+        return int(conn.execute(f"SELECT count(*) FROM {table} WHERE child_id = ?",
+                                (child_id,)).fetchone()[0])
+
+    people = [r[0] for r in conn.execute(
+        "SELECT DISTINCT person_id FROM memberships m WHERE child_id = ? AND NOT EXISTS "
+        "(SELECT 1 FROM memberships o WHERE o.person_id = m.person_id AND o.child_id != ?)",
+        (child_id, child_id))]
+    counts = ErasedCounts(
+        child_id=child_id,
+        revisions=count("revision_children"),
+        people=len(people),
+        ties=count("ties"),
+        observations=count("observations"),
+        episodes=count("episodes"),
+    )
+    for table in ("memberships", "ties", "observations", "episodes", "revision_children"):
+        conn.execute(f"DELETE FROM {table} WHERE child_id = ?", (child_id,))
+    conn.execute("DELETE FROM children WHERE id = ?", (child_id,))
+    conn.executemany("DELETE FROM people WHERE id = ?", [(p,) for p in people])
+    return counts
