@@ -1,12 +1,17 @@
-"""CLI command ``migrate``: copy every child from one graph store to another, then verify.
+"""CLI command ``migrate``: copy a graph store's whole record to another, then verify.
 
 ``ecomap migrate --from embedded:PATH --to neo4j`` moves a local authority from the
 embedded store to Neo4j; ``--from neo4j --to embedded:PATH`` moves it back. A store
 is named ``embedded`` (the ``ECOMAP_DB`` file), ``embedded:PATH``, ``neo4j`` (the
 ``NEO4J_URI``, ``NEO4J_USER``, ``NEO4J_PASSWORD``, ``NEO4J_DATABASE`` settings) or
 ``neo4j:URI`` (that server, with the settings' credentials). The target must hold
-no children. After copying in batches it checks that both stores hold equal counts,
-equal documents and equal measures for every child; exit status 1 if not.
+no record (no revision). The whole history is copied: every revision is replayed in
+order with its number, time, actor, reason and kind, and each child's record, closed
+flag and version right after it (docs/record.md), so ``as_recorded`` reads give the
+same answers in both stores. It then checks that both stores hold the same revisions
+and equal counts, and that every child (closed ones too) has an equal document,
+version, closed flag and measures; exit status 1 if not. Nothing must write to the
+source while it runs.
 """
 
 from __future__ import annotations
@@ -24,9 +29,17 @@ from api.settings import Settings
 from ecomap.measures import child_measures
 from ecomap.model import EcomapDocument
 from graph import open_store
-from graph.base import GraphStore, StoreCounts
+from graph.base import (
+    ChildSummary,
+    GraphStore,
+    RecordedChild,
+    Revision,
+    StoreCounts,
+    StoreError,
+)
 
 DEFAULT_BATCH = 500
+_REVISIONS_PER_READ = 100
 
 
 def _today() -> date:
@@ -80,40 +93,67 @@ class Verification:
         return not self.problems
 
 
-def copy_store(source: GraphStore, target: GraphStore, *, batch: int = DEFAULT_BATCH) -> int:
-    """Copy every child of ``source`` into ``target`` in batches; return how many.
+def recorded_children(source: GraphStore, revision: Revision,
+                      *, batch: int = DEFAULT_BATCH) -> list[RecordedChild]:
+    """Each child ``revision`` lists, as ``source`` recorded it right after the revision
+    (document ``None`` for a child erased since, or by it)."""
+    out: list[RecordedChild] = []
+    n = revision.number
+    for start in range(0, len(revision.children), batch):
+        ids = list(revision.children[start:start + batch])
+        docs = {d.child.id: d for d in source.iter_documents(
+            ids, as_recorded=n, include_closed=True)}
+        rows: dict[str, ChildSummary] = {c.id: c for c in source.children(
+            ids=ids, as_recorded=n, include_closed=True).data}
+        for child_id in ids:
+            doc, row = docs.get(child_id), rows.get(child_id)
+            if doc is None or row is None:
+                out.append(RecordedChild(child_id, None))
+            else:
+                out.append(RecordedChild(child_id, doc, row.closed, row.version))
+    return out
 
-    Raises ``RuntimeError`` naming the children the target refused.
-    """
-    copied = 0
-    for chunk in _chunks(source.iter_documents(), batch):
-        result = target.replace_many(chunk)
-        if result.rejected:
-            refused = ", ".join(child for child, _ in result.rejected[:10])
-            raise RuntimeError(f"the target refused {len(result.rejected)} children: {refused}")
-        copied += len(result.imported)
+
+def copy_store(source: GraphStore, target: GraphStore, *, batch: int = DEFAULT_BATCH) -> int:
+    """Replay every revision of ``source`` into ``target``, in order; return how many."""
+    copied, after = 0, 0
+    while page := source.revisions(after=after, limit=_REVISIONS_PER_READ):
+        for revision in page:
+            target.replay(revision, recorded_children(source, revision, batch=batch))
+            copied += 1
+        after = page[-1].number
     return copied
 
 
 def verify_copy(
     source: GraphStore, target: GraphStore, at: date, *, batch: int = DEFAULT_BATCH
 ) -> Verification:
-    """Compare counts, then each child's document and measures on ``at``, in both stores."""
+    """Compare revisions and counts, then each child's document, version, closed flag and
+    measures on ``at``, in both stores."""
     found = Verification(source=source.counts(), target=target.counts())
     if found.source != found.target:
         found.problems.append(
             f"counts differ: {found.source} in the source, {found.target} in the target"
         )
-    for chunk in _chunks(source.iter_documents(), batch):
-        copies = {doc.child.id: doc for doc in target.iter_documents([d.child.id for d in chunk])}
-        for doc in chunk:
-            child_id = doc.child.id
-            copy = copies.get(child_id)
+    if source.revisions() != target.revisions():
+        found.problems.append("the revisions (number, time, actor, reason, children) differ")
+    listed = source.children(include_closed=True).data
+    for start in range(0, len(listed), batch):
+        rows = listed[start:start + batch]
+        ids = [r.id for r in rows]
+        docs = {d.child.id: d for d in source.iter_documents(ids, include_closed=True)}
+        copies = {d.child.id: d for d in target.iter_documents(ids, include_closed=True)}
+        theirs = {c.id: c for c in target.children(ids=ids, include_closed=True).data}
+        for row in rows:
+            child_id = row.id
+            doc, copy = docs.get(child_id), copies.get(child_id)
             found.children_checked += 1
-            if copy is None:
+            if copy is None or doc is None:
                 found.problems.append(f"child {child_id!r} is missing from the target")
             elif copy != doc:
                 found.problems.append(f"child {child_id!r}: the documents differ")
+            elif theirs.get(child_id) != row:
+                found.problems.append(f"child {child_id!r}: the version or closed flag differ")
             elif child_measures(copy, at) != child_measures(doc, at):
                 found.problems.append(f"child {child_id!r}: the measures on {at} differ")
     return found
@@ -129,7 +169,7 @@ def migrate(
     target_spec: Annotated[
         str,
         typer.Option(
-            "--to", help="The store to copy into (must hold no children); same forms as --from."
+            "--to", help="The store to copy into (must hold no record); same forms as --from."
         ),
     ],
     at: Annotated[
@@ -137,11 +177,12 @@ def migrate(
         typer.Option(help="Date the measures are compared on, YYYY-MM-DD (default: today)."),
     ] = None,
     batch: Annotated[
-        int, typer.Option(min=1, help="Documents per write transaction.")
+        int, typer.Option(min=1, help="Children read per query while copying and verifying.")
     ] = DEFAULT_BATCH,
 ) -> None:
-    """Copy every child from one graph store to another, then verify counts, documents
-    and every child's measures are equal in both (exit 1 if not)."""
+    """Copy a graph store's whole record (every revision) to another, then verify the
+    revisions, counts and every child's document, version and measures are equal in both
+    (exit 1 if not)."""
     try:
         when = date.fromisoformat(at) if at else _today()
     except ValueError:
@@ -156,24 +197,25 @@ def migrate(
         source.close()
         raise
     try:
-        if target.counts().children:
+        if target.revision() or target.counts().children:
             typer.echo(
-                f"error: {target_label} already holds children; migrate into an empty store",
+                f"error: {target_label} already holds children or revisions; migrate into an "
+                "empty store",
                 err=True,
             )
             raise typer.Exit(1)
         started = time.perf_counter()
         try:
-            copied = copy_store(source, target, batch=batch)
-        except RuntimeError as error:
-            typer.echo(f"error: {error}", err=True)
+            revisions = copy_store(source, target, batch=batch)
+        except StoreError as error:
+            typer.echo(f"error: the target refused a revision: {error}", err=True)
             raise typer.Exit(1) from None
         elapsed = time.perf_counter() - started
         counts = target.counts()
         typer.echo(
-            f"copied {copied} children ({counts.people} people, {counts.ties} ties, "
-            f"{counts.observations} observations, {counts.episodes} episodes) "
-            f"from {source_label} to {target_label} in {elapsed:.1f} s"
+            f"copied {revisions} revisions: {counts.children} children ({counts.people} people, "
+            f"{counts.ties} ties, {counts.observations} observations, {counts.episodes} "
+            f"episodes) from {source_label} to {target_label} in {elapsed:.1f} s"
         )
         found = verify_copy(source, target, when, batch=batch)
         if not found.ok:
@@ -182,8 +224,8 @@ def migrate(
                 typer.echo(f"  {problem}", err=True)
             raise typer.Exit(1)
         typer.echo(
-            f"verified: counts equal; {found.children_checked} children's documents and "
-            f"measures on {when} equal in both stores"
+            f"verified: revisions and counts equal; {found.children_checked} children's "
+            f"documents, versions and measures on {when} equal in both stores"
         )
     finally:
         target.close()
@@ -194,6 +236,7 @@ def register(app: typer.Typer) -> None:
     """Add this module's commands to ``app``."""
     app.command(
         "migrate",
-        help="Copy every child from one graph store to another, then verify counts, documents "
-        "and every child's measures are equal in both (exit 1 if not).",
+        help="Copy a graph store's whole record (every revision) to another, then verify "
+        "revisions, counts and every child's document, version and measures are equal in both "
+        "(exit 1 if not).",
     )(migrate)
