@@ -45,10 +45,10 @@ def build_store(path: Path, children: int, seed: int) -> float:
         for doc in synthesize(children, seed):
             batch.append(doc)
             if len(batch) == 500:
-                store.replace_many(batch)
+                store.replace_many(batch, actor="import:bench")
                 batch = []
         if batch:
-            store.replace_many(batch)
+            store.replace_many(batch, actor="import:bench")
     finally:
         store.close()
     return time.perf_counter() - started

@@ -165,7 +165,8 @@ def _cohort_check(seed: int, docs: int, per_child: int = 1000) -> dict[str, Any]
     rng = random.Random(seed)
     raws = [random_document(rng, index) for index in range(docs)]
     store = open_store("embedded", path=":memory:")
-    outcome = store.replace_many(parse_document(r, source=str(i)) for i, r in enumerate(raws))
+    outcome = store.replace_many((parse_document(r, source=str(i)) for i, r in enumerate(raws)),
+                                 actor="import:fuzz")
     stored = set(outcome.imported)
     kept = [r for r in raws if r["child"]["id"] in stored]
     from_store = store.cohort_tables()

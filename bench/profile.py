@@ -41,7 +41,7 @@ def _paths(size: int, seed: int, at: date) -> dict[str, Callable[[], Any]]:
     def do_import() -> None:
         _remove_store(scratch)
         store = open_store("embedded", path=scratch)
-        store.replace_many(_documents(str(jsonl)))
+        store.replace_many(_documents(str(jsonl)), actor="import:bench")
         store.close()
         _remove_store(scratch)
 

@@ -72,7 +72,7 @@ def task_import(args: dict[str, Any]) -> dict[str, Any]:
         _remove_store(db)
         start, cpu = time.perf_counter(), time.process_time()
         store = open_store("embedded", path=db)
-        result = store.replace_many(_documents(args["jsonl"]))
+        result = store.replace_many(_documents(args["jsonl"]), actor="import:bench")
         store.close()
         seconds.append(time.perf_counter() - start)
         cpus.append(time.process_time() - cpu)
@@ -343,7 +343,7 @@ def task_neo4j(args: dict[str, Any]) -> dict[str, Any]:
             store = Neo4jStore(server.uri, user=server.user, password=server.password,
                                database=server.database)
             start = time.perf_counter()
-            result = store.replace_many(_documents(args["jsonl"]))
+            result = store.replace_many(_documents(args["jsonl"]), actor="import:bench")
             import_runs.append(time.perf_counter() - start)
             out["rejected"] = len(result.rejected)
             if repeat == args["repeats"] - 1:
