@@ -126,6 +126,8 @@ def test_people_search_shows_the_caseloads_networks_and_professionals(world: Wor
     }
     assert ids == leo | professionals  # c-mia's family and friends stay out of sight
     assert NORTH_ONLY not in ids and "tch-patel" in ids
+    page = world.api.get("/api/people", params={"limit": 2}, headers=world.as_user("walt")).json()
+    assert len(page["data"]) == 2 and page["count"] == len(ids)
     named = world.api.get("/api/people", params={"search": "okafor"},
                           headers=world.as_user("walt")).json()
     assert [p["id"] for p in named["data"]] == [SHARED]
