@@ -146,3 +146,22 @@ def test_a_worker_links_a_visible_person_instead_of_copying(fresh_world: World) 
     again = w.api.post(f"/api/children/{jay}/people/link", headers=w.write_as("wendy", jay),
                        json={"id": NORTH_ONLY})
     assert again.status_code == 409
+
+
+def test_a_whole_document_may_name_only_people_one_can_see(fresh_world: World) -> None:
+    w = fresh_world
+    leo = w.ids["b"]
+    answers = []
+    for person in ({"id": NORTH_ONLY, "name": "Rose", "category": "family"},
+                   {"id": "p-no-such-person", "name": "Rose", "category": "family"}):
+        data = w.store.get(leo).model_dump(mode="json", exclude_none=True)
+        data["people"].append(person)
+        answers.append(w.api.put(f"/api/children/{leo}/document", json=data,
+                                 headers=w.write_as("walt", leo)))
+    assert [a.status_code for a in answers] == [422, 422]
+    assert answers[0].json() == answers[1].json()
+    assert answers[0].json()["error"]["details"] == [
+        {"field": f"people[{len(w.docs['b'].people)}]",
+         "message": "no such person among the people you can see"}
+    ]
+    assert w.store.person_children([NORTH_ONLY])[NORTH_ONLY] == [w.ids["a"]]
