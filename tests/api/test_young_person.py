@@ -88,3 +88,19 @@ def test_naming_a_new_person_adds_them_with_a_tie_from_today(world: World) -> No
     assert tie.between == (child, body["id"]) and tie.started == world.clock().date()
     obs = [o for o in doc.observations if o.tie == tie.id]
     assert [(o.by, o.closeness, o.trusted) for o in obs] == [("child", 3, True)]
+
+
+def test_answers_name_the_maps_version(world: World) -> None:
+    child = world.ids["a"]
+    tie = next(t.id for t in world.store.get(child).ties if child in t.between and t.ended is None)
+    loaded = world.api.get("/api/me/map", headers=world.as_link("link"))
+    version = loaded.headers["etag"]
+    first = world.api.post("/api/me/observations", json={"tie": tie, "closeness": 2},
+                           headers={**world.as_link("link"), "If-Match": version})
+    assert first.status_code == 201 and first.headers["etag"] != version
+    stale = world.api.post("/api/me/observations", json={"tie": tie, "closeness": 3},
+                           headers={**world.as_link("link"), "If-Match": version})
+    assert stale.status_code == 409
+    assert stale.headers["etag"] == first.headers["etag"]
+    revision = world.store.history(child)[0]
+    assert revision.actor.startswith("link:")
