@@ -11,6 +11,8 @@ def test_last_quarters_dashboard_is_reproduced_after_later_writes(fresh_world: W
     then_revision = w.store.revision()
     then = w.api.get("/api/dashboard", params=params, headers=w.as_user("lou"))
     assert then.status_code == 200
+    figures_then = w.api.get("/dashboard/figures", params=params, headers=w.as_user("lou"))
+    assert figures_then.status_code == 200
     # later: a tie ends, a rating is added, a record is closed
     mia, jay = w.ids["a"], w.ids["d"]
     tie = next(t for t in w.store.get(mia).ties if mia in t.between and t.ended is None)
@@ -32,6 +34,11 @@ def test_last_quarters_dashboard_is_reproduced_after_later_writes(fresh_world: W
                         params={**params, "as_recorded": moment.isoformat()},
                         headers=w.as_user("lou"))
     assert by_time.json() == then.json()
+    figures_again = w.api.get("/dashboard/figures", params={**params, "as_recorded": then_revision},
+                              headers=w.as_user("lou"))
+    assert figures_again.json() == figures_then.json()
+    figures_now = w.api.get("/dashboard/figures", params=params, headers=w.as_user("lou"))
+    assert figures_now.json() != figures_then.json()
     csv_then = w.api.get("/api/dashboard.csv", params={**params, "as_recorded": then_revision},
                          headers=w.as_user("lou"))
     assert csv_then.status_code == 200
