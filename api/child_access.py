@@ -4,7 +4,8 @@
 touch the child (refusals audited), and gives the handler a :class:`ChildAccess` that
 reads the record (now, or ``as_recorded``), edits it as one revision made by the caller,
 writes the audit row and sets the ``ETag``. Writes need ``If-Match`` (428 without it) and
-may say why in the ``X-Reason`` header (kept with the revision).
+may say why in the ``X-Reason`` header (kept with the revision). docs/record.md, "Through
+the API and the command line", states these rules.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ caseload), so a person id is a key into other children's networks. A worker sees
 people in their caseload's networks and every professional; an admin sees everyone. A
 request naming a person the caller may not see gets the same 422 whether or not the id
 exists, so ids cannot be probed. Changing a person is for an admin, or a worker with at
-least one child on their caseload whose network has the person.
+least one child on their caseload whose network has the person (docs/record.md).
 """
 
 from __future__ import annotations

@@ -1,9 +1,10 @@
 """What changed between two versions of a child's record, in plain words.
 
-A revision's list of changes is the difference between the child's document before it
-and after it, said the way a worker would say it: "added Gran", "closeness of Jo 2 → 3",
-"ended tie with Sam: moved_placement". Pure: the API's revisions listing, the CLI's
-``ecomap history`` and the editor's History panel all show these sentences.
+A revision's list of changes (docs/record.md) is the difference between the child's
+document before it and after it, said the way a worker would say it: "added Gran",
+"closeness of Jo 2 → 3", "ended tie with Sam: moved_placement". Pure: the API's revisions
+listing, the CLI's ``ecomap history`` and the editor's History panel all show these
+sentences.
 
 People are named by their name (the reader is someone allowed to read the record);
 note text is never repeated, only that a note changed.
