@@ -25,7 +25,7 @@ from graph.neo4j import cypher
 from graph.neo4j.rows import Fetched, native
 
 if TYPE_CHECKING:
-    from graph.neo4j.store import ReadTx
+    from graph.neo4j.tx import ReadTx
 
 _CATEGORY = {c: i for i, c in enumerate(CATEGORIES)}
 

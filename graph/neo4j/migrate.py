@@ -18,7 +18,7 @@ from graph.neo4j import cypher, write
 from graph.neo4j.rows import Fetched
 
 if TYPE_CHECKING:
-    from graph.neo4j.store import WriteTx
+    from graph.neo4j.tx import WriteTx
 
 #: The actor of the revision a migration writes.
 MIGRATION_ACTOR = "migration"
@@ -62,8 +62,6 @@ def read_old(tx: WriteTx) -> tuple[Fetched, dict[str, int]]:
 
 def upgrade(tx: WriteTx) -> int:
     """Upgrade the graph if it has the old layout; return how many children moved."""
-    from graph.neo4j.store import begin_revision
-
     head = tx.run(cypher.LOCK_META)[0]
     if head["schema"] is not None and int(head["schema"]) >= cypher.SCHEMA_VERSION:
         return 0
@@ -78,7 +76,7 @@ def upgrade(tx: WriteTx) -> int:
         for doc in docs:
             write.plan_document(plan, current, doc, update_people=True,
                                 version=versions[doc.child.id])
-        rev = begin_revision(tx, {"revision": 0, "at_us": head["at_us"]},
+        rev = write.begin_revision(tx, {"revision": 0, "at_us": head["at_us"]},
                              actor=MIGRATION_ACTOR, reason="upgrade to revisions",
                              kind="migration")
         write.execute(tx, plan, current, rev)

@@ -14,12 +14,10 @@ statements of at most ``batch_size`` rows. The graph it keeps is described in
 
 from __future__ import annotations
 
-import json
 import random
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -42,12 +40,11 @@ from graph.base import (
     RecordedChild,
     Revision,
     RevisionKind,
-    RevisionNotFound,
     StoreCounts,
-    StoreError,
 )
 from graph.neo4j import cypher, write
-from graph.neo4j.rows import Fetched, Row, content, native, person_from
+from graph.neo4j.rows import Fetched, Row, content, person_from
+from graph.neo4j.tx import ReadTx, WriteTx, fetch, resolve, revisions_from, versions_at
 
 if TYPE_CHECKING:
     from ecomap.measures.tables import CohortTables
@@ -56,153 +53,15 @@ T = TypeVar("T")
 
 #: Documents written per transaction (and revision) by :meth:`Neo4jStore.replace_many`.
 DOCS_PER_TRANSACTION = 250
-#: Attempts of a write that meets a unique-constraint clash from a racing writer.
-CONSTRAINT_RETRIES = 4
+#: Attempts of a write that meets a unique-constraint clash from a racing writer in
+#: another process (on the test server, whose optimistic locking lets two writers both
+#: number their revision N until the unique constraint on ``Revision.number`` refuses
+#: one; Neo4j makes the second wait on the Meta node's lock instead).
+CONSTRAINT_RETRIES = 10
+#: The longest pause (s) between two such attempts (exponential, with jitter).
+CONSTRAINT_BACKOFF = 0.5
 #: Documents read per transaction by :meth:`Neo4jStore.iter_documents`.
 DOCS_PER_READ = 200
-
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-def to_us(moment: datetime) -> int:
-    """Microseconds since 1970-01-01 UTC of an aware datetime.
-
-    >>> to_us(datetime(1970, 1, 1, 0, 0, 1, 5, tzinfo=UTC))
-    1000005
-    """
-    return (moment - EPOCH) // timedelta(microseconds=1)
-
-
-def from_us(us: int) -> datetime:
-    """The UTC datetime of :func:`to_us`'s integer, exactly.
-
-    >>> from_us(1000005).isoformat()
-    '1970-01-01T00:00:01.000005+00:00'
-    """
-    return EPOCH + timedelta(microseconds=int(us))
-
-
-class ReadTx:
-    """A managed read transaction that runs read queries only.
-
-    The Bolt test server does not refuse a write inside ``execute_read`` (Neo4j
-    does), so the store must never try: read work receives this object, whose
-    ``run`` takes a :data:`~graph.neo4j.cypher.ReadQuery` and refuses any write clause.
-    """
-
-    def __init__(self, tx: neo4j.ManagedTransaction) -> None:
-        self._tx = tx
-
-    def run(self, query: cypher.ReadQuery, **params: Any) -> list[Row]:
-        if not cypher.is_read(query):
-            raise ValueError("a write query may not run in a read transaction")
-        rows: list[Row] = self._tx.run(query, params).data()
-        return rows
-
-
-class WriteTx:
-    """A managed write transaction with a helper for batched ``UNWIND`` writes."""
-
-    def __init__(self, tx: neo4j.ManagedTransaction, batch_size: int) -> None:
-        self._tx = tx
-        self._batch_size = batch_size
-
-    def run(self, query: cypher.WriteQuery | cypher.ReadQuery, **params: Any) -> list[Row]:
-        rows: list[Row] = self._tx.run(query, params).data()
-        return rows
-
-    def batched(self, query: cypher.WriteQuery, rows: Sequence[Row], **params: Any) -> None:
-        """Run ``query`` (which unwinds ``$rows``) over ``rows`` in slices."""
-        for start in range(0, len(rows), self._batch_size):
-            chunk = list(rows[start : start + self._batch_size])
-            self._tx.run(query, {**params, "rows": chunk}).consume()
-
-
-Reader = ReadTx | WriteTx
-
-
-def begin_revision(tx: WriteTx, head: Row, *, actor: str, reason: str | None,
-                   kind: RevisionKind, restored: int | None = None,
-                   number: int | None = None, at: datetime | None = None) -> int:
-    """Create the revision after ``head`` (the locked Meta node's values) and return its
-    number. Times never go backwards (a clock stepped back gives the previous time)."""
-    last = int(head["revision"] or 0)
-    number = last + 1 if number is None else number
-    if number <= last:
-        raise StoreError(f"revision {number} is not after this store's latest ({last})")
-    at_us = max(to_us(at or datetime.now(UTC)), int(head["at_us"] or 0))
-    props = {"number": number, "at_us": at_us, "actor": actor, "reason": reason,
-             "kind": kind, "restored": restored}
-    tx.run(cypher.CREATE_REVISION, number=number, at_us=at_us,
-           props={k: v for k, v in props.items() if v is not None})
-    return number
-
-
-def resolve(tx: Reader, as_recorded: AsRecorded) -> int:
-    """The revision number a read at ``as_recorded`` is pinned to (the latest for None)."""
-    meta = tx.run(cypher.META)
-    latest = int(meta[0]["revision"] or 0) if meta else 0
-    if as_recorded is None:
-        return latest
-    if isinstance(as_recorded, datetime):
-        if as_recorded.tzinfo is None:
-            raise RevisionNotFound(as_recorded, latest)
-        found = tx.run(cypher.REVISION_AT_TIME, t=to_us(as_recorded))
-        return int(found[0]["number"] or 0) if found else 0
-    number = int(as_recorded)
-    if not 0 <= number <= latest:
-        raise RevisionNotFound(number, latest)
-    return number
-
-
-def fetch(tx: Reader, ids: Sequence[str], r: int, *, episodes: bool = True) -> Fetched:
-    """The rows of the named children as they stood right after revision ``r``."""
-    fetched = Fetched()
-    for row in tx.run(cypher.CHILD_ROWS, ids=list(ids), r=r):
-        fetched.children[row["row"]["id"]] = row["row"]
-    if not fetched.children:
-        return fetched
-    found = list(fetched.children)
-    for row in tx.run(cypher.PEOPLE, ids=found, r=r):
-        fetched.people[row["child"]].append((int(row["ord"]), row["person"]))
-    for row in tx.run(cypher.TIES, ids=found, r=r):
-        fetched.ties[row["row"]["child"]].append(row["row"])
-    for row in tx.run(cypher.EPISODES, ids=found, r=r) if episodes else []:
-        fetched.episodes[row["row"]["child"]].append(row["row"])
-    return fetched
-
-
-def versions_at(tx: Reader, ids: Sequence[str], r: int) -> dict[str, int]:
-    """Each named child's version right after revision ``r`` (its latest listing)."""
-    latest: dict[str, tuple[int, int]] = {}
-    for row in tx.run(cypher.VERSIONS, ids=list(ids), r=r):
-        number, version = int(row["number"]), int(row["version"])
-        if row["id"] not in latest or latest[row["id"]][0] < number:
-            latest[row["id"]] = (number, version)
-    return {cid: version for cid, (_, version) in latest.items()}
-
-
-def revisions_from(tx: Reader, rows: Iterable[Row]) -> list[Revision]:
-    """Revisions from their nodes' properties, each with its children (sorted)."""
-    props = [row["revision"] for row in rows]
-    listed: dict[int, list[str]] = {}
-    numbers = [int(p["number"]) for p in props]
-    for row in tx.run(cypher.REVISION_CHILDREN, numbers=numbers) if numbers else []:
-        listed.setdefault(int(row["number"]), []).append(str(row["child"]))
-    out = []
-    for p in props:
-        erased = p.get("erased")
-        out.append(Revision(
-            number=int(p["number"]),
-            at=from_us(p["at_us"]),
-            actor=str(p["actor"]),
-            reason=p.get("reason"),
-            children=tuple(sorted(listed.get(int(p["number"]), []))),
-            kind=p.get("kind", "write"),
-            restored=p.get("restored"),
-            erased=None if erased is None else ErasedCounts(**json.loads(erased)),
-        ))
-    return out
 
 
 class Neo4jStore:
@@ -260,9 +119,8 @@ class Neo4jStore:
             return session.execute_read(lambda tx: work(ReadTx(tx)))
 
     def _write(self, work: Callable[[WriteTx], T]) -> T:
-        """Run ``work`` in one write transaction, retried a few times if a racing writer
-        in another process made a unique id clash (the test server raises that where
-        Neo4j waits)."""
+        """Run ``work`` in one write transaction, retried if a racing writer in another
+        process made a unique key clash (see :data:`CONSTRAINT_RETRIES`)."""
         with self._write_lock:
             for attempt in range(1, CONSTRAINT_RETRIES + 1):
                 try:
@@ -272,7 +130,7 @@ class Neo4jStore:
                 except ConstraintError:
                     if attempt == CONSTRAINT_RETRIES:
                         raise
-                    time.sleep(random.uniform(0.01, 0.05) * attempt)
+                    time.sleep(random.uniform(0, min(CONSTRAINT_BACKOFF, 0.01 * 2**attempt)))
         raise AssertionError("unreachable")  # pragma: no cover
 
     # ------------------------------------------------------------ writes
@@ -293,7 +151,7 @@ class Neo4jStore:
             write.check_version(current, doc.child.id, expected_version)
             plan = write.Plan()
             write.plan_document(plan, current, doc, update_people=update_people)
-            rev = begin_revision(tx, head, actor=actor, reason=reason, kind="write")
+            rev = write.begin_revision(tx, head, actor=actor, reason=reason, kind="write")
             return write.execute(tx, plan, current, rev)[doc.child.id]
 
         return self._write(work)
@@ -314,7 +172,7 @@ class Neo4jStore:
                     position[id(doc)] = place
                     yield doc
 
-        for batch in _batches(valid(), DOCS_PER_TRANSACTION):
+        for batch in write.batches(valid(), DOCS_PER_TRANSACTION):
             stored, rejected, rev = self._write(
                 partial(self._store_batch, batch=batch, actor=actor, update_people=update_people)
             )
@@ -343,7 +201,7 @@ class Neo4jStore:
                 rejected.append((doc, conflict.breaches))
         if not stored:  # nothing to record: no revision
             return stored, rejected, None
-        rev = begin_revision(tx, head, actor=actor, reason=None, kind="write")
+        rev = write.begin_revision(tx, head, actor=actor, reason=None, kind="write")
         write.execute(tx, plan, current, rev)
         return stored, rejected, rev
 
@@ -360,7 +218,7 @@ class Neo4jStore:
             write.plan_child_row(plan, current, child_id, row)
             plan.listed[child_id] = None
             kind: RevisionKind = "close" if closed else "reopen"
-            rev = begin_revision(tx, head, actor=actor, reason=reason, kind=kind)
+            rev = write.begin_revision(tx, head, actor=actor, reason=reason, kind=kind)
             return write.execute(tx, plan, current, rev)[child_id]
 
         return self._write(work)
@@ -389,7 +247,7 @@ class Neo4jStore:
             write.check_version(current, child_id, expected_version)
             plan = write.Plan()
             write.plan_document(plan, current, doc, update_people=False)
-            rev = begin_revision(tx, head, actor=actor, reason=reason, kind="restore",
+            rev = write.begin_revision(tx, head, actor=actor, reason=reason, kind="restore",
                                  restored=r)
             return write.execute(tx, plan, current, rev)[child_id]
 
@@ -401,9 +259,9 @@ class Neo4jStore:
             current = write.read_current(tx, [child_id])
             if child_id not in current.children:
                 raise ChildNotFound(child_id)
-            counts = _erase_rows(tx, child_id)
-            rev = begin_revision(tx, head, actor=actor, reason=reason, kind="erase")
-            tx.run(cypher.SET_ERASED, number=rev, erased=_erased_json(counts))
+            counts = write.erase_rows(tx, child_id)
+            rev = write.begin_revision(tx, head, actor=actor, reason=reason, kind="erase")
+            tx.run(cypher.SET_ERASED, number=rev, erased=write.erased_json(counts))
             plan = write.Plan(listed={child_id: 0})
             write.execute(tx, plan, current, rev)
             return counts
@@ -422,7 +280,7 @@ class Neo4jStore:
             write.plan_person(plan, current, person)
             for row in tx.run(cypher.PERSON_CHILDREN, ids=[person.id]):
                 plan.listed[str(row["child"])] = None
-            rev = begin_revision(tx, head, actor=actor, reason=reason, kind="person")
+            rev = write.begin_revision(tx, head, actor=actor, reason=reason, kind="person")
             write.execute(tx, plan, current, rev)
             return rev
 
@@ -439,16 +297,16 @@ class Neo4jStore:
             head = tx.run(cypher.LOCK_META)[0]
             docs = [c.document for c in changes if c.document is not None]
             current = _current_for(tx, docs, [c.child_id for c in changes])
-            rev = begin_revision(tx, head, actor=revision.actor, reason=revision.reason,
+            rev = write.begin_revision(tx, head, actor=revision.actor, reason=revision.reason,
                                  kind=revision.kind, restored=revision.restored,
                                  number=revision.number, at=revision.at)
             if revision.erased is not None:
-                tx.run(cypher.SET_ERASED, number=rev, erased=_erased_json(revision.erased))
+                tx.run(cypher.SET_ERASED, number=rev, erased=write.erased_json(revision.erased))
             plan = write.Plan()
             for change in changes:
                 if change.document is None:
                     if change.child_id in current.children:
-                        _erase_rows(tx, change.child_id)
+                        write.erase_rows(tx, change.child_id)
                     plan.listed[change.child_id] = 0
                 else:
                     write.plan_document(plan, current, change.document, update_people=True,
@@ -686,50 +544,4 @@ def _revision_props(tx: ReadTx, number: int) -> Row:
     return props
 
 
-def _erase_rows(tx: WriteTx, child_id: str) -> ErasedCounts:
-    """Delete every row of the child, of every revision, and its listings; and the
-    people who were in no other child's network at any revision."""
-    persons = [str(row["id"]) for row in tx.run(cypher.ALL_PERSONS_OF_CHILD, id=child_id)]
-    elsewhere = {str(row["id"]) for row in tx.run(
-        cypher.PERSONS_ELSEWHERE, ids=persons, id=child_id)} if persons else set()
-    people = sorted(set(persons) - elsewhere)
-    ties = tx.run(cypher.COUNT_CHILD_TIES, id=child_id)[0]
-    counts = ErasedCounts(
-        child_id=child_id,
-        revisions=int(tx.run(cypher.COUNT_LISTINGS, id=child_id)[0]["n"]),
-        people=len(people),
-        ties=int(ties["n"]),
-        observations=int(ties["observations"]),
-        episodes=int(tx.run(cypher.COUNT_CHILD_EPISODES, id=child_id)[0]["n"]),
-    )
-    for query in (cypher.ERASE_CHILD_ROWS, cypher.ERASE_MEMBERS, cypher.ERASE_TIES,
-                  cypher.ERASE_EPISODES, cypher.ERASE_LISTINGS):
-        tx.run(query, id=child_id)
-    if people:
-        tx.run(cypher.ERASE_PEOPLE, ids=people)
-    return counts
-
-
-def _erased_json(counts: ErasedCounts) -> str:
-    return json.dumps({"child_id": counts.child_id, "revisions": counts.revisions,
-                       "people": counts.people, "ties": counts.ties,
-                       "observations": counts.observations, "episodes": counts.episodes})
-
-
-def _batches(docs: Iterable[EcomapDocument], size: int) -> Iterator[list[EcomapDocument]]:
-    """Slices of at most ``size`` documents in which no child and no tie id repeats,
-    so writing a slice at once equals writing its documents one by one."""
-    batch: list[EcomapDocument] = []
-    seen: set[str] = set()
-    for doc in docs:
-        keys = {f"c:{doc.child.id}", *(f"t:{tie.id}" for tie in doc.ties)}
-        if batch and (len(batch) >= size or not seen.isdisjoint(keys)):
-            yield batch
-            batch, seen = [], set()
-        batch.append(doc)
-        seen |= keys
-    if batch:
-        yield batch
-
-
-__all__ = ["Neo4jStore", "ReadTx", "WriteTx", "from_us", "native", "to_us"]
+__all__ = ["Neo4jStore"]

@@ -10,24 +10,19 @@ the plan or raises and adds none, so a batch keeps each document atomic.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import json
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from datetime import UTC, datetime
 
 from ecomap.errors import Breach
 from ecomap.model import EcomapDocument, Person
-from graph.base import DocumentConflict, VersionConflict
+from graph.base import DocumentConflict, ErasedCounts, RevisionKind, StoreError, VersionConflict
 from graph.neo4j import cypher
 from graph.neo4j.rows import Row, child_row, content, owned_rows, person_row
+from graph.neo4j.tx import WriteTx, to_us
 
-
-class Tx(Protocol):
-    """What planning and writing need of a write transaction (``store.WriteTx``)."""
-
-    def run(self, query: cypher.WriteQuery | cypher.ReadQuery, **params: Any) -> list[Row]: ...
-
-    def batched(self, query: cypher.WriteQuery, rows: Sequence[Row], **params: Any) -> None: ...
-
+Tx = WriteTx
 
 @dataclass
 class Current:
@@ -202,11 +197,78 @@ def execute(tx: Tx, plan: Plan, current: Current, rev: int) -> dict[str, int]:
     return versions
 
 
+def begin_revision(tx: WriteTx, head: Row, *, actor: str, reason: str | None,
+                   kind: RevisionKind, restored: int | None = None,
+                   number: int | None = None, at: datetime | None = None) -> int:
+    """Create the revision after ``head`` (the locked Meta node's values) and return its
+    number. Times never go backwards (a clock stepped back gives the previous time)."""
+    last = int(head["revision"] or 0)
+    number = last + 1 if number is None else number
+    if number <= last:
+        raise StoreError(f"revision {number} is not after this store's latest ({last})")
+    at_us = max(to_us(at or datetime.now(UTC)), int(head["at_us"] or 0))
+    props = {"number": number, "at_us": at_us, "actor": actor, "reason": reason,
+             "kind": kind, "restored": restored}
+    tx.run(cypher.CREATE_REVISION, number=number, at_us=at_us,
+           props={k: v for k, v in props.items() if v is not None})
+    return number
+
+
+def erase_rows(tx: WriteTx, child_id: str) -> ErasedCounts:
+    """Delete every row of the child, of every revision, and its listings; and the
+    people who were in no other child's network at any revision."""
+    persons = [str(row["id"]) for row in tx.run(cypher.ALL_PERSONS_OF_CHILD, id=child_id)]
+    elsewhere = {str(row["id"]) for row in tx.run(
+        cypher.PERSONS_ELSEWHERE, ids=persons, id=child_id)} if persons else set()
+    people = sorted(set(persons) - elsewhere)
+    ties = tx.run(cypher.COUNT_CHILD_TIES, id=child_id)[0]
+    counts = ErasedCounts(
+        child_id=child_id,
+        revisions=int(tx.run(cypher.COUNT_LISTINGS, id=child_id)[0]["n"]),
+        people=len(people),
+        ties=int(ties["n"]),
+        observations=int(ties["observations"]),
+        episodes=int(tx.run(cypher.COUNT_CHILD_EPISODES, id=child_id)[0]["n"]),
+    )
+    for query in (cypher.ERASE_CHILD_ROWS, cypher.ERASE_MEMBERS, cypher.ERASE_TIES,
+                  cypher.ERASE_EPISODES, cypher.ERASE_LISTINGS):
+        tx.run(query, id=child_id)
+    if people:
+        tx.run(cypher.ERASE_PEOPLE, ids=people)
+    return counts
+
+
+def erased_json(counts: ErasedCounts) -> str:
+    return json.dumps({"child_id": counts.child_id, "revisions": counts.revisions,
+                       "people": counts.people, "ties": counts.ties,
+                       "observations": counts.observations, "episodes": counts.episodes})
+
+
+def batches(docs: Iterable[EcomapDocument], size: int) -> Iterator[list[EcomapDocument]]:
+    """Slices of at most ``size`` documents in which no child and no tie id repeats,
+    so writing a slice at once equals writing its documents one by one."""
+    batch: list[EcomapDocument] = []
+    seen: set[str] = set()
+    for doc in docs:
+        keys = {f"c:{doc.child.id}", *(f"t:{tie.id}" for tie in doc.ties)}
+        if batch and (len(batch) >= size or not seen.isdisjoint(keys)):
+            yield batch
+            batch, seen = [], set()
+        batch.append(doc)
+        seen |= keys
+    if batch:
+        yield batch
+
+
 __all__ = [
     "Current",
     "Plan",
     "Tx",
+    "batches",
+    "begin_revision",
     "check_version",
+    "erase_rows",
+    "erased_json",
     "execute",
     "plan_child_row",
     "plan_document",

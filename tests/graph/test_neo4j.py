@@ -27,7 +27,8 @@ from graph import open_store
 from graph.base import VersionConflict
 from graph.neo4j import cypher
 from graph.neo4j.migrate import MIGRATION_ACTOR
-from graph.neo4j.store import Neo4jStore, ReadTx
+from graph.neo4j.store import Neo4jStore
+from graph.neo4j.tx import ReadTx
 from tests.boltserver import BoltTestServer, free_port
 
 pytestmark = pytest.mark.bolt
@@ -342,10 +343,14 @@ def test_writers_in_separate_processes_get_one_revision_each_in_order(
     store: Neo4jStore, target: Target
 ) -> None:
     others = [Neo4jStore(**target) for _ in range(3)]
+    errors: list[BaseException] = []
 
     def write(n: int) -> None:
-        for k in range(3):
-            others[n].replace(_doc(f"c{n}", f"p{k}", "shared"), actor=f"u{n}")
+        try:
+            for k in range(3):
+                others[n].replace(_doc(f"c{n}", f"p{k}", "shared"), actor=f"u{n}")
+        except BaseException as error:  # collected for the assertion below
+            errors.append(error)
 
     threads = [threading.Thread(target=write, args=(n,)) for n in range(3)]
     for thread in threads:
@@ -354,6 +359,7 @@ def test_writers_in_separate_processes_get_one_revision_each_in_order(
         thread.join()
     for other in others:
         other.close()
+    assert errors == []
     revisions = store.revisions()
     assert [r.number for r in revisions] == list(range(1, 10))
     assert all(a.at <= b.at for a, b in itertools.pairwise(revisions))
