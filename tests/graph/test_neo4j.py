@@ -9,7 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import json
+import signal
+import subprocess
+import sys
+import textwrap
 import threading
+import time
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -22,6 +28,7 @@ from neo4j.exceptions import ServiceUnavailable
 
 from api.app import create_app
 from api.settings import Settings
+from ecomap.format import write_jsonl
 from ecomap.model import EcomapDocument
 from graph import open_store
 from graph.base import VersionConflict
@@ -383,6 +390,58 @@ def test_bulk_load_batches_keep_each_document_atomic(store: Neo4jStore) -> None:
     counts = store.counts()
     assert (counts.children, counts.ties) == (301, 1 + 299 * 2 + 1)
     assert counts.people == len({"p0", "sw", "p9"} | {f"p{n % 7}" for n in range(300)})
+
+
+_WRITER = textwrap.dedent("""
+    import json, sys
+    from ecomap.format import read_documents
+    from graph.neo4j import Neo4jStore
+    target, first, second = json.loads(sys.argv[1]), sys.argv[2], sys.argv[3]
+    rounds = [list(read_documents(first)), list(read_documents(second))]
+    store = Neo4jStore(**target)
+    print("ready", flush=True)
+    n = 0
+    while True:  # alternate the two versions until killed
+        store.replace_many(rounds[n % 2], actor="import:crash-test")
+        n += 1
+""")
+
+
+@pytest.mark.slow
+def test_a_writer_killed_mid_import_leaves_each_child_whole_with_its_history(
+    store: Neo4jStore, target: Target, tmp_path: Path, synthetic: Any
+) -> None:
+    old, new = synthetic(120, seed=1), synthetic(120, seed=2)  # same ids, other content
+    assert store.replace_many(old, actor=ACTOR).revisions == [1]
+    files = []
+    for name, docs in (("new.jsonl", new), ("old.jsonl", old)):
+        with open(tmp_path / name, "w", encoding="utf-8") as fp:
+            write_jsonl(docs, fp)
+        files.append(str(tmp_path / name))
+    with subprocess.Popen([sys.executable, "-c", _WRITER, json.dumps(target), *files],
+                          stdout=subprocess.PIPE, text=True) as writer:
+        try:
+            assert writer.stdout is not None and writer.stdout.readline().strip() == "ready"
+            deadline = time.monotonic() + 300
+            while store.revision() < 2:
+                assert time.monotonic() < deadline, "the writer never committed"
+                time.sleep(0.05)
+            time.sleep(0.5)  # inside the next transaction: each takes seconds
+        finally:
+            writer.send_signal(signal.SIGKILL)
+            writer.wait()
+    assert writer.returncode == -signal.SIGKILL
+    pairs = {a.child.id: (a, b) for a, b in zip(old, new, strict=True)}
+    revisions = store.revisions()
+    assert [r.number for r in revisions] == list(range(1, store.revision() + 1))
+    for r in revisions:  # every committed revision: all of its children, wholly one version
+        assert r.children == tuple(sorted(pairs))
+        written = pairs[r.children[0]][(r.number + 1) % 2]
+        assert store.get(written.child.id, as_recorded=r.number) == written
+    latest = [pairs[cid][(store.revision() + 1) % 2] for cid in sorted(pairs)]
+    assert list(store.iter_documents()) == latest
+    assert {store.version(cid) for cid in pairs} == {store.revision()}
+    assert store.counts().ties == sum(len(d.ties) for d in latest)
 
 
 # ------------------------------------------------------------ migration
