@@ -85,11 +85,18 @@ def _edited(doc: Any) -> Any:
     return doc.model_copy(update={"observations": [*doc.observations[:-1], changed]})
 
 
-def run(jsonl: Path, rounds: int, sample_size: int, workdir: Path) -> dict[str, Any]:
+def run(jsonl: Path, rounds: int, sample_size: int, workdir: Path, out: Path) -> dict[str, Any]:
+    """Measure, writing the figures so far to ``out`` after every step (a run cut short
+    still reports what it measured)."""
     from graph.embedded import EmbeddedStore
 
     db = workdir / "record-bench.db"
     result: dict[str, Any] = {"jsonl": str(jsonl), "loadavg_start": loadavg()[0]}
+
+    def save() -> None:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(result, indent=2) + "\n")
+
     store = EmbeddedStore(db)
     start = time.perf_counter()
     imported = store.replace_many(_documents(jsonl), actor="import:bench")
@@ -102,6 +109,8 @@ def run(jsonl: Path, rounds: int, sample_size: int, workdir: Path) -> dict[str, 
     result["read_ms"] = _read_ms(store, sample)
     result["cohort_tables_s"] = _cohort_s(store)
     result["bytes_after_import"] = _size(db)
+    result["bytes_after_round"] = []
+    save()
     edits, edit_seconds = 0, 0.0
     for r in range(rounds):
         round_start = time.perf_counter()
@@ -112,6 +121,10 @@ def run(jsonl: Path, rounds: int, sample_size: int, workdir: Path) -> dict[str, 
             edits += len(edited)
         edit_seconds += time.perf_counter() - round_start
         print(f"round {r + 1}: {time.perf_counter() - round_start:.1f} s", file=sys.stderr)
+        result["bytes_after_round"].append(_size(db))
+        result["edits"] = {"rounds": r + 1, "edits": edits,
+                           "ms_per_edit_in_batches": round(edit_seconds / edits * 1000, 2)}
+        save()
     result["edits"] = {"rounds": rounds, "edits": edits,
                        "ms_per_edit_in_batches": round(edit_seconds / max(edits, 1) * 1000, 2)}
     result["bytes_after_edits"] = _size(db)
@@ -129,6 +142,7 @@ def run(jsonl: Path, rounds: int, sample_size: int, workdir: Path) -> dict[str, 
     result["cohort_tables_s_after_edits"] = _cohort_s(store)
     store.close()
     result["loadavg_end"] = loadavg()[0]
+    save()
     return result
 
 
@@ -140,9 +154,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, required=True)
     opts = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="ecomap-record-bench-") as tmp:
-        result = run(opts.jsonl, opts.rounds, opts.sample, Path(tmp))
-    opts.out.parent.mkdir(parents=True, exist_ok=True)
-    opts.out.write_text(json.dumps(result, indent=2) + "\n")
+        result = run(opts.jsonl, opts.rounds, opts.sample, Path(tmp), opts.out)
     print(json.dumps(result))
 
 
