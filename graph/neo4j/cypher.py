@@ -28,9 +28,11 @@ reading one child costs its own rows whatever the store holds. A tie's observati
 travel with it as one JSON list (``observations``, each with its document position
 ``ord``): a changed observation makes a new version of its tie row.
 
-Every write transaction first takes the :class:`Meta` node's write lock (a real
-change, so the test server's optimistic locking also serialises): revisions are
-numbered in commit order, and a read pinned at the latest revision sees exactly it.
+Every write transaction first changes the ``Meta`` node, which takes its write lock on
+Neo4j: writers queue, revisions are numbered in commit order, and a read pinned at the
+latest revision sees exactly it. The test server locks optimistically instead: two
+racing writers both number their revision N, the unique constraint on
+``Revision.number`` refuses the second, and the store retries it.
 
 Reads are :class:`ReadQuery` and writes :class:`WriteQuery`: the store's read
 transactions accept only the former, because the test server does not refuse
