@@ -33,14 +33,13 @@ from ecomap.model import EcomapDocument
 from graph import open_store
 from graph.base import VersionConflict
 from graph.neo4j import cypher
-from graph.neo4j.migrate import MIGRATION_ACTOR
 from graph.neo4j.store import Neo4jStore
 from graph.neo4j.tx import ReadTx
 from tests.boltserver import BoltTestServer, free_port
+from tests.graph.bolt_raw import Target, count, raw
 
 pytestmark = pytest.mark.bolt
 
-Target = dict[str, Any]
 ACTOR = "u-test"
 
 
@@ -76,20 +75,6 @@ def _doc(
     )
 
 
-def _raw(target: Target, query: str, **params: Any) -> list[dict[str, Any]]:
-    auth = neo4j.basic_auth(target["user"], target["password"])
-    with (
-        neo4j.GraphDatabase.driver(target["uri"], auth=auth) as driver,
-        driver.session(database=target["database"]) as session,
-    ):
-        rows: list[dict[str, Any]] = session.run(query, params).data()
-        return rows
-
-
-def _count(target: Target, query: str, **params: Any) -> int:
-    return int(_raw(target, query, **params)[0]["n"])
-
-
 # ------------------------------------------------------------ the test server
 
 
@@ -122,9 +107,9 @@ def test_an_unreachable_server_is_a_clear_error_at_open() -> None:
 def test_schema_is_created_on_start_and_again_harmlessly(store: Neo4jStore, target: Target) -> None:
     with Neo4jStore(**target):  # a second process starting up
         pass
-    constraints = {row["name"] for row in _raw(target, "SHOW CONSTRAINTS")}
+    constraints = {row["name"] for row in raw(target, "SHOW CONSTRAINTS")}
     assert {"ecomap_child_id", "ecomap_meta_id", "ecomap_revision_number"} <= constraints
-    indexes = {row["name"] for row in _raw(target, "SHOW INDEXES")}
+    indexes = {row["name"] for row in raw(target, "SHOW INDEXES")}
     assert {"ecomap_tierow_child", "ecomap_personrow_id", "ecomap_memberrow_person"} <= indexes
     assert store.revision() == 0
 
@@ -133,7 +118,7 @@ def test_dates_are_stored_as_cypher_dates_and_ids_as_strings(
     store: Neo4jStore, target: Target
 ) -> None:
     store.replace(_doc("c1", "p1"), actor=ACTOR)
-    row = _raw(target, "MATCH (t:TieRow {id: 'c1-p1'}) RETURN t.started AS started, t.id AS id")[0]
+    row = raw(target, "MATCH (t:TieRow {id: 'c1-p1'}) RETURN t.started AS started, t.id AS id")[0]
     assert isinstance(row["started"], neo4j.time.Date)
     assert row["started"].to_native() == date(2020, 1, 1)
     assert row["id"] == "c1-p1"
@@ -144,14 +129,14 @@ def test_a_revision_is_a_node_with_its_time_as_utc_microseconds(
 ) -> None:
     before = datetime.now(UTC)
     store.replace(_doc("c1", "p1"), actor=ACTOR, reason="first visit")
-    [rev] = _raw(target, "MATCH (r:Revision) RETURN properties(r) AS r")
+    [rev] = raw(target, "MATCH (r:Revision) RETURN properties(r) AS r")
     assert {k: rev["r"][k] for k in ("number", "actor", "reason", "kind")} == {
         "number": 1, "actor": ACTOR, "reason": "first visit", "kind": "write"}
     assert isinstance(rev["r"]["at_us"], int)
     [seen] = store.history("c1")
     assert seen.at.tzinfo is not None and before <= seen.at <= datetime.now(UTC)
     assert seen.children == ("c1",)
-    listed = _raw(target, "MATCH (:Revision {number: 1})-[l:LISTS]->(c:Child) "
+    listed = raw(target, "MATCH (:Revision {number: 1})-[l:LISTS]->(c:Child) "
                           "RETURN c.id AS id, l.version AS version")
     assert listed == [{"id": "c1", "version": 1}]
 
@@ -161,9 +146,9 @@ def test_a_person_is_one_current_row_shared_by_children(
 ) -> None:
     store.replace(_doc("c1", "sw"), actor=ACTOR)
     store.replace(_doc("c2", "sw"), actor=ACTOR)
-    rows = _raw(target, "MATCH (m:MemberRow {person: 'sw'}) RETURN m.child AS c")
+    rows = raw(target, "MATCH (m:MemberRow {person: 'sw'}) RETURN m.child AS c")
     assert sorted(row["c"] for row in rows) == ["c1", "c2"]
-    assert _count(target, "MATCH (p:PersonRow) RETURN count(p) AS n") == 1
+    assert count(target, "MATCH (p:PersonRow) RETURN count(p) AS n") == 1
 
 
 # ------------------------------------------------------------ rows are versioned, not rewritten
@@ -175,13 +160,13 @@ def test_an_edit_closes_and_adds_only_the_rows_it_changes(
     first = _doc("c1", "p1", "p2", "p3")
     store.replace(first, actor=ACTOR)
     nodes = "MATCH (n) WHERE n.rev_from IS NOT NULL RETURN count(n) AS n"
-    stored = _count(target, nodes)
+    stored = count(target, nodes)
     edited = first.model_dump()
     edited["ties"][1]["ended"] = "2024-01-01"
     edited["ties"][1]["end_reason"] = "moved_placement"
     store.replace(EcomapDocument.model_validate(edited), actor=ACTOR)
-    assert _count(target, nodes) == stored + 1  # one new tie row, nothing copied
-    rows = _raw(target, "MATCH (t:TieRow {child: 'c1'}) "
+    assert count(target, nodes) == stored + 1  # one new tie row, nothing copied
+    rows = raw(target, "MATCH (t:TieRow {child: 'c1'}) "
                         "RETURN t.id AS id, t.rev_from AS f, t.rev_to AS t ORDER BY id, f")
     assert [(r["id"], r["f"], r["t"]) for r in rows] == [
         ("c1-p1", 1, None), ("c1-p2", 1, 2), ("c1-p2", 2, None), ("c1-p3", 1, None)]
@@ -196,8 +181,8 @@ def test_ten_rounds_of_one_edit_keep_one_row_per_round(store: Neo4jStore, target
         edited = doc.model_dump()
         edited["child"]["name"] = f"Round {n}"
         store.replace(EcomapDocument.model_validate(edited), actor=ACTOR)
-    assert _count(target, "MATCH (c:ChildRow) RETURN count(c) AS n") == 11
-    assert _count(target, "MATCH (t:TieRow) RETURN count(t) AS n") == 2
+    assert count(target, "MATCH (c:ChildRow) RETURN count(c) AS n") == 11
+    assert count(target, "MATCH (t:TieRow) RETURN count(t) AS n") == 2
     assert store.get("c1", as_recorded=4).child.name == "Round 2"
 
 
@@ -247,7 +232,7 @@ def test_a_read_transaction_refuses_a_write_before_the_server_sees_it(
 
     with pytest.raises(ValueError, match="read transaction"):
         store._read(work)
-    assert _count(target, "MATCH (c:ChildRow) RETURN count(c) AS n") == 0
+    assert count(target, "MATCH (c:ChildRow) RETURN count(c) AS n") == 0
 
 
 def test_every_read_leaves_the_graph_as_it_was(store: Neo4jStore, target: Target) -> None:
@@ -257,7 +242,7 @@ def test_every_read_leaves_the_graph_as_it_was(store: Neo4jStore, target: Target
     fingerprint = ("MATCH (n) OPTIONAL MATCH (n)-[l]->() RETURN count(DISTINCT n) AS n, "
                    "count(l) AS l, sum(coalesce(n.rev_to, 0)) AS t, "
                    "sum(coalesce(n.writes, 0)) AS w, sum(coalesce(n.version, 0)) AS v")
-    before = _raw(target, fingerprint)
+    before = raw(target, fingerprint)
     store.get("c1")
     store.get("c1", as_recorded=1)
     store.version("c1", as_recorded=datetime.now(UTC))
@@ -271,7 +256,7 @@ def test_every_read_leaves_the_graph_as_it_was(store: Neo4jStore, target: Target
     store.people(search="person", of_children=["c1"])
     store.person_children(["p2"])
     store.counts()
-    assert _raw(target, fingerprint) == before
+    assert raw(target, fingerprint) == before
 
 
 # ------------------------------------------------------------ writes
@@ -285,9 +270,9 @@ def test_erase_leaves_no_row_of_the_child_at_any_revision(
     store.replace(_doc("c2", "sw"), actor=ACTOR)
     erased = store.erase("c1", actor="admin", reason="made for the wrong child")
     assert (erased.revisions, erased.people, erased.ties) == (2, 2, 3)
-    assert _count(target, "MATCH (n) WHERE n.child = 'c1' OR (n:ChildRow AND n.id = 'c1') "
+    assert count(target, "MATCH (n) WHERE n.child = 'c1' OR (n:ChildRow AND n.id = 'c1') "
                           "RETURN count(n) AS n") == 0
-    assert sorted(r["id"] for r in _raw(target, "MATCH (p:PersonRow) RETURN p.id AS id")) == [
+    assert sorted(r["id"] for r in raw(target, "MATCH (p:PersonRow) RETURN p.id AS id")) == [
         "sw"]
     [rev] = store.history("c1")
     assert (rev.kind, rev.erased) == ("erase", erased)
@@ -442,91 +427,6 @@ def test_a_writer_killed_mid_import_leaves_each_child_whole_with_its_history(
     assert list(store.iter_documents()) == latest
     assert {store.version(cid) for cid in pairs} == {store.revision()}
     assert store.counts().ties == sum(len(d.ties) for d in latest)
-
-
-# ------------------------------------------------------------ migration
-
-
-OLD_LAYOUT = """
-CREATE (:Meta {id: 'store', revision: 7})
-CREATE (c1:Child {id: 'c1', name: 'Child c1', team: 'North', status: 'looked_after',
-                  birth_date: date('2012-03-04'), version: 3})
-CREATE (c2:Child {id: 'c2', name: 'Child c2', version: 1})
-CREATE (sw:Person {id: 'sw', name: 'Sam', category: 'professional', role: 'social_worker',
-                   adult: true, paid: true})
-CREATE (gran:Person {id: 'gran', name: 'Gran', category: 'family', adult: true, paid: false})
-CREATE (c1)-[:KNOWS {ord: 0}]->(gran)
-CREATE (c1)-[:KNOWS {ord: 1}]->(sw)
-CREATE (c2)-[:KNOWS {ord: 0}]->(sw)
-CREATE (t1:Tie {id: 't1', child: 'c1', ord: 0, a: 'c1', b: 'gran', member: 'gran',
-                started: date('2020-01-01'), observation_count: 1,
-                observations: $observations})
-CREATE (t1)-[:END {side: 0}]->(c1)
-CREATE (t1)-[:END {side: 1}]->(gran)
-CREATE (t2:Tie {id: 't2', child: 'c1', ord: 1, a: 'sw', b: 'c1', member: 'sw',
-                observation_count: 0})
-CREATE (t3:Tie {id: 't3', child: 'c2', ord: 0, a: 'c2', b: 'sw', member: 'sw',
-                ended: date('2023-05-01'), end_reason: 'worker_changed', observation_count: 0})
-CREATE (:Episode {child: 'c1', ord: 0, kind: 'placement', start_date: date('2021-01-01')})
-"""
-
-
-def _old_documents() -> dict[str, EcomapDocument]:
-    return {
-        "c1": EcomapDocument.model_validate({
-            "format": "ecomap/1",
-            "child": {"id": "c1", "name": "Child c1", "birth_date": "2012-03-04",
-                      "status": "looked_after", "team": "North"},
-            "people": [
-                {"id": "gran", "name": "Gran", "category": "family"},
-                {"id": "sw", "name": "Sam", "category": "professional",
-                 "role": "social_worker", "paid": True},
-            ],
-            "ties": [{"id": "t1", "between": ["c1", "gran"], "started": "2020-01-01"},
-                     {"id": "t2", "between": ["sw", "c1"]}],
-            "observations": [{"tie": "t1", "on": "2024-01-10", "by": "child", "closeness": 3}],
-            "episodes": [{"kind": "placement", "start": "2021-01-01"}],
-        }),
-        "c2": EcomapDocument.model_validate({
-            "format": "ecomap/1",
-            "child": {"id": "c2", "name": "Child c2"},
-            "people": [{"id": "sw", "name": "Sam", "category": "professional",
-                        "role": "social_worker", "paid": True}],
-            "ties": [{"id": "t3", "between": ["c2", "sw"], "ended": "2023-05-01",
-                      "end_reason": "worker_changed"}],
-        }),
-    }
-
-
-def test_an_old_store_becomes_revision_1_by_migration_once(target: Target) -> None:
-    _raw(target, OLD_LAYOUT,
-         observations='[{"ord":0,"tie":"t1","on":"2024-01-10","by":"child","closeness":3}]')
-    errors: list[BaseException] = []
-
-    def start_up() -> None:
-        try:
-            Neo4jStore(**target).close()
-        except BaseException as error:  # collected for the assertion below
-            errors.append(error)
-
-    openers = [threading.Thread(target=start_up) for _ in range(3)]
-    for opener in openers:  # several processes starting at once
-        opener.start()
-    for opener in openers:
-        opener.join()
-    assert errors == []
-    with Neo4jStore(**target) as store:
-        assert store.revision() == 1
-        assert list(store.iter_documents()) == list(_old_documents().values())
-        assert (store.version("c1"), store.version("c2")) == (3, 1)  # ETags survive
-        [rev] = store.revisions()
-        assert (rev.actor, rev.kind, rev.children) == (MIGRATION_ACTOR, "migration", ("c1", "c2"))
-        assert store.history("c1") == [rev]
-        assert store.replace(_old_documents()["c2"], actor=ACTOR, expected_version=1) == 2
-    assert _count(target, "MATCH (n) WHERE n:Tie OR n:Person OR n:Episode "
-                          "RETURN count(n) AS n") == 0
-    with Neo4jStore(**target) as again:  # and never again
-        assert [r.number for r in again.revisions()] == [1, 2]
 
 
 # ------------------------------------------------------------ settings and app
