@@ -71,7 +71,7 @@ def test_a_store_of_the_previous_schema_upgrades_in_place(
     conn.close()
     with EmbeddedStore(path) as store:
         got = store.get("c-1")
-        assert got.model_dump(mode="json", exclude_none=True) == {
+        assert got.model_dump(mode="json", exclude_none=True, exclude={"meetings"}) == {
             "format": "ecomap/1",
             "child": {"id": "c-1", "name": "Ada", "birth_date": "2012-05-01",
                       "status": "looked_after", "team": "North"},
