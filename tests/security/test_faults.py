@@ -66,7 +66,8 @@ def test_notes_keep_tabs_and_newlines_but_not_other_controls(live: Live) -> None
     tie = next(t.id for t in live.world.docs["a"].ties)
     with live.client(headers=live.bearer("wendy")) as client:
         fine = client.post(f"/api/children/{child}/observations", json={
-            "tie": tie, "on": "2025-02-01", "by": "worker", "note": "line one\n\tline two"})
+            "tie": tie, "on": "2025-02-01", "by": "worker", "note": "line one\n\tline two"},
+            headers=live.world.write_as("wendy", child))
         assert fine.status_code == 201, fine.text
         bad = client.post(f"/api/children/{child}/observations", json={
             "tie": tie, "on": "2025-02-01", "by": "worker", "note": "bell\x07"})
@@ -147,7 +148,8 @@ def _fill(folder: Path) -> Path:
 
 def _save(client: httpx.Client, live: Live, n: int) -> httpx.Response:
     child = live.world.ids["a"]
-    return client.patch(f"/api/children/{child}", json={"team": f"Team {n} " + "x" * 90})
+    return client.patch(f"/api/children/{child}", json={"team": f"Team {n} " + "x" * 90},
+                        headers={"If-Match": f'"{live.world.store.version(child)}"'})
 
 
 def test_a_full_disk_is_503_saying_so_and_health_reports_it(

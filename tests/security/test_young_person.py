@@ -49,7 +49,7 @@ def test_no_adult_view_reaches_the_link(live: Live) -> None:
     with live.client(headers=live.bearer("wendy")) as worker:
         said = worker.post(f"/api/children/{child}/observations", json={
             "tie": tie.id, "on": "2025-01-02", "by": "worker", "closeness": 1, "critical": 3,
-            "contact": 0})
+            "contact": 0}, headers={"If-Match": f'"{world.store.version(child)}"'})
         assert said.status_code == 201, said.text
     with live.client(headers=world.as_link("link")) as client:
         text = client.get("/api/me/map").text
@@ -74,7 +74,7 @@ def test_the_childs_own_answers_are_what_it_shows(live: Live) -> None:
     with live.client(headers=world.as_link("link")) as client:
         saved = client.post("/api/me/observations", json={
             "tie": tie.id, "closeness": 2, "contact": 3, "trusted": True,
-            "support": {"practical": 3}})
+            "support": {"practical": 3}}, headers={"If-Match": f'"{world.store.version(child)}"'})
         assert saved.status_code == 201
         view = client.get("/api/me/map").json()
     [member] = [m for m in view["members"] if m["tie"] == tie.id]
