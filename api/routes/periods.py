@@ -12,15 +12,15 @@ from typing import Any
 
 from fastapi import APIRouter, Response
 
+from api.child_access import WRITE_RESPONSES, IfMatch, ReasonHeader, required_version
 from api.deps import AccountsDep, AuditorDep, CurrentUser, StoreDep, require_child
 from api.editing import edit, etag
 from api.errors import ERROR_RESPONSES, ApiError, ErrorDetail
 from api.models.periods import PeriodCreate, PeriodEnd, PeriodList, PeriodPublic, PeriodUpdate
-from api.routes.children import CONFLICT, IfMatch
 from ecomap.model import EcomapDocument
 
 router = APIRouter(
-    prefix="/api/children", tags=["network"], responses={**ERROR_RESPONSES, **CONFLICT}
+    prefix="/api/children", tags=["network"], responses={**ERROR_RESPONSES, **WRITE_RESPONSES}
 )
 
 DATED = ("status", "team")
@@ -71,6 +71,7 @@ def list_periods(
 def add_period(
     child_id: str, body: PeriodCreate, user: CurrentUser, store: StoreDep,
     accounts: AccountsDep, auditor: AuditorDep, response: Response, if_match: IfMatch = None,
+    reason: ReasonHeader = None,
 ) -> PeriodPublic:
     """A new stage or team from ``start``. An open period of the same kind that began
     earlier is ended on ``start`` (the case moved on); anything else that overlaps is a
@@ -96,7 +97,8 @@ def add_period(
         _recompute_current(data)
         return {f"episodes[{placed[0]}]": ""}
 
-    version, doc = edit(store, child_id, if_match, change)
+    required_version(if_match)  # 428 without If-Match (issue 10)
+    version, doc = edit(store, child_id, if_match, change, actor=user.actor, reason=reason)
     auditor.record(user, "period.create", child_id=child_id)
     etag(response, version)
     return next(p for p in periods(doc) if p.index == placed[0])
@@ -107,6 +109,7 @@ def add_period(
 def end_period(
     child_id: str, index: int, body: PeriodEnd, user: CurrentUser, store: StoreDep,
     accounts: AccountsDep, auditor: AuditorDep, response: Response, if_match: IfMatch = None,
+    reason: ReasonHeader = None,
 ) -> PeriodPublic:
     """The period ends on ``end`` (a status period ending with none after it: the case
     closed)."""
@@ -116,7 +119,8 @@ def end_period(
         _dated(data, index)["end"] = body.end.isoformat()
         return {f"episodes[{index}]": ""}
 
-    version, doc = edit(store, child_id, if_match, change)
+    required_version(if_match)  # 428 without If-Match (issue 10)
+    version, doc = edit(store, child_id, if_match, change, actor=user.actor, reason=reason)
     auditor.record(user, "period.end", child_id=child_id)
     etag(response, version)
     return next(p for p in periods(doc) if p.index == index)
@@ -127,6 +131,7 @@ def end_period(
 def correct_period(
     child_id: str, index: int, body: PeriodUpdate, user: CurrentUser, store: StoreDep,
     accounts: AccountsDep, auditor: AuditorDep, response: Response, if_match: IfMatch = None,
+    reason: ReasonHeader = None,
 ) -> PeriodPublic:
     """Replace the fields given (a wrong date, a wrong stage or team)."""
     require_child(user, child_id, accounts, auditor, "period.update")
@@ -142,7 +147,8 @@ def correct_period(
         _recompute_current(data)
         return {f"episodes[{index}]": ""}
 
-    version, doc = edit(store, child_id, if_match, change)
+    required_version(if_match)  # 428 without If-Match (issue 10)
+    version, doc = edit(store, child_id, if_match, change, actor=user.actor, reason=reason)
     auditor.record(user, "period.update", child_id=child_id)
     etag(response, version)
     return next(p for p in periods(doc) if p.index == index)

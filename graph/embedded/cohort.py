@@ -25,8 +25,10 @@ from ecomap.measures.tables import (
     NULL_END,
     NULL_START,
     CohortTables,
+    EpisodeColumns,
     ObservationColumns,
     TieColumns,
+    episode_code,
 )
 from ecomap.model import CATEGORIES, SOCIAL_WORKER_ROLE
 from graph.embedded.rows import live
@@ -73,20 +75,26 @@ _TIES_JSON = f"""(SELECT '[' || group_concat(v) || ']' FROM (
     FROM ties t LEFT JOIN people p ON p.id = t.member AND {{p}} WHERE t.child_id = c.id
     AND {{t}} ORDER BY p.id IS NULL, t.ord))"""
 
+# Every episode of the child as [kind, start, end (null while open), status or team].
+_EPISODES_JSON = f"""(SELECT json_group_array(json_array(kind, {_day('start')}, {_day('"end"')},
+    CASE kind WHEN 'status' THEN status WHEN 'team' THEN team END))
+    FROM (SELECT * FROM episodes e WHERE e.child_id = c.id AND {{e}} ORDER BY e.ord))"""
+
 _COHORT_ROWS = f"""
 SELECT c.id, c.team, c.status, {_TIES_JSON},
   (SELECT json_group_array(tie_id) FROM
      (SELECT tie_id FROM observations o WHERE o.child_id = c.id AND {{o}} ORDER BY o.ord)),
   (SELECT group_concat(v) FROM
      (SELECT {_OBSERVATION_PACKED} AS v FROM observations o WHERE o.child_id = c.id AND {{o}}
-      ORDER BY o.ord))
+      ORDER BY o.ord)),
+  {_EPISODES_JSON}
 FROM children c WHERE {{c}} {{where}} ORDER BY c.id
 """
 
 
 def cohort_rows(as_recorded: int | None, where: str) -> str:
     """The query, as recorded right after revision ``:r`` (or now, for ``None``)."""
-    return _COHORT_ROWS.format(where=where, **{a: live(a, as_recorded) for a in "tpoc"})
+    return _COHORT_ROWS.format(where=where, **{a: live(a, as_recorded) for a in "tpoce"})
 
 
 def cohort_tables(conn: sqlite3.Connection, ids: Sequence[str] | None,
@@ -113,7 +121,9 @@ def _assemble(cursor: Iterator[tuple[Any, ...]]) -> CohortTables:
     t_child, t_member, t_packed, o_tie = array("q"), array("q"), array("q"), array("q")
     obs_parts: list[NDArray[np.int64]] = []
     obs_text: list[str] = []
-    for cid, team, status, ties_json, obs_ties, obs_packed in cursor:
+    e_child, e_kind, e_start, e_end = array("q"), array("b"), array("q"), array("q")
+    e_value: list[str | None] = []
+    for cid, team, status, ties_json, obs_ties, obs_packed, episodes_json in cursor:
         c = len(child_ids)
         child_ids.append(cid)
         teams.append(team)
@@ -131,6 +141,12 @@ def _assemble(cursor: Iterator[tuple[Any, ...]]) -> CohortTables:
         if obs_packed is not None:
             o_tie.extend(map(rows.__getitem__, json.loads(obs_ties)))
             obs_text.append(obs_packed)
+        for kind, start, end, value in json.loads(episodes_json):
+            e_child.append(c)
+            e_kind.append(episode_code(kind))
+            e_start.append(start)
+            e_end.append(NULL_END if end is None else end)
+            e_value.append(value)
         if len(obs_text) >= _PARSE_EVERY:
             obs_parts.append(_parse(obs_text))
             obs_text = []
@@ -173,7 +189,8 @@ def _assemble(cursor: Iterator[tuple[Any, ...]]) -> CohortTables:
         direction=small(2, 2),
         trusted=small(0, 2, -1),
     )
-    return CohortTables.from_columns(child_ids, teams, statuses, ties, observations)
+    episodes = EpisodeColumns(e_child, e_kind, e_start, e_end, e_value)
+    return CohortTables.from_columns(child_ids, teams, statuses, ties, observations, episodes)
 
 
 def _parse(texts: list[str]) -> NDArray[np.int64]:

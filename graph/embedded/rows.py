@@ -81,8 +81,7 @@ def to_rows(doc: EcomapDocument) -> DocumentRows:
             "memberships": [(p.id,) for p in doc.people],
             "ties": ties,
             "observations": observations,
-            # status, team: mapped once the model has status/team episodes (FORMAT.md)
-            "episodes": [(e.kind, e.start.isoformat(), _iso(e.end), e.reason, None, None)
+            "episodes": [(e.kind, e.start.isoformat(), _iso(e.end), e.reason, e.status, e.team)
                          for e in doc.episodes],
         },
     )
@@ -145,7 +144,8 @@ SELECT c.id, json_object(
       'note', note))
     FROM (SELECT * FROM observations o WHERE o.child_id = c.id AND {o} ORDER BY o.ord))),
   'episodes', json((SELECT json_group_array(json_object(
-      'kind', kind, 'start', start, 'end', "end", 'reason', reason))
+      'kind', kind, 'start', start, 'end', "end", 'reason', reason, 'status', status,
+      'team', team))
     FROM (SELECT * FROM episodes e WHERE e.child_id = c.id AND {e} ORDER BY e.ord)))
 )
 FROM children c

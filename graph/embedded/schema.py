@@ -95,6 +95,11 @@ MIGRATIONS: tuple[str, ...] = (
     );
     INSERT INTO meta (id, revision) VALUES (1, 0);
     """,
+    """
+    -- status and team episodes (FORMAT.md): the stage or team each one carries.
+    ALTER TABLE episodes ADD COLUMN status TEXT;
+    ALTER TABLE episodes ADD COLUMN team TEXT;
+    """,
     # Revisions (docs/record.md): every row is system-versioned. rev_from is the revision
     # that wrote it, rev_to the one that replaced or removed it, or OPEN (2**62) while it
     # is current. rev_to sits right after each table's partition key in the primary key,
@@ -184,7 +189,7 @@ MIGRATIONS: tuple[str, ...] = (
         note          TEXT,
         PRIMARY KEY (child_id, rev_to, ord)
     ) WITHOUT ROWID;
-    -- status and team: the status/team episodes of FORMAT.md (NULL until the model has them).
+    -- status and team: what a status or team episode carries (FORMAT.md).
     CREATE TABLE episodes_r (
         child_id TEXT NOT NULL,
         rev_to   INTEGER NOT NULL,
@@ -216,7 +221,7 @@ MIGRATIONS: tuple[str, ...] = (
         closeness, contact, has_support, emotional, practical, informational, critical,
         direction, trusted, note FROM observations;
     INSERT INTO episodes_r SELECT child_id, 4611686018427387904, ord, 1, kind, start, "end",
-        reason, NULL, NULL FROM episodes;
+        reason, status, team FROM episodes;
     DROP TABLE observations;
     DROP TABLE episodes;
     DROP TABLE ties;

@@ -65,8 +65,8 @@ def test_a_store_of_the_previous_schema_upgrades_in_place(
                      "'2020-01-01', NULL, NULL)")
         conn.execute("INSERT INTO observations VALUES ('c-1', 0, 't-1', '2024-01-01', 'child', "
                      "3, 2, 1, 2, NULL, NULL, 1, 'to_child', 1, NULL)")
-        conn.execute("INSERT INTO episodes VALUES ('c-1', 0, 'placement', '2020-01-01', NULL, "
-                     "NULL)")
+        conn.execute('INSERT INTO episodes (child_id, ord, kind, start, "end", reason) '
+                     "VALUES ('c-1', 0, 'placement', '2020-01-01', NULL, NULL)")
         conn.execute("UPDATE meta SET revision = 7")
     conn.close()
     with EmbeddedStore(path) as store:
