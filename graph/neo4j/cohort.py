@@ -37,7 +37,7 @@ def _ordinal(value: Any, missing: int) -> int:
 
 def read_all(tx: ReadTx, r: int, include_closed: bool) -> tuple[list[str], Fetched]:
     """Every child's rows the cohort tables need, as they stood right after revision
-    ``r``: four whole-label reads (children, memberships, people, child ties), so the
+    ``r``: five whole-label reads (children, memberships, people, child ties, episodes), so the
     cost does not grow with round trips per child."""
     fetched = Fetched()
     for row in tx.run(cypher.ALL_CHILDREN, r=r):
@@ -50,6 +50,9 @@ def read_all(tx: ReadTx, r: int, include_closed: bool) -> tuple[list[str], Fetch
     for row in tx.run(cypher.ALL_CHILD_TIES, r=r):
         if row["child"] in fetched.children:
             fetched.ties[row["child"]].append(row)
+    for row in tx.run(cypher.ALL_EPISODES, r=r):  # status and team periods
+        if row["row"]["child"] in fetched.children:
+            fetched.episodes[row["row"]["child"]].append(row["row"])
     return sorted(fetched.children), fetched
 
 

@@ -136,6 +136,7 @@ ALL_CHILD_TIES = ReadQuery(
     "t.ord AS ord, t.member AS member, t.started AS started, t.ended AS ended, "
     "t.observations AS observations"
 )
+ALL_EPISODES = ReadQuery(f"MATCH (e:EpisodeRow) WHERE {live('e')} RETURN properties(e) AS row")
 HISTORY = ReadQuery(
     "MATCH (:Child {id: $id})<-[:LISTS]-(r:Revision) RETURN properties(r) AS revision"
 )

@@ -446,7 +446,7 @@ class Neo4jStore:
         r = self._read(lambda tx: resolve(tx, as_recorded))
 
         def chunk(part: list[str]) -> tuple[list[str], Fetched]:
-            fetched = self._read(partial(fetch, ids=part, r=r, episodes=False))
+            fetched = self._read(partial(fetch, ids=part, r=r))
             if not include_closed:
                 fetched.children = {c: row for c, row in fetched.children.items()
                                     if not row.get("closed")}

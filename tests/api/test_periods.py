@@ -1,5 +1,6 @@
 """Status and team periods over the API: list, add (ending the open one), end, correct;
-the format's rules hold (no overlaps; the current status follows); time to ask again."""
+the format's rules hold (no overlaps; the current status follows); time to ask again.
+Every write sends If-Match (issue 10)."""
 
 from __future__ import annotations
 
@@ -16,16 +17,16 @@ def periods(w: World, child: str, user: str = "wendy") -> list[dict[str, object]
 
 def test_a_journey_through_the_api(fresh_world: World) -> None:
     w = fresh_world
-    child, h = w.ids["a"], w.as_user("wendy")
+    child = w.ids["a"]
     assert periods(w, child) == []  # the fixture carries only child.status
-    first = w.api.post(f"/api/children/{child}/periods", headers=h, json={
+    first = w.api.post(f"/api/children/{child}/periods", headers=w.write_as("wendy", child), json={
         "kind": "status", "status": "child_in_need", "start": "2023-01-09"})
     assert first.status_code == 201, first.text
-    moved = w.api.post(f"/api/children/{child}/periods", headers=h, json={
+    moved = w.api.post(f"/api/children/{child}/periods", headers=w.write_as("wendy", child), json={
         "kind": "status", "status": "looked_after", "start": "2023-09-01",
         "reason": "entered_care"})
     assert moved.status_code == 201, moved.text
-    team = w.api.post(f"/api/children/{child}/periods", headers=h, json={
+    team = w.api.post(f"/api/children/{child}/periods", headers=w.write_as("wendy", child), json={
         "kind": "team", "team": "North", "start": "2023-01-09"})
     assert team.status_code == 201
     found = periods(w, child)
@@ -43,11 +44,11 @@ def test_a_journey_through_the_api(fresh_world: World) -> None:
 
     # end the looked-after period (the case closed), then correct its start
     index = found[2]["index"]
-    ended = w.api.post(f"/api/children/{child}/periods/{index}/end", headers=h,
-                       json={"end": "2025-01-31"})
+    ended = w.api.post(f"/api/children/{child}/periods/{index}/end",
+                       headers=w.write_as("wendy", child), json={"end": "2025-01-31"})
     assert ended.status_code == 200 and ended.json()["end"] == "2025-01-31"
-    fixed = w.api.patch(f"/api/children/{child}/periods/{index}", headers=h,
-                        json={"start": "2023-09-02"})
+    fixed = w.api.patch(f"/api/children/{child}/periods/{index}",
+                        headers=w.write_as("wendy", child), json={"start": "2023-09-02"})
     assert fixed.status_code == 200 and fixed.json()["start"] == "2023-09-02"
     closed = w.api.get("/api/dashboard", params={"at": "2025-06-30", "months": 1},
                        headers=w.as_user("lou")).json()
@@ -58,23 +59,24 @@ def test_a_journey_through_the_api(fresh_world: World) -> None:
 
 def test_overlaps_and_wrong_values_are_refused_naming_the_field(fresh_world: World) -> None:
     w = fresh_world
-    child, h = w.ids["b"], w.as_user("walt")
-    w.api.post(f"/api/children/{child}/periods", headers=h, json={
+    child = w.ids["b"]
+    w.api.post(f"/api/children/{child}/periods", headers=w.write_as("walt", child), json={
         "kind": "status", "status": "early_help", "start": "2024-01-01", "end": "2024-06-01"})
     version = w.store.version(child)
-    inside = w.api.post(f"/api/children/{child}/periods", headers=h, json={
+    inside = w.api.post(f"/api/children/{child}/periods", headers=w.write_as("walt", child), json={
         "kind": "status", "status": "child_in_need", "start": "2024-03-01"})
     assert inside.status_code == 422
     assert [d["field"] for d in inside.json()["error"]["details"]] == ["start"]
     assert w.store.version(child) == version  # nothing stored
-    wrong = w.api.post(f"/api/children/{child}/periods", headers=h, json={
+    wrong = w.api.post(f"/api/children/{child}/periods", headers=w.write_as("walt", child), json={
         "kind": "team", "status": "looked_after", "start": "2024-03-01"})
     assert wrong.status_code == 422
     assert {d["field"] for d in wrong.json()["error"]["details"]} == {"team"}
-    missing = w.api.post(f"/api/children/{child}/periods/99/end", headers=h,
+    missing = w.api.post(f"/api/children/{child}/periods/99/end", headers=w.write_as("walt", child),
                          json={"end": "2024-05-01"})
     assert missing.status_code == 404
-    other = w.api.post(f"/api/children/{w.ids['a']}/periods", headers=h, json={
+    other = w.api.post(f"/api/children/{w.ids['a']}/periods",
+                       headers=w.write_as("walt", w.ids["a"]), json={
         "kind": "status", "status": "early_help", "start": "2024-01-01"})
     assert other.status_code == 403  # not walt's caseload
 
