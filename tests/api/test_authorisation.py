@@ -68,7 +68,7 @@ def _period(w: World) -> tuple[int, int]:
     data["episodes"].append({"kind": "status", "status": "early_help",
                              "start": f"{year}-01-01", "end": f"{year}-06-01"})
     data["child"].pop("status", None)
-    w.store.replace(type(doc).model_validate(data))
+    w.store.replace(type(doc).model_validate(data), actor="test-setup")
     return len(data["episodes"]) - 1, year
 
 
@@ -255,18 +255,21 @@ ROUTES: list[Route] = [
         frozenset({"wendy"}),
         fixed(A + "/periods", json={"kind": "team", "team": "North", "start": "2025-09-01"}),
         ok=201,
+        writes="a",
     ),
     Route(
         "POST",
         "/api/children/{child_id}/periods/{index}/end",
         frozenset({"wendy"}),
         _end_period,
+        writes="a",
     ),
     Route(
         "PATCH",
         "/api/children/{child_id}/periods/{index}",
         frozenset({"wendy"}),
         _correct_period,
+        writes="a",
     ),
     Route(
         "GET",
