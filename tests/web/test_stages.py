@@ -30,7 +30,9 @@ def test_the_editor_shows_the_childs_stages(page: Page, server: Server) -> None:
         for body in ({"kind": "status", "status": "child_in_need", "start": "2013-01-07"},
                      {"kind": "status", "status": "looked_after", "start": "2014-03-03"},
                      {"kind": "team", "team": "North", "start": "2013-01-07"}):
-            made = client.post("/api/children/c-mia/periods", json=body)
+            version = client.get("/api/children/c-mia/document").headers["ETag"]
+            made = client.post("/api/children/c-mia/periods", json=body,
+                               headers={"If-Match": version})  # every write names its version
             assert made.status_code == 201, made.text
     sign_in(page, server, WORKER)
     page.goto(f"{server.url}/children/c-mia")
