@@ -243,6 +243,18 @@ MIGRATIONS: tuple[str, ...] = (
         WHERE rev_to = 4611686018427387904;
     CREATE UNIQUE INDEX ties_id ON ties (id) WHERE rev_to = 4611686018427387904;
     """,
+    # Each current child's cohort columns, packed by ecomap.measures.packed.pack and
+    # written in the same transaction as the child (docs/scale.md); the current state's
+    # cohort_tables only concatenates them. Children stored before this migration are
+    # packed when the store is next opened (EmbeddedStore.__init__).
+    """
+    CREATE TABLE cohort_packed (
+        child_id     TEXT PRIMARY KEY,
+        ties         BLOB NOT NULL,
+        observations BLOB NOT NULL,
+        members      TEXT NOT NULL
+    );
+    """,
 )
 
 #: ``rev_to`` of a current row (no revision has replaced it yet).

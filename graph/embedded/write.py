@@ -266,9 +266,22 @@ def _write_child(conn: sqlite3.Connection, rev: int, doc: EcomapDocument,
             left = [g[0] for g in gone]
     if left:
         _retire_orphans(conn, rev, left)
+    pack_child(conn, doc)
     for other in sorted(affected):
         list_child(conn, rev, other)
     return list_child(conn, rev, cid)
+
+
+def pack_child(conn: sqlite3.Connection, doc: EcomapDocument) -> None:
+    """Keep the child's packed cohort columns (docs/scale.md) equal to ``doc``: called in
+    the transaction that writes the child. A person's details are joined at read time, so
+    a person edit repacks nothing; erase deletes the row."""
+    from ecomap.measures.packed import pack  # numpy: loaded when first needed
+
+    packed = pack(doc)
+    conn.execute("INSERT OR REPLACE INTO cohort_packed (child_id, ties, observations, members)"
+                 " VALUES (?, ?, ?, ?)",
+                 (doc.child.id, packed.ties, packed.observations, packed.members))
 
 
 def _tie_conflict(conn: sqlite3.Connection, doc: EcomapDocument) -> StoreError:
@@ -318,7 +331,8 @@ def erase_rows(conn: sqlite3.Connection, child_id: str) -> ErasedCounts:
         observations=count("observations"),
         episodes=count("episodes"),
     )
-    for table in ("memberships", "ties", "observations", "episodes", "revision_children"):
+    for table in ("memberships", "ties", "observations", "episodes", "revision_children",
+                  "cohort_packed"):
         conn.execute(f"DELETE FROM {table} WHERE child_id = ?", (child_id,))
     conn.execute("DELETE FROM children WHERE id = ?", (child_id,))
     conn.executemany("DELETE FROM people WHERE id = ?", [(p,) for p in people])
