@@ -35,6 +35,16 @@ def _peak_mb() -> float:
     return 0.0
 
 
+def same_tables(a: Any, b: Any) -> bool:
+    """Whether two CohortTables hold exactly the same arrays and lists."""
+    import numpy as np
+
+    return bool(a.child_ids == b.child_ids and a.n_people == b.n_people
+                and a.day_min == b.day_min and a.team.tolist() == b.team.tolist()
+                and a.status.tolist() == b.status.tolist()
+                and all(np.array_equal(getattr(a, c), getattr(b, c)) for c in COLUMNS))
+
+
 def task(how: str, db: str) -> dict[str, Any]:
     wall, cpu = time.perf_counter(), time.process_time()
     from ecomap.measures.cohort import cohort_measures
@@ -54,17 +64,10 @@ def task(how: str, db: str) -> dict[str, Any]:
         result.update(call_wall_s=time.perf_counter() - call_wall,
                       call_cpu_s=time.process_time() - call_cpu)
         if how == "compare":
-            import numpy as np
-
             from ecomap.measures.tables import CohortTables
 
-            docs = CohortTables.from_documents(store.iter_documents())
-            result["equal"] = (
-                tables.child_ids == docs.child_ids and tables.n_people == docs.n_people
-                and tables.day_min == docs.day_min
-                and tables.team.tolist() == docs.team.tolist()
-                and tables.status.tolist() == docs.status.tolist()
-                and all(np.array_equal(getattr(tables, c), getattr(docs, c)) for c in COLUMNS))
+            result["equal"] = same_tables(
+                tables, CohortTables.from_documents(store.iter_documents()))
         else:
             measures = cohort_measures(tables, AT)
             result["measures"] = json.loads(json.dumps(measures, default=str))

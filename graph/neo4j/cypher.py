@@ -81,6 +81,9 @@ SCHEMA: tuple[SchemaQuery, ...] = (
         "CREATE INDEX ecomap_episoderow_child IF NOT EXISTS FOR (e:EpisodeRow) ON (e.child)"
     ),
     SchemaQuery("CREATE INDEX ecomap_revision_at IF NOT EXISTS FOR (r:Revision) ON (r.at_us)"),
+    SchemaQuery(
+        "CREATE INDEX ecomap_cohortpacked_child IF NOT EXISTS FOR (k:CohortPacked) ON (k.child)"
+    ),
 )
 
 
@@ -137,6 +140,15 @@ ALL_CHILD_TIES = ReadQuery(
     "t.observations AS observations"
 )
 ALL_EPISODES = ReadQuery(f"MATCH (e:EpisodeRow) WHERE {live('e')} RETURN properties(e) AS row")
+# Each current child's packed cohort columns (docs/scale.md): one node per child, not
+# versioned (the current state's only), replaced in the transaction that writes the child.
+ALL_PACKED = ReadQuery(
+    "MATCH (k:CohortPacked) RETURN k.child AS child, k.ties AS ties, "
+    "k.observations AS observations, k.members AS members"
+)
+COUNT_PACKED = ReadQuery("MATCH (k:CohortPacked) RETURN count(k) AS n")
+CURRENT_CHILD_IDS = ReadQuery("MATCH (c:ChildRow) WHERE c.rev_to IS NULL RETURN c.id AS id")
+PACKED_IDS = ReadQuery("MATCH (k:CohortPacked) RETURN k.child AS id")
 HISTORY = ReadQuery(
     "MATCH (:Child {id: $id})<-[:LISTS]-(r:Revision) RETURN properties(r) AS revision"
 )
@@ -315,6 +327,11 @@ ERASE_MEMBERS = WriteQuery("MATCH (m:MemberRow {child: $id}) DETACH DELETE m")
 ERASE_TIES = WriteQuery("MATCH (t:TieRow {child: $id}) DETACH DELETE t")
 ERASE_EPISODES = WriteQuery("MATCH (e:EpisodeRow {child: $id}) DETACH DELETE e")
 ERASE_LISTINGS = WriteQuery("MATCH (:Child {id: $id})<-[l:LISTS]-(:Revision) DELETE l")
+ERASE_PACKED = WriteQuery("MATCH (k:CohortPacked {child: $id}) DELETE k")
+SET_PACKED = WriteQuery(
+    "UNWIND $rows AS r MERGE (k:CohortPacked {child: r.child}) SET k.ties = r.ties, "
+    "k.observations = r.observations, k.members = r.members"
+)
 ERASE_PEOPLE = WriteQuery("UNWIND $ids AS pid MATCH (p:PersonRow {id: pid}) DETACH DELETE p")
 
 

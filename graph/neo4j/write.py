@@ -19,6 +19,7 @@ from ecomap.errors import Breach
 from ecomap.model import EcomapDocument, Person
 from graph.base import DocumentConflict, ErasedCounts, RevisionKind, StoreError, VersionConflict
 from graph.neo4j import cypher
+from graph.neo4j.cohort import packed_row
 from graph.neo4j.rows import Row, child_row, content, owned_rows, person_row
 from graph.neo4j.tx import WriteTx, to_us
 
@@ -80,6 +81,7 @@ class Plan:
     left: set[str] = field(default_factory=set)  # people a membership of was closed
     tie_owners: dict[str, str | None] = field(default_factory=dict)  # moved in this plan
     listed: dict[str, int | None] = field(default_factory=dict)  # child -> version (None: +1)
+    packed: dict[str, Row] = field(default_factory=dict)  # child -> packed cohort columns
 
     def person(self, current: Current, person_id: str) -> Row | None:
         """A person's latest content, this plan's changes included."""
@@ -159,6 +161,7 @@ def plan_document(plan: Plan, current: Current, doc: EcomapDocument, *,
             plan.tie_owners.update({stored[o]["id"]: None for o in gone})
             plan.tie_owners.update({row["id"]: cid for row in rows})
     plan.listed[cid] = version
+    plan.packed[cid] = packed_row(doc)
 
 
 def plan_person(plan: Plan, current: Current, person: Person) -> None:
@@ -180,6 +183,7 @@ def execute(tx: Tx, plan: Plan, current: Current, rev: int) -> dict[str, int]:
     for label in cypher.OWNED:
         tx.batched(cypher.retire_owned(label), plan.retire_owned[label], rev=rev)
         tx.batched(cypher.create_rows(label), [{**r, **stamp} for r in plan.create_owned[label]])
+    tx.batched(cypher.SET_PACKED, list(plan.packed.values()))
     if plan.left:  # people now in no child's current network are closed too
         still = {str(r["person"]) for r in tx.run(cypher.PERSON_CHILDREN, ids=sorted(plan.left))}
         orphans = sorted(plan.left - still)
@@ -231,7 +235,7 @@ def erase_rows(tx: WriteTx, child_id: str) -> ErasedCounts:
         episodes=int(tx.run(cypher.COUNT_CHILD_EPISODES, id=child_id)[0]["n"]),
     )
     for query in (cypher.ERASE_CHILD_ROWS, cypher.ERASE_MEMBERS, cypher.ERASE_TIES,
-                  cypher.ERASE_EPISODES, cypher.ERASE_LISTINGS):
+                  cypher.ERASE_EPISODES, cypher.ERASE_LISTINGS, cypher.ERASE_PACKED):
         tx.run(query, id=child_id)
     if people:
         tx.run(cypher.ERASE_PEOPLE, ids=people)
