@@ -154,3 +154,23 @@ def test_a_store_without_packed_columns_packs_them_when_opened(tmp_path: Path) -
     with EmbeddedStore(path) as store:
         assert store.cohort_tables().n_observations == 3
         _check(store)
+
+
+@pytest.mark.bolt
+def test_a_bolt_store_without_packed_columns_packs_them_when_opened(
+        arcadedb_target: dict[str, Any]) -> None:
+    """The same on the Neo4j store (an old store here: its CohortPacked nodes deleted)."""
+    from graph.neo4j import Neo4jStore
+    from tests.boltserver import clear_database
+    from tests.graph.bolt_raw import count, raw
+
+    clear_database(**arcadedb_target)
+    with Neo4jStore(**arcadedb_target) as store:
+        store.replace(network("c-1", ["p-a", "p-b"], [(0, 2, True), (1, 1, False)], False),
+                      actor=ACTOR)
+        store.replace(network("c-2", ["p-a"], [(0, 3, False)], True), actor=ACTOR)
+    raw(arcadedb_target, "MATCH (k:CohortPacked) DELETE k")
+    with Neo4jStore(**arcadedb_target) as store:
+        assert count(arcadedb_target, "MATCH (k:CohortPacked) RETURN count(k) AS n") == 2
+        assert store.cohort_tables().n_observations == 3
+        _check(store)
