@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from array import array
+from base64 import b64decode, b64encode
 from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -43,9 +44,12 @@ def _ordinal(value: Any, missing: int) -> int:
 
 
 def packed_row(doc: EcomapDocument) -> Row:
-    """The ``CohortPacked`` node's properties for ``doc`` (byte arrays and a string)."""
+    """The ``CohortPacked`` node's properties for ``doc``: the columns as base64 text (as
+    byte arrays, reading them back from the Bolt test server cost more than the row path:
+    docs/scale.md)."""
     packed = pack(doc)
-    return {"child": doc.child.id, "ties": packed.ties, "observations": packed.observations,
+    return {"child": doc.child.id, "ties": b64encode(packed.ties).decode("ascii"),
+            "observations": b64encode(packed.observations).decode("ascii"),
             "members": packed.members}
 
 
@@ -62,7 +66,7 @@ def read_packed(tx: ReadTx, r: int, include_closed: bool,
                                         bool(p.get("paid")))
               for p in (row["person"] for row in tx.run(cypher.ALL_PEOPLE, r=r))}
     rows = (PackedRow(cid, child.get("team"), child.get("status"), PackedChild(
-                bytes(packed[cid]["ties"]), bytes(packed[cid]["observations"]),
+                b64decode(packed[cid]["ties"]), b64decode(packed[cid]["observations"]),
                 str(packed[cid]["members"])))
             for cid, child in sorted(children.items())
             if (include_closed or not child.get("closed"))
