@@ -3,10 +3,10 @@
 
 A store keeps :func:`pack` of each child's current document beside the child, written in
 the same transaction, and reads the cohort as :func:`tables_from_packed` of every child's
-:class:`PackedChild` plus the current people: no per-row work at read time. A person's
-details (category, role, adult, paid) are not packed: people are shared by children, so
-they are joined at read time by id (:func:`person_code`), and a person edit repacks
-nothing.
+:class:`PackedChild`: no per-row work at read time. The details of the person at the other
+end of each tie (category, role, adult, paid: :func:`person_code`) are packed with the
+tie, so a store must repack, in the same transaction, every child whose network has a
+person whose details a write changes (people are shared by children).
 
 Each child's child ties are one record per tie in document order (:data:`TIE_DTYPE`), its
 observations of child ties one record per observation in document order
@@ -18,7 +18,7 @@ without the brackets (so many children's join with commas into one list). Exactl
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -35,7 +35,7 @@ from ecomap.measures.tables import (
 )
 from ecomap.model import CATEGORIES, SOCIAL_WORKER_ROLE, EcomapDocument
 
-TIE_DTYPE = np.dtype([("start", "<i8"), ("end", "<i8")])
+TIE_DTYPE = np.dtype([("start", "<i8"), ("end", "<i8"), ("person", "i1")])
 _RATINGS = ("closeness", "contact", "emotional", "practical", "informational", "critical",
             "direction", "trusted")
 OBSERVATION_DTYPE = np.dtype([("tie", "<i4"), ("day", "<i4"), ("side", "i1")]
@@ -89,10 +89,10 @@ def pack(doc: EcomapDocument) -> PackedChild:
     2
     """
     cid = doc.child.id
-    people = {p.id for p in doc.people}
+    people = {p.id: person_code(p.category, p.role, p.adult, p.paid) for p in doc.people}
     tie_row: dict[str, int] = {}
     members: list[str] = []
-    spans: list[tuple[int, int]] = []
+    spans: list[tuple[int, int, int]] = []
     for tie in doc.ties:
         a, b = tie.between
         if cid not in (a, b):
@@ -103,7 +103,7 @@ def pack(doc: EcomapDocument) -> PackedChild:
         tie_row[tie.id] = len(members)
         members.append(other)
         spans.append((tie.started.toordinal() if tie.started else NULL_START,
-                       tie.ended.toordinal() if tie.ended else NULL_END))
+                       tie.ended.toordinal() if tie.ended else NULL_END, people[other]))
     obs: list[tuple[int, ...]] = []
     for o in doc.observations:
         row = tie_row.get(o.tie)
@@ -128,9 +128,9 @@ def pack(doc: EcomapDocument) -> PackedChild:
     )
 
 
-def tables_from_packed(rows: Iterable[PackedRow], people: Mapping[str, int]) -> CohortTables:
-    """The cohort tables of ``rows`` (in the tables' order) with ``people``'s
-    :func:`person_code` by id: the packed columns concatenated, tie rows offset."""
+def tables_from_packed(rows: Iterable[PackedRow]) -> CohortTables:
+    """The cohort tables of ``rows`` (in the tables' order): the packed columns
+    concatenated, tie rows offset."""
     child_ids: list[str] = []
     teams: list[str | None] = []
     statuses: list[str | None] = []
@@ -155,7 +155,7 @@ def tables_from_packed(rows: Iterable[PackedRow], people: Mapping[str, int]) -> 
     index: dict[str, int] = {}
     member = np.fromiter((index.setdefault(m, len(index)) for m in members), np.int64,
                          len(members))
-    codes = np.fromiter((people[m] for m in index), np.int64, len(index))[member]
+    codes = ties["person"].astype(np.int64)
     base = np.cumsum(n_ties) - n_ties  # each child's first tie row
     children = np.arange(len(child_ids), dtype=np.int64)
     return CohortTables.from_columns(

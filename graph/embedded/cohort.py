@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ecomap.measures.packed import PackedChild, PackedRow, person_code, tables_from_packed
+from ecomap.measures.packed import PackedChild, PackedRow, tables_from_packed
 from ecomap.measures.tables import (
     DIRECTION_CODES,
     NULL_END,
@@ -122,25 +122,22 @@ SELECT c.id, c.team, c.status, k.ties, k.observations, k.members
 FROM children c JOIN cohort_packed k ON k.child_id = c.id
 WHERE c.rev_to = {OPEN} {{where}} ORDER BY c.id
 """
-_PEOPLE = f"SELECT id, category, role, adult, paid FROM people WHERE rev_to = {OPEN}"
 
 
 def packed_cohort_tables(conn: sqlite3.Connection, ids: Sequence[str] | None,
                          include_closed: bool = False) -> CohortTables:
     """The current state's :class:`CohortTables` from the packed per-child columns
-    (docs/scale.md): one scan of ``cohort_packed`` and one of the current people,
+    (docs/scale.md): one scan of ``cohort_packed`` joined to the current child rows,
     concatenated by :func:`~ecomap.measures.packed.tables_from_packed`."""
     where = "" if include_closed else "AND c.closed = 0"
     params: dict[str, Any] = {}
     if ids is not None:
         where += " AND c.id IN (SELECT value FROM json_each(:ids))"
         params["ids"] = json.dumps(list(ids))
-    people = {pid: person_code(category, role, bool(adult), bool(paid))
-              for pid, category, role, adult, paid in conn.execute(_PEOPLE)}
     found = conn.execute(_PACKED_ROWS.format(where=where), params)
     return tables_from_packed(
         (PackedRow(cid, team, status, PackedChild(ties, obs, members))
-         for cid, team, status, ties, obs, members in found), people)
+         for cid, team, status, ties, obs, members in found))
 
 
 def _assemble(cursor: Iterator[tuple[Any, ...]]) -> CohortTables:

@@ -508,10 +508,7 @@ def _pack_missing(conn: sqlite3.Connection) -> None:
         return
     conn.execute("BEGIN IMMEDIATE")
     try:
-        ids = [row[0] for row in conn.execute(missing)]
-        for start in range(0, len(ids), _READ_BATCH):
-            for _, text in _load(conn, ids[start:start + _READ_BATCH], None, True):
-                write.pack_child(conn, rows.document(text))
+        write.repack(conn, [row[0] for row in conn.execute(missing)])
     except BaseException:
         conn.execute("ROLLBACK")
         raise

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from ecomap.measures.packed import PackedChild, PackedRow, pack, person_code, tables_from_packed
+from ecomap.measures.packed import PackedChild, PackedRow, pack, tables_from_packed
 from ecomap.measures.tables import (
     ADULT_SIDE,
     CHILD_SIDE,
@@ -58,20 +58,17 @@ def read_packed(tx: ReadTx, r: int, include_closed: bool,
     """The current state's tables from the packed columns, read in one transaction (the
     latest revision ``r``); None if a current child has none yet (read the rows)."""
     wanted = None if ids is None else set(ids)
-    children = {str(row["row"]["id"]): row["row"] for row in tx.run(cypher.ALL_CHILDREN, r=r)}
+    children = {str(row["id"]): row for row in tx.run(cypher.COHORT_CHILDREN, r=r)}
     packed = {str(row["child"]): row for row in tx.run(cypher.ALL_PACKED)}
     if not children.keys() <= packed.keys():
         return None
-    people = {str(p["id"]): person_code(p["category"], p.get("role"), bool(p.get("adult")),
-                                        bool(p.get("paid")))
-              for p in (row["person"] for row in tx.run(cypher.ALL_PEOPLE, r=r))}
     rows = (PackedRow(cid, child.get("team"), child.get("status"), PackedChild(
                 b64decode(packed[cid]["ties"]), b64decode(packed[cid]["observations"]),
                 str(packed[cid]["members"])))
             for cid, child in sorted(children.items())
             if (include_closed or not child.get("closed"))
             and (wanted is None or cid in wanted))
-    return tables_from_packed(rows, people)
+    return tables_from_packed(rows)
 
 
 def read_all(tx: ReadTx, r: int, include_closed: bool) -> tuple[list[str], Fetched]:

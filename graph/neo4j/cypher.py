@@ -146,6 +146,10 @@ ALL_PACKED = ReadQuery(
     "MATCH (k:CohortPacked) RETURN k.child AS child, k.ties AS ties, "
     "k.observations AS observations, k.members AS members"
 )
+COHORT_CHILDREN = ReadQuery(
+    f"MATCH (c:ChildRow) WHERE {live('c')} RETURN c.id AS id, c.team AS team, "
+    "c.status AS status, c.closed AS closed"
+)
 COUNT_PACKED = ReadQuery("MATCH (k:CohortPacked) RETURN count(k) AS n")
 CURRENT_CHILD_IDS = ReadQuery("MATCH (c:ChildRow) WHERE c.rev_to IS NULL RETURN c.id AS id")
 PACKED_IDS = ReadQuery("MATCH (k:CohortPacked) RETURN k.child AS id")

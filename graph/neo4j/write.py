@@ -21,7 +21,7 @@ from graph.base import DocumentConflict, ErasedCounts, RevisionKind, StoreError,
 from graph.neo4j import cypher
 from graph.neo4j.cohort import packed_row
 from graph.neo4j.rows import Row, child_row, content, owned_rows, person_row
-from graph.neo4j.tx import WriteTx, to_us
+from graph.neo4j.tx import WriteTx, fetch, to_us
 
 Tx = WriteTx
 
@@ -170,6 +170,7 @@ def plan_person(plan: Plan, current: Current, person: Person) -> None:
     if current.people.get(person.id) != new:
         plan.retire_people.add(person.id)
         plan.people[person.id] = new
+        plan.changed_people.add(person.id)  # their children are repacked
 
 
 def execute(tx: Tx, plan: Plan, current: Current, rev: int) -> dict[str, int]:
@@ -183,15 +184,23 @@ def execute(tx: Tx, plan: Plan, current: Current, rev: int) -> dict[str, int]:
     for label in cypher.OWNED:
         tx.batched(cypher.retire_owned(label), plan.retire_owned[label], rev=rev)
         tx.batched(cypher.create_rows(label), [{**r, **stamp} for r in plan.create_owned[label]])
-    tx.batched(cypher.SET_PACKED, list(plan.packed.values()))
     if plan.left:  # people now in no child's current network are closed too
         still = {str(r["person"]) for r in tx.run(cypher.PERSON_CHILDREN, ids=sorted(plan.left))}
         orphans = sorted(plan.left - still)
         tx.batched(cypher.RETIRE_PEOPLE, [{"id": pid} for pid in orphans], rev=rev)
     listed = dict(plan.listed)
+    packed = list(plan.packed.values())
     if plan.changed_people:  # every child whose current network has a changed person
-        for row in tx.run(cypher.PERSON_CHILDREN, ids=sorted(plan.changed_people)):
-            listed.setdefault(str(row["child"]), None)
+        sharing = {str(row["child"]) for row in tx.run(
+            cypher.PERSON_CHILDREN, ids=sorted(plan.changed_people))}
+        for cid in sharing:
+            listed.setdefault(cid, None)
+        repack = sorted(sharing - plan.packed.keys())  # the person is packed with each tie
+        if repack:
+            fetched = fetch(tx, repack, rev)
+            packed += [packed_row(fetched.document(cid)) for cid in repack
+                       if cid in fetched.children]
+    tx.batched(cypher.SET_PACKED, packed)
     missing = [cid for cid, v in listed.items() if v is None and cid not in current.versions]
     for row in tx.run(cypher.LOCK_CHILDREN, ids=missing) if missing else []:
         current.versions[str(row["id"])] = int(row["version"])

@@ -1,7 +1,8 @@
 """The packed cohort columns (docs/scale.md) stay exactly what the documents give:
 ``store.cohort_tables()`` equals ``CohortTables.from_documents(store.iter_documents())``
 after every step of random sequences of writes, closes, reopens, restores, person edits
-(category, role, adult, paid: what the columns read of a shared person) and erases, on
+(category, role, adult, paid: packed with every tie to a shared person, so each child
+sharing them is repacked) and erases, on
 every store in ``STORE_FACTORIES``. Mirrors ecomap/measures/packed.py and the stores'
 cohort modules."""
 

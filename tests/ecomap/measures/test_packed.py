@@ -22,11 +22,6 @@ from ecomap.model import CATEGORIES, EcomapDocument
 from tests.graph.test_contract import assert_same_cohort
 
 
-def _people(docs: list[EcomapDocument]) -> dict[str, int]:
-    return {p.id: person_code(p.category, p.role, p.adult, p.paid)
-            for d in docs for p in d.people}
-
-
 def _rows(docs: list[EcomapDocument]) -> list[PackedRow]:
     return [PackedRow(d.child.id, d.child.team, d.child.status, pack(d))
             for d in sorted(docs, key=lambda d: d.child.id)]
@@ -34,14 +29,14 @@ def _rows(docs: list[EcomapDocument]) -> list[PackedRow]:
 
 def test_packed_children_concatenate_to_the_documents_tables(synthetic: Any) -> None:
     docs = sorted(synthetic(40, seed=3), key=lambda d: d.child.id)
-    tables = tables_from_packed(_rows(docs), _people(docs))
+    tables = tables_from_packed(_rows(docs))
     want = CohortTables.from_documents(docs)
     assert_same_cohort(tables, want)
     assert tables.tie_member.tolist() == want.tie_member.tolist()
 
 
 def test_no_children_give_empty_tables() -> None:
-    tables = tables_from_packed([], {})
+    tables = tables_from_packed([])
     assert tables.n_children == 0 and tables.n_observations == 0
     assert len(tables.tie_child) == 0
 
