@@ -30,8 +30,10 @@ from ecomap.measures.tables import (
     NULL_END,
     NULL_START,
     CohortTables,
+    EpisodeColumns,
     ObservationColumns,
     TieColumns,
+    episode_code,
 )
 from ecomap.model import CATEGORIES, SOCIAL_WORKER_ROLE, EcomapDocument
 
@@ -40,6 +42,7 @@ _RATINGS = ("closeness", "contact", "emotional", "practical", "informational", "
             "direction", "trusted")
 OBSERVATION_DTYPE = np.dtype([("tie", "<i4"), ("day", "<i4"), ("side", "i1")]
                              + [(name, "i1") for name in _RATINGS])
+EPISODE_DTYPE = np.dtype([("kind", "i1"), ("start", "<i8"), ("end", "<i8")])
 _CATEGORY_CODE: dict[str, int] = {c: i for i, c in enumerate(CATEGORIES)}
 
 
@@ -50,6 +53,8 @@ class PackedChild:
     ties: bytes
     observations: bytes
     members: str
+    episodes: bytes = b""
+    episode_values: str = ""
 
 
 @dataclass(frozen=True)
@@ -121,10 +126,16 @@ def pack(doc: EcomapDocument) -> PackedChild:
             DIRECTION_CODES.get(o.direction or "", 0),
             -1 if o.trusted is None else int(o.trusted),
         ))
+    episodes = [(episode_code(e.kind), e.start.toordinal(),
+                 e.end.toordinal() if e.end else NULL_END) for e in doc.episodes]
+    values = [e.status if e.kind == "status" else e.team if e.kind == "team" else None
+              for e in doc.episodes]
     return PackedChild(
         ties=np.array(spans, dtype=TIE_DTYPE).tobytes(),
         observations=np.array(obs, dtype=OBSERVATION_DTYPE).tobytes(),
         members=json.dumps(members)[1:-1],
+        episodes=np.array(episodes, dtype=EPISODE_DTYPE).tobytes(),
+        episode_values=json.dumps(values)[1:-1],
     )
 
 
@@ -137,6 +148,8 @@ def tables_from_packed(rows: Iterable[PackedRow]) -> CohortTables:
     tie_parts: list[bytes] = []
     obs_parts: list[bytes] = []
     member_parts: list[str] = []
+    episode_parts: list[bytes] = []
+    value_parts: list[str] = []
     for row in rows:
         child_ids.append(row.child_id)
         teams.append(row.team)
@@ -145,10 +158,16 @@ def tables_from_packed(rows: Iterable[PackedRow]) -> CohortTables:
         obs_parts.append(row.packed.observations)
         if row.packed.members:
             member_parts.append(row.packed.members)
+        episode_parts.append(row.packed.episodes)
+        if row.packed.episode_values:
+            value_parts.append(row.packed.episode_values)
     n_ties = np.fromiter((len(t) for t in tie_parts), np.int64, len(tie_parts))
     n_ties //= TIE_DTYPE.itemsize
     n_obs = np.fromiter((len(o) for o in obs_parts), np.int64, len(obs_parts))
     n_obs //= OBSERVATION_DTYPE.itemsize
+    n_eps = np.fromiter((len(e) for e in episode_parts), np.int64, len(episode_parts))
+    n_eps //= EPISODE_DTYPE.itemsize
+    eps = np.frombuffer(b"".join(episode_parts), dtype=EPISODE_DTYPE)
     ties = np.frombuffer(b"".join(tie_parts), dtype=TIE_DTYPE)
     obs = np.frombuffer(b"".join(obs_parts), dtype=OBSERVATION_DTYPE)
     members: list[str] = json.loads("[" + ",".join(member_parts) + "]")
@@ -170,4 +189,6 @@ def tables_from_packed(rows: Iterable[PackedRow]) -> CohortTables:
             obs["tie"].astype(np.int64) + np.repeat(base, n_obs), obs["side"], obs["day"],
             *(obs[name] for name in _RATINGS),
         ),
+        EpisodeColumns(np.repeat(children, n_eps), eps["kind"], eps["start"], eps["end"],
+                       json.loads("[" + ",".join(value_parts) + "]")),
     )

@@ -118,7 +118,8 @@ def cohort_tables(conn: sqlite3.Connection, ids: Sequence[str] | None,
 
 
 _PACKED_ROWS = f"""
-SELECT c.id, c.team, c.status, k.ties, k.observations, k.members
+SELECT c.id, c.team, c.status, k.ties, k.observations, k.members, k.episodes,
+  k.episode_values
 FROM children c JOIN cohort_packed k ON k.child_id = c.id
 WHERE c.rev_to = {OPEN} {{where}} ORDER BY c.id
 """
@@ -136,8 +137,8 @@ def packed_cohort_tables(conn: sqlite3.Connection, ids: Sequence[str] | None,
         params["ids"] = json.dumps(list(ids))
     found = conn.execute(_PACKED_ROWS.format(where=where), params)
     return tables_from_packed(
-        (PackedRow(cid, team, status, PackedChild(ties, obs, members))
-         for cid, team, status, ties, obs, members in found))
+        (PackedRow(cid, team, status, PackedChild(ties, obs, members, eps, values))
+         for cid, team, status, ties, obs, members, eps, values in found))
 
 
 def _assemble(cursor: Iterator[tuple[Any, ...]]) -> CohortTables:

@@ -252,7 +252,9 @@ MIGRATIONS: tuple[str, ...] = (
         child_id     TEXT PRIMARY KEY,
         ties         BLOB NOT NULL,
         observations BLOB NOT NULL,
-        members      TEXT NOT NULL
+        members      TEXT NOT NULL,
+        episodes     BLOB NOT NULL,
+        episode_values TEXT NOT NULL
     );
     """,
 )

@@ -279,9 +279,10 @@ def pack_child(conn: sqlite3.Connection, doc: EcomapDocument) -> None:
     from ecomap.measures.packed import pack  # numpy: loaded when first needed
 
     packed = pack(doc)
-    conn.execute("INSERT OR REPLACE INTO cohort_packed (child_id, ties, observations, members)"
-                 " VALUES (?, ?, ?, ?)",
-                 (doc.child.id, packed.ties, packed.observations, packed.members))
+    conn.execute("INSERT OR REPLACE INTO cohort_packed (child_id, ties, observations, members,"
+                 " episodes, episode_values) VALUES (?, ?, ?, ?, ?, ?)",
+                 (doc.child.id, packed.ties, packed.observations, packed.members,
+                  packed.episodes, packed.episode_values))
 
 
 def repack(conn: sqlite3.Connection, child_ids: Iterable[str]) -> None:

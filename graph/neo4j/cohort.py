@@ -50,7 +50,9 @@ def packed_row(doc: EcomapDocument) -> Row:
     packed = pack(doc)
     return {"child": doc.child.id, "ties": b64encode(packed.ties).decode("ascii"),
             "observations": b64encode(packed.observations).decode("ascii"),
-            "members": packed.members}
+            "members": packed.members,
+            "episodes": b64encode(packed.episodes).decode("ascii"),
+            "episode_values": packed.episode_values}
 
 
 def read_packed(tx: ReadTx, r: int, include_closed: bool,
@@ -64,7 +66,8 @@ def read_packed(tx: ReadTx, r: int, include_closed: bool,
         return None
     rows = (PackedRow(cid, child.get("team"), child.get("status"), PackedChild(
                 b64decode(packed[cid]["ties"]), b64decode(packed[cid]["observations"]),
-                str(packed[cid]["members"])))
+                str(packed[cid]["members"]), b64decode(packed[cid]["episodes"]),
+                str(packed[cid]["episode_values"])))
             for cid, child in sorted(children.items())
             if (include_closed or not child.get("closed"))
             and (wanted is None or cid in wanted))

@@ -144,7 +144,8 @@ ALL_EPISODES = ReadQuery(f"MATCH (e:EpisodeRow) WHERE {live('e')} RETURN propert
 # versioned (the current state's only), replaced in the transaction that writes the child.
 ALL_PACKED = ReadQuery(
     "MATCH (k:CohortPacked) RETURN k.child AS child, k.ties AS ties, "
-    "k.observations AS observations, k.members AS members"
+    "k.observations AS observations, k.members AS members, k.episodes AS episodes, "
+    "k.episode_values AS episode_values"
 )
 COHORT_CHILDREN = ReadQuery(
     f"MATCH (c:ChildRow) WHERE {live('c')} RETURN c.id AS id, c.team AS team, "
@@ -334,7 +335,8 @@ ERASE_LISTINGS = WriteQuery("MATCH (:Child {id: $id})<-[l:LISTS]-(:Revision) DEL
 ERASE_PACKED = WriteQuery("MATCH (k:CohortPacked {child: $id}) DELETE k")
 SET_PACKED = WriteQuery(
     "UNWIND $rows AS r MERGE (k:CohortPacked {child: r.child}) SET k.ties = r.ties, "
-    "k.observations = r.observations, k.members = r.members"
+    "k.observations = r.observations, k.members = r.members, k.episodes = r.episodes, "
+    "k.episode_values = r.episode_values"
 )
 ERASE_PEOPLE = WriteQuery("UNWIND $ids AS pid MATCH (p:PersonRow {id: pid}) DETACH DELETE p")
 
