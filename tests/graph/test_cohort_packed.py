@@ -38,7 +38,8 @@ DETAILS = [  # what a person edit may change to
 def network(child: str, people: list[str], ratings: list[tuple[int, int, bool]],
             ended: bool) -> EcomapDocument:
     """The child tied to each of ``people`` (and the first two people to each other), with
-    observations ``(tie index, closeness, by the child)`` on successive days."""
+    observations ``(tie index, closeness, by the child)`` on successive days; ``ended``:
+    the first tie ended, and status, team and placement episodes."""
     ties: list[dict[str, Any]] = [
         {"id": f"{child}-{p}", "between": [child, p], "started": "2020-01-01",
          **({"ended": "2024-06-01"} if ended and i == 0 else {})}
@@ -57,6 +58,11 @@ def network(child: str, people: list[str], ratings: list[tuple[int, int, bool]],
         "people": [{"id": p, "name": p.upper(), "category": "family"} for p in people],
         "ties": ties,
         "observations": observations,
+        "episodes": [{"kind": "status", "start": "2020-01-01", "status": "looked_after"},
+                     {"kind": "team", "start": "2021-01-01", "end": "2024-01-01",
+                      "team": "East"},
+                     {"kind": "team", "start": "2024-01-01", "team": "North"},
+                     {"kind": "placement", "start": "2022-01-01"}] if ended else [],
     })
 
 
