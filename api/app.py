@@ -24,12 +24,14 @@ from api.routes import (
     links,
     maps,
     measures,
+    meetings,
     network,
     people,
     periods,
     records,
     users,
     young_person,
+    young_person_plans,
 )
 from api.settings import Settings
 from graph.base import GraphStore
@@ -64,6 +66,8 @@ TAGS = [
     {"name": "children", "description": "Children on your caseload."},
     {"name": "documents", "description": "A child's whole `ecomap/1` document."},
     {"name": "network", "description": "People, ties, observations and episodes."},
+    {"name": "meetings", "description": "Family meetings and reviews, their plans and "
+     "progress (docs/meetings.md)."},
     {"name": "people", "description": "Shared people: find, link, change in the open."},
     {"name": "record", "description": "Revisions, restore, close, reopen, erase."},
     {"name": "ecomap", "description": "The ecomap ready to draw, changes, and exports."},
@@ -128,9 +132,11 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         records,
         maps,
         measures,
+        meetings,
         dashboard,
         links,
         young_person,
+        young_person_plans,
         users,
         audit,
         imports,

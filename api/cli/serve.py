@@ -76,7 +76,7 @@ def demo(
     )
     today = date.today()
     typer.echo(f"synthesising {children} children into {db} ...")
-    docs = list(synthesize(children, DEMO_SEED, as_at=today))
+    docs = list(synthesize(children, DEMO_SEED, as_at=today, meetings=True))
     store = EmbeddedStore(db)
     try:
         result = store.replace_many(docs, actor="import:demo")

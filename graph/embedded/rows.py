@@ -7,6 +7,7 @@ revision range are added by the writer, which compares contents to find what cha
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -25,6 +26,9 @@ OBSERVATION_CONTENT = (
     "informational, critical, direction, trusted, note"
 )
 EPISODE_CONTENT = 'kind, start, "end", reason, status, team'
+MEETING_CONTENT = 'id, kind, "on", invited, attended, participation, note'
+COMMITMENT_CONTENT = "meeting_id, id, what, who, by"
+PROGRESS_CONTENT = 'commitment_id, "on", state, by'
 
 #: The tables a child owns, with their content columns, in the order they are written.
 CHILD_TABLES: tuple[tuple[str, str], ...] = (
@@ -32,7 +36,38 @@ CHILD_TABLES: tuple[tuple[str, str], ...] = (
     ("ties", TIE_CONTENT),
     ("observations", OBSERVATION_CONTENT),
     ("episodes", EPISODE_CONTENT),
+    ("meetings", MEETING_CONTENT),
+    ("commitments", COMMITMENT_CONTENT),
+    ("progress", PROGRESS_CONTENT),
 )
+
+
+def _ids(ids: list[str]) -> str:
+    return json.dumps(ids, ensure_ascii=False, separators=(",", ":"))
+
+
+def meeting_rows(doc: EcomapDocument) -> dict[str, list[Row]]:
+    """A document's meetings, commitments and progress as row contents (docs/meetings.md).
+
+    >>> doc = EcomapDocument.model_validate({"format": "ecomap/1",
+    ...     "child": {"id": "c", "name": "C"},
+    ...     "people": [{"id": "g", "name": "G", "category": "family"}],
+    ...     "meetings": [{"id": "m", "kind": "other", "on": "2024-01-01", "attended": ["g"],
+    ...         "plan": [{"id": "k", "what": "tea", "who": ["g"],
+    ...                   "progress": [{"on": "2024-02-01", "state": "done"}]}]}]})
+    >>> meeting_rows(doc)["progress"]
+    [('k', '2024-02-01', 'done', None)]
+    """
+    meetings: list[Row] = []
+    commitments: list[Row] = []
+    progress: list[Row] = []
+    for m in doc.meetings:
+        meetings.append((m.id, m.kind, m.on.isoformat(), _ids(m.invited), _ids(m.attended),
+                         m.participation, m.note))
+        for k in m.plan:
+            commitments.append((m.id, k.id, k.what, _ids(k.who), _iso(k.by)))
+            progress.extend((k.id, p.on.isoformat(), p.state, p.by) for p in k.progress)
+    return {"meetings": meetings, "commitments": commitments, "progress": progress}
 
 
 def _iso(d: date | None) -> str | None:
@@ -83,6 +118,7 @@ def to_rows(doc: EcomapDocument) -> DocumentRows:
             "observations": observations,
             "episodes": [(e.kind, e.start.isoformat(), _iso(e.end), e.reason, e.status, e.team)
                          for e in doc.episodes],
+            **meeting_rows(doc),
         },
     )
 
@@ -146,7 +182,19 @@ SELECT c.id, json_object(
   'episodes', json((SELECT json_group_array(json_object(
       'kind', kind, 'start', start, 'end', "end", 'reason', reason, 'status', status,
       'team', team))
-    FROM (SELECT * FROM episodes e WHERE e.child_id = c.id AND {e} ORDER BY e.ord)))
+    FROM (SELECT * FROM episodes e WHERE e.child_id = c.id AND {e} ORDER BY e.ord))),
+  'meetings', json((SELECT json_group_array(json_object(
+      'id', mt.id, 'kind', mt.kind, 'on', mt."on", 'invited', json(mt.invited),
+      'attended', json(mt.attended), 'participation', mt.participation, 'note', mt.note,
+      'plan', json((SELECT json_group_array(json_object(
+          'id', k.id, 'what', k.what, 'who', json(k.who), 'by', k.by,
+          'progress', json((SELECT json_group_array(json_object(
+              'on', pr."on", 'state', pr.state, 'by', pr.by))
+            FROM (SELECT * FROM progress pr WHERE pr.child_id = c.id AND {pr}
+                  AND pr.commitment_id = k.id ORDER BY pr.ord) pr))))
+        FROM (SELECT * FROM commitments k WHERE k.child_id = c.id AND {k}
+              AND k.meeting_id = mt.id ORDER BY k.ord) k))))
+    FROM (SELECT * FROM meetings mt WHERE mt.child_id = c.id AND {mt} ORDER BY mt.ord) mt))
 )
 FROM children c
 WHERE c.id IN (SELECT value FROM json_each(:ids)) AND {c} AND (:closed OR c.closed = 0)
@@ -160,7 +208,7 @@ def documents_json(as_recorded: int | None) -> str:
     only when ``:closed`` is 1."""
     return _DOCUMENTS_JSON.format(
         adult=_boolean("adult"), paid=_boolean("paid"), trusted=_boolean("trusted"),
-        **{a: live(a, as_recorded) for a in "cpmtoe"},
+        **{a: live(a, as_recorded) for a in ("c", "p", "m", "t", "o", "e", "mt", "k", "pr")},
     )
 
 

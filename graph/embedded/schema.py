@@ -243,19 +243,50 @@ MIGRATIONS: tuple[str, ...] = (
         WHERE rev_to = 4611686018427387904;
     CREATE UNIQUE INDEX ties_id ON ties (id) WHERE rev_to = 4611686018427387904;
     """,
-    # Each current child's cohort columns, packed by ecomap.measures.packed.pack and
-    # written in the same transaction as the child (docs/scale.md); the current state's
-    # cohort_tables only concatenates them. Children stored before this migration are
-    # packed when the store is next opened (EmbeddedStore.__init__).
+    # Meetings, their plans' commitments and each commitment's progress (docs/meetings.md),
+    # system-versioned like every row a child owns. A commitment names its meeting and a
+    # progress entry its commitment; ord is the position in the document, flattened.
+    # invited, attended and who are JSON arrays of person ids.
     """
-    CREATE TABLE cohort_packed (
-        child_id     TEXT PRIMARY KEY,
-        ties         BLOB NOT NULL,
-        observations BLOB NOT NULL,
-        members      TEXT NOT NULL,
-        episodes     BLOB NOT NULL,
-        episode_values TEXT NOT NULL
-    );
+    CREATE TABLE meetings (
+        child_id      TEXT NOT NULL,
+        rev_to        INTEGER NOT NULL,
+        ord           INTEGER NOT NULL,
+        rev_from      INTEGER NOT NULL,
+        id            TEXT NOT NULL,
+        kind          TEXT NOT NULL,
+        "on"          TEXT NOT NULL,
+        invited       TEXT NOT NULL,
+        attended      TEXT NOT NULL,
+        participation TEXT,
+        note          TEXT,
+        PRIMARY KEY (child_id, rev_to, ord)
+    ) WITHOUT ROWID;
+    CREATE UNIQUE INDEX meetings_id ON meetings (id) WHERE rev_to = 4611686018427387904;
+    CREATE TABLE commitments (
+        child_id   TEXT NOT NULL,
+        rev_to     INTEGER NOT NULL,
+        ord        INTEGER NOT NULL,
+        rev_from   INTEGER NOT NULL,
+        meeting_id TEXT NOT NULL,
+        id         TEXT NOT NULL,
+        what       TEXT NOT NULL,
+        who        TEXT NOT NULL,
+        by         TEXT,
+        PRIMARY KEY (child_id, rev_to, ord)
+    ) WITHOUT ROWID;
+    CREATE UNIQUE INDEX commitments_id ON commitments (id) WHERE rev_to = 4611686018427387904;
+    CREATE TABLE progress (
+        child_id      TEXT NOT NULL,
+        rev_to        INTEGER NOT NULL,
+        ord           INTEGER NOT NULL,
+        rev_from      INTEGER NOT NULL,
+        commitment_id TEXT NOT NULL,
+        "on"          TEXT NOT NULL,
+        state         TEXT NOT NULL,
+        by            TEXT,
+        PRIMARY KEY (child_id, rev_to, ord)
+    ) WITHOUT ROWID;
     """,
 )
 

@@ -259,6 +259,8 @@ def _write_child(conn: sqlite3.Connection, rev: int, doc: EcomapDocument,
         try:
             gone = _sync(conn, table, columns, cid, rev, r.owned[table], current is None)
         except sqlite3.IntegrityError:
+            if table in ("meetings", "commitments"):
+                raise _meeting_conflict(conn, doc, table) from None
             if table != "ties":
                 raise
             raise _tie_conflict(conn, doc) from None
@@ -266,33 +268,9 @@ def _write_child(conn: sqlite3.Connection, rev: int, doc: EcomapDocument,
             left = [g[0] for g in gone]
     if left:
         _retire_orphans(conn, rev, left)
-    pack_child(conn, doc)
-    repack(conn, affected)  # other children with a person whose details changed
     for other in sorted(affected):
         list_child(conn, rev, other)
     return list_child(conn, rev, cid)
-
-
-def pack_child(conn: sqlite3.Connection, doc: EcomapDocument) -> None:
-    """Keep the child's packed cohort columns (docs/scale.md) equal to ``doc``: called in
-    the transaction that writes the child (erase deletes the row)."""
-    from ecomap.measures.packed import pack  # numpy: loaded when first needed
-
-    packed = pack(doc)
-    conn.execute("INSERT OR REPLACE INTO cohort_packed (child_id, ties, observations, members,"
-                 " episodes, episode_values) VALUES (?, ?, ?, ?, ?, ?)",
-                 (doc.child.id, packed.ties, packed.observations, packed.members,
-                  packed.episodes, packed.episode_values))
-
-
-def repack(conn: sqlite3.Connection, child_ids: Iterable[str]) -> None:
-    """Pack the named children's current documents again (a shared person's details
-    changed: they are packed with each tie), in the caller's transaction."""
-    ids = sorted(set(child_ids))
-    for start in range(0, len(ids), 200):
-        for _, text in conn.execute(rows.documents_json(None), {
-                "ids": json.dumps(ids[start:start + 200]), "r": None, "closed": 1}):
-            pack_child(conn, rows.document(text))
 
 
 def _tie_conflict(conn: sqlite3.Connection, doc: EcomapDocument) -> StoreError:
@@ -311,6 +289,25 @@ def _tie_conflict(conn: sqlite3.Connection, doc: EcomapDocument) -> StoreError:
     return DocumentConflict(cid, breaches)
 
 
+def _meeting_conflict(conn: sqlite3.Connection, doc: EcomapDocument, table: str) -> StoreError:
+    """Explain a failed meeting or commitment insert: ids another child's record owns."""
+    cid = doc.child.id
+    if table == "meetings":
+        items = [(f"meetings[{i}].id", m.id) for i, m in enumerate(doc.meetings)]
+    else:
+        items = [(f"meetings[{i}].plan[{j}].id", k.id)
+                 for i, m in enumerate(doc.meetings) for j, k in enumerate(m.plan)]
+    owned = {r[0] for r in conn.execute(
+        f"SELECT id FROM {table} WHERE rev_to = {OPEN} AND child_id != ? "
+        "AND id IN (SELECT value FROM json_each(?))", (cid, json.dumps([i for _, i in items])))}
+    what = "meeting" if table == "meetings" else "commitment"
+    breaches = [Breach(path, f"{what} id {i!r} already belongs to another child's record")
+                for path, i in items if i in owned]
+    if not breaches:
+        return StoreError(f"could not store the {table} of child {cid!r}")
+    return DocumentConflict(cid, breaches)
+
+
 def update_person(conn: sqlite3.Connection, rev: int, person: Person) -> list[str]:
     """Change a current person's details; list and return every child whose current
     network has them. The caller checks that the person exists."""
@@ -318,7 +315,6 @@ def update_person(conn: sqlite3.Connection, rev: int, person: Person) -> list[st
     new = rows.person_row(person)
     if current_people(conn, [person.id]).get(person.id) != new:
         set_person_row(conn, rev, new)
-        repack(conn, affected)
     for cid in affected:
         list_child(conn, rev, cid)
     return affected
@@ -343,8 +339,8 @@ def erase_rows(conn: sqlite3.Connection, child_id: str) -> ErasedCounts:
         observations=count("observations"),
         episodes=count("episodes"),
     )
-    for table in ("memberships", "ties", "observations", "episodes", "revision_children",
-                  "cohort_packed"):
+    for table in ("memberships", "ties", "observations", "episodes", "meetings",
+                  "commitments", "progress", "revision_children"):
         conn.execute(f"DELETE FROM {table} WHERE child_id = ?", (child_id,))
     conn.execute("DELETE FROM children WHERE id = ?", (child_id,))
     conn.executemany("DELETE FROM people WHERE id = ?", [(p,) for p in people])

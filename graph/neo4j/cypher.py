@@ -18,6 +18,11 @@ The graph (docs/record.md: system-versioned rows)::
     (:TieRow {child, ord, id, a, b, member, started, ended, end_reason,
               observations, observation_count, rev_from, rev_to})
     (:EpisodeRow {child, ord, kind, start_date, end_date, reason, ..., rev_from, rev_to})
+    (:MeetingRow {child, ord, id, kind, on, invited, attended, participation, note, ...})
+    (:CommitmentRow {child, ord, meeting, id, what, who, by, rev_from, rev_to})
+    (:ProgressRow {child, ord, commitment, on, state, by, rev_from, rev_to})
+      -- meetings, their plans and progress (docs/meetings.md); invited, attended and who
+      -- are JSON lists of person ids; ord is the position in the document, flattened
 
 A row is current from revision ``rev_from`` until ``rev_to`` (absent while current).
 Content is never changed in place: a write sets ``rev_to`` on the rows it changes or
@@ -55,7 +60,9 @@ SCHEMA_VERSION = 2
 WRITE_CLAUSES = re.compile(r"\b(CREATE|MERGE|SET|DELETE|REMOVE|DETACH|FOREACH|LOAD)\b", re.I)
 
 #: The labels of rows a child owns, keyed by ``(child, ord)``.
-OWNED = ("MemberRow", "TieRow", "EpisodeRow")
+OWNED = ("MemberRow", "TieRow", "EpisodeRow", "MeetingRow", "CommitmentRow", "ProgressRow")
+#: The owned labels that hold a meeting's record (docs/meetings.md).
+MEETING_LABELS = ("MeetingRow", "CommitmentRow", "ProgressRow")
 
 # Unique constraints first, each in its own auto-commit call, then indexes.
 SCHEMA: tuple[SchemaQuery, ...] = (
@@ -82,7 +89,18 @@ SCHEMA: tuple[SchemaQuery, ...] = (
     ),
     SchemaQuery("CREATE INDEX ecomap_revision_at IF NOT EXISTS FOR (r:Revision) ON (r.at_us)"),
     SchemaQuery(
-        "CREATE INDEX ecomap_cohortpacked_child IF NOT EXISTS FOR (k:CohortPacked) ON (k.child)"
+        "CREATE INDEX ecomap_meetingrow_child IF NOT EXISTS FOR (m:MeetingRow) ON (m.child)"
+    ),
+    SchemaQuery("CREATE INDEX ecomap_meetingrow_id IF NOT EXISTS FOR (m:MeetingRow) ON (m.id)"),
+    SchemaQuery(
+        "CREATE INDEX ecomap_commitmentrow_child IF NOT EXISTS "
+        "FOR (k:CommitmentRow) ON (k.child)"
+    ),
+    SchemaQuery(
+        "CREATE INDEX ecomap_commitmentrow_id IF NOT EXISTS FOR (k:CommitmentRow) ON (k.id)"
+    ),
+    SchemaQuery(
+        "CREATE INDEX ecomap_progressrow_child IF NOT EXISTS FOR (p:ProgressRow) ON (p.child)"
     ),
 )
 
@@ -121,6 +139,15 @@ EPISODES = ReadQuery(
     f"UNWIND $ids AS cid MATCH (e:EpisodeRow {{child: cid}}) WHERE {live('e')} "
     "RETURN properties(e) AS row"
 )
+def owned_at(label: str) -> ReadQuery:
+    """The rows of ``label`` of the children ``$ids`` as they stood right after ``$r``."""
+    assert label in OWNED
+    return ReadQuery(
+        f"UNWIND $ids AS cid MATCH (x:{label} {{child: cid}}) WHERE {live('x')} "
+        "RETURN properties(x) AS row"
+    )
+
+
 # Every listing of the named children up to $r: the latest one holds the version.
 VERSIONS = ReadQuery(
     "UNWIND $ids AS cid MATCH (:Child {id: cid})<-[l:LISTS]-(r:Revision) "
@@ -140,20 +167,6 @@ ALL_CHILD_TIES = ReadQuery(
     "t.observations AS observations"
 )
 ALL_EPISODES = ReadQuery(f"MATCH (e:EpisodeRow) WHERE {live('e')} RETURN properties(e) AS row")
-# Each current child's packed cohort columns (docs/scale.md): one node per child, not
-# versioned (the current state's only), replaced in the transaction that writes the child.
-ALL_PACKED = ReadQuery(
-    "MATCH (k:CohortPacked) RETURN k.child AS child, k.ties AS ties, "
-    "k.observations AS observations, k.members AS members, k.episodes AS episodes, "
-    "k.episode_values AS episode_values"
-)
-COHORT_CHILDREN = ReadQuery(
-    f"MATCH (c:ChildRow) WHERE {live('c')} RETURN c.id AS id, c.team AS team, "
-    "c.status AS status, c.closed AS closed"
-)
-COUNT_PACKED = ReadQuery("MATCH (k:CohortPacked) RETURN count(k) AS n")
-CURRENT_CHILD_IDS = ReadQuery("MATCH (c:ChildRow) WHERE c.rev_to IS NULL RETURN c.id AS id")
-PACKED_IDS = ReadQuery("MATCH (k:CohortPacked) RETURN k.child AS id")
 HISTORY = ReadQuery(
     "MATCH (:Child {id: $id})<-[:LISTS]-(r:Revision) RETURN properties(r) AS revision"
 )
@@ -247,6 +260,15 @@ CURRENT_PEOPLE = ReadQuery(
     "UNWIND $ids AS pid MATCH (p:PersonRow {id: pid}) WHERE p.rev_to IS NULL "
     "RETURN properties(p) AS row"
 )
+#: Which child's current record holds each of the meeting or commitment ids ``$ids``.
+MEETING_OWNERS = ReadQuery(
+    "UNWIND $ids AS mid MATCH (m:MeetingRow {id: mid}) WHERE m.rev_to IS NULL "
+    "RETURN m.id AS id, m.child AS child"
+)
+COMMITMENT_OWNERS = ReadQuery(
+    "UNWIND $ids AS kid MATCH (k:CommitmentRow {id: kid}) WHERE k.rev_to IS NULL "
+    "RETURN k.id AS id, k.child AS child"
+)
 TIE_OWNERS = ReadQuery(
     "UNWIND $ties AS tid MATCH (t:TieRow {id: tid}) WHERE t.rev_to IS NULL "
     "RETURN t.id AS id, t.child AS child"
@@ -331,13 +353,10 @@ ERASE_CHILD_ROWS = WriteQuery("MATCH (c:ChildRow {id: $id}) DETACH DELETE c")
 ERASE_MEMBERS = WriteQuery("MATCH (m:MemberRow {child: $id}) DETACH DELETE m")
 ERASE_TIES = WriteQuery("MATCH (t:TieRow {child: $id}) DETACH DELETE t")
 ERASE_EPISODES = WriteQuery("MATCH (e:EpisodeRow {child: $id}) DETACH DELETE e")
+ERASE_MEETINGS = WriteQuery("MATCH (m:MeetingRow {child: $id}) DETACH DELETE m")
+ERASE_COMMITMENTS = WriteQuery("MATCH (k:CommitmentRow {child: $id}) DETACH DELETE k")
+ERASE_PROGRESS = WriteQuery("MATCH (p:ProgressRow {child: $id}) DETACH DELETE p")
 ERASE_LISTINGS = WriteQuery("MATCH (:Child {id: $id})<-[l:LISTS]-(:Revision) DELETE l")
-ERASE_PACKED = WriteQuery("MATCH (k:CohortPacked {child: $id}) DELETE k")
-SET_PACKED = WriteQuery(
-    "UNWIND $rows AS r MERGE (k:CohortPacked {child: r.child}) SET k.ties = r.ties, "
-    "k.observations = r.observations, k.members = r.members, k.episodes = r.episodes, "
-    "k.episode_values = r.episode_values"
-)
 ERASE_PEOPLE = WriteQuery("UNWIND $ids AS pid MATCH (p:PersonRow {id: pid}) DETACH DELETE p")
 
 

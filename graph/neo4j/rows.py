@@ -18,10 +18,13 @@ from typing import Any
 from ecomap.model import (
     FORMAT_NAME,
     Child,
+    Commitment,
     EcomapDocument,
     Episode,
+    Meeting,
     Observation,
     Person,
+    Progress,
     Tie,
 )
 
@@ -119,7 +122,65 @@ def owned_rows(doc: EcomapDocument) -> dict[str, list[Row]]:
         ],
         "TieRow": ties,
         "EpisodeRow": episodes,
+        **meeting_rows(doc),
     }
+
+
+def _ids(ids: list[str]) -> str:
+    return json.dumps(ids, ensure_ascii=False, separators=(",", ":"))
+
+
+def meeting_rows(doc: EcomapDocument) -> dict[str, list[Row]]:
+    """A document's meetings, commitments and progress as rows (docs/meetings.md).
+
+    >>> doc = EcomapDocument.model_validate({"format": "ecomap/1",
+    ...     "child": {"id": "c", "name": "C"},
+    ...     "meetings": [{"id": "m", "kind": "other", "on": "2024-01-01",
+    ...         "plan": [{"id": "k", "what": "tea", "progress": [
+    ...             {"on": "2024-02-01", "state": "done"}]}]}]})
+    >>> meeting_rows(doc)["ProgressRow"]
+    [{'child': 'c', 'ord': 0, 'commitment': 'k', 'on': datetime.date(2024, 2, 1), 'state': 'done'}]
+    """
+    cid = doc.child.id
+    meetings: list[Row] = []
+    commitments: list[Row] = []
+    progress: list[Row] = []
+    for m in doc.meetings:
+        meetings.append(_clean({
+            "child": cid, "ord": len(meetings), "id": m.id, "kind": m.kind, "on": m.on,
+            "invited": _ids(m.invited), "attended": _ids(m.attended),
+            "participation": m.participation, "note": m.note}))
+        for k in m.plan:
+            commitments.append(_clean({
+                "child": cid, "ord": len(commitments), "meeting": m.id, "id": k.id,
+                "what": k.what, "who": _ids(k.who), "by": k.by}))
+            for p in k.progress:
+                progress.append(_clean({
+                    "child": cid, "ord": len(progress), "commitment": k.id, "on": p.on,
+                    "state": p.state, "by": p.by}))
+    return {"MeetingRow": meetings, "CommitmentRow": commitments, "ProgressRow": progress}
+
+
+def meetings_from(meetings: Iterable[Row], commitments: Iterable[Row],
+                  progress: Iterable[Row]) -> list[Meeting]:
+    """One child's meetings rebuilt from their rows, every list in its stored order."""
+    def ordered(rows: Iterable[Row]) -> list[Row]:
+        return sorted(rows, key=lambda row: int(row["ord"]))
+
+    entries: dict[str, list[Progress]] = defaultdict(list)
+    for row in ordered(progress):
+        entries[row["commitment"]].append(Progress(**_props(row, "on", "state", "by")))
+    plans: dict[str, list[Commitment]] = defaultdict(list)
+    for row in ordered(commitments):
+        plans[row["meeting"]].append(Commitment(
+            who=json.loads(row["who"]), progress=entries[row["id"]],
+            **_props(row, "id", "what", "by")))
+    return [
+        Meeting(invited=json.loads(row["invited"]), attended=json.loads(row["attended"]),
+                plan=plans[row["id"]],
+                **_props(row, "id", "kind", "on", "participation", "note"))
+        for row in ordered(meetings)
+    ]
 
 
 def observations_from(row: Mapping[str, Any]) -> list[tuple[int, Observation]]:
@@ -169,6 +230,10 @@ class Fetched:
     )
     ties: defaultdict[str, list[Row]] = field(default_factory=lambda: defaultdict(list))
     episodes: defaultdict[str, list[Row]] = field(default_factory=lambda: defaultdict(list))
+    #: meeting rows by label (MeetingRow, CommitmentRow, ProgressRow), then by child
+    meetings: defaultdict[str, defaultdict[str, list[Row]]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(list))
+    )
 
     def document(self, child_id: str) -> EcomapDocument:
         """Rebuild one child's document, every list in its stored order."""
@@ -185,6 +250,9 @@ class Fetched:
             ties=[tie_from(row) for row in ties],
             observations=[obs for _, obs in observed],
             episodes=[episode_from(row) for row in ordered(self.episodes[child_id])],
+            meetings=meetings_from(self.meetings["MeetingRow"][child_id],
+                                   self.meetings["CommitmentRow"][child_id],
+                                   self.meetings["ProgressRow"][child_id]),
         )
 
 

@@ -110,6 +110,9 @@ def fetch(tx: Reader, ids: Sequence[str], r: int, *, episodes: bool = True) -> F
         fetched.ties[row["row"]["child"]].append(row["row"])
     for row in tx.run(cypher.EPISODES, ids=found, r=r) if episodes else []:
         fetched.episodes[row["row"]["child"]].append(row["row"])
+    for label in cypher.MEETING_LABELS if episodes else ():
+        for row in tx.run(cypher.owned_at(label), ids=found, r=r):
+            fetched.meetings[label][row["row"]["child"]].append(row["row"])
     return fetched
 
 

@@ -19,9 +19,8 @@ from ecomap.errors import Breach
 from ecomap.model import EcomapDocument, Person
 from graph.base import DocumentConflict, ErasedCounts, RevisionKind, StoreError, VersionConflict
 from graph.neo4j import cypher
-from graph.neo4j.cohort import packed_row
 from graph.neo4j.rows import Row, child_row, content, owned_rows, person_row
-from graph.neo4j.tx import WriteTx, fetch, to_us
+from graph.neo4j.tx import WriteTx, to_us
 
 Tx = WriteTx
 
@@ -36,10 +35,11 @@ class Current:
     )  # label -> child -> ord -> content
     people: dict[str, Row] = field(default_factory=dict)
     tie_owners: dict[str, str] = field(default_factory=dict)
+    meeting_owners: dict[str, str] = field(default_factory=dict)  # meeting/commitment ids
 
 
 def read_current(tx: Tx, child_ids: Sequence[str], person_ids: Iterable[str] = (),
-                 tie_ids: Iterable[str] = ()) -> Current:
+                 tie_ids: Iterable[str] = (), meeting_ids: Iterable[str] = ()) -> Current:
     """Lock the children's anchors (creating new ones) and read their current rows, the
     named people's and the owners of the named tie ids."""
     ids = list(dict.fromkeys(child_ids))
@@ -60,6 +60,11 @@ def read_current(tx: Tx, child_ids: Sequence[str], person_ids: Iterable[str] = (
     if ties:
         for row in tx.run(cypher.TIE_OWNERS, ties=ties):
             current.tie_owners[str(row["id"])] = str(row["child"])
+    meetings = sorted(set(meeting_ids))
+    if meetings:
+        for query in (cypher.MEETING_OWNERS, cypher.COMMITMENT_OWNERS):
+            for row in tx.run(query, ids=meetings):
+                current.meeting_owners[str(row["id"])] = str(row["child"])
     return current
 
 
@@ -80,8 +85,8 @@ class Plan:
     changed_people: set[str] = field(default_factory=set)
     left: set[str] = field(default_factory=set)  # people a membership of was closed
     tie_owners: dict[str, str | None] = field(default_factory=dict)  # moved in this plan
+    meeting_owners: dict[str, str | None] = field(default_factory=dict)  # likewise
     listed: dict[str, int | None] = field(default_factory=dict)  # child -> version (None: +1)
-    packed: dict[str, Row] = field(default_factory=dict)  # child -> packed cohort columns
 
     def person(self, current: Current, person_id: str) -> Row | None:
         """A person's latest content, this plan's changes included."""
@@ -140,6 +145,7 @@ def plan_document(plan: Plan, current: Current, doc: EcomapDocument, *,
             breaches.append(Breach(
                 f"ties[{index}].id",
                 f"tie id {tie.id!r} already belongs to another child's network"))
+    breaches += _meeting_breaches(plan, current, doc)
     if breaches:
         raise DocumentConflict(cid, breaches)
     # Accepted: from here on only the plan changes.
@@ -160,8 +166,26 @@ def plan_document(plan: Plan, current: Current, doc: EcomapDocument, *,
         if label == "TieRow":
             plan.tie_owners.update({stored[o]["id"]: None for o in gone})
             plan.tie_owners.update({row["id"]: cid for row in rows})
+        if label in cypher.MEETING_LABELS and label != "ProgressRow":
+            plan.meeting_owners.update({stored[o]["id"]: None for o in gone})
+            plan.meeting_owners.update({row["id"]: cid for row in rows})
     plan.listed[cid] = version
-    plan.packed[cid] = packed_row(doc)
+
+
+def _meeting_breaches(plan: Plan, current: Current, doc: EcomapDocument) -> list[Breach]:
+    """Meeting and commitment ids that another child's current record already holds."""
+    cid = doc.child.id
+    items = [(f"meetings[{i}].id", "meeting", m.id) for i, m in enumerate(doc.meetings)]
+    items += [(f"meetings[{i}].plan[{j}].id", "commitment", k.id)
+              for i, m in enumerate(doc.meetings) for j, k in enumerate(m.plan)]
+    out = []
+    for path, what, item in items:
+        owner = plan.meeting_owners[item] if item in plan.meeting_owners else (
+            current.meeting_owners.get(item))
+        if owner is not None and owner != cid:
+            out.append(Breach(path, f"{what} id {item!r} already belongs to another child's "
+                                    "record"))
+    return out
 
 
 def plan_person(plan: Plan, current: Current, person: Person) -> None:
@@ -170,7 +194,6 @@ def plan_person(plan: Plan, current: Current, person: Person) -> None:
     if current.people.get(person.id) != new:
         plan.retire_people.add(person.id)
         plan.people[person.id] = new
-        plan.changed_people.add(person.id)  # their children are repacked
 
 
 def execute(tx: Tx, plan: Plan, current: Current, rev: int) -> dict[str, int]:
@@ -189,18 +212,9 @@ def execute(tx: Tx, plan: Plan, current: Current, rev: int) -> dict[str, int]:
         orphans = sorted(plan.left - still)
         tx.batched(cypher.RETIRE_PEOPLE, [{"id": pid} for pid in orphans], rev=rev)
     listed = dict(plan.listed)
-    packed = list(plan.packed.values())
     if plan.changed_people:  # every child whose current network has a changed person
-        sharing = {str(row["child"]) for row in tx.run(
-            cypher.PERSON_CHILDREN, ids=sorted(plan.changed_people))}
-        for cid in sharing:
-            listed.setdefault(cid, None)
-        repack = sorted(sharing - plan.packed.keys())  # the person is packed with each tie
-        if repack:
-            fetched = fetch(tx, repack, rev)
-            packed += [packed_row(fetched.document(cid)) for cid in repack
-                       if cid in fetched.children]
-    tx.batched(cypher.SET_PACKED, packed)
+        for row in tx.run(cypher.PERSON_CHILDREN, ids=sorted(plan.changed_people)):
+            listed.setdefault(str(row["child"]), None)
     missing = [cid for cid, v in listed.items() if v is None and cid not in current.versions]
     for row in tx.run(cypher.LOCK_CHILDREN, ids=missing) if missing else []:
         current.versions[str(row["id"])] = int(row["version"])
@@ -244,7 +258,8 @@ def erase_rows(tx: WriteTx, child_id: str) -> ErasedCounts:
         episodes=int(tx.run(cypher.COUNT_CHILD_EPISODES, id=child_id)[0]["n"]),
     )
     for query in (cypher.ERASE_CHILD_ROWS, cypher.ERASE_MEMBERS, cypher.ERASE_TIES,
-                  cypher.ERASE_EPISODES, cypher.ERASE_LISTINGS, cypher.ERASE_PACKED):
+                  cypher.ERASE_EPISODES, cypher.ERASE_MEETINGS, cypher.ERASE_COMMITMENTS,
+                  cypher.ERASE_PROGRESS, cypher.ERASE_LISTINGS):
         tx.run(query, id=child_id)
     if people:
         tx.run(cypher.ERASE_PEOPLE, ids=people)

@@ -145,6 +145,47 @@ def _young_observation(w: World) -> Request:
     return "/api/me/observations", {"json": {"tie": _tie_of(w), "closeness": 2}}
 
 
+def _meeting(w: World) -> tuple[str, str]:
+    """A meeting with one commitment in child a's record: (meeting id, commitment id)."""
+    doc = w.store.get(w.ids["a"])
+    meeting_id, commitment_id = new_id("m"), new_id("k")
+    data = doc.model_dump(mode="json", exclude_none=True)
+    data.setdefault("meetings", []).append({
+        "id": meeting_id, "kind": "family_group_conference", "on": "2025-01-10",
+        "attended": [doc.people[0].id], "participation": "PN1",
+        "plan": [{"id": commitment_id, "what": "Tea on Sundays", "who": [doc.people[0].id]}]})
+    w.store.replace(type(doc).model_validate(data), actor="test")
+    return meeting_id, commitment_id
+
+
+def _correct_meeting(w: World) -> Request:
+    meeting_id, _ = _meeting(w)
+    return f"/api/children/{w.ids['a']}/meetings/{meeting_id}", {"json": {"participation": "PN2"}}
+
+
+def _add_commitment(w: World) -> Request:
+    meeting_id, _ = _meeting(w)
+    return f"/api/children/{w.ids['a']}/meetings/{meeting_id}/commitments", {
+        "json": {"what": "Lifts to football", "who": []}}
+
+
+def _update_commitment(w: World) -> Request:
+    _, commitment_id = _meeting(w)
+    return f"/api/children/{w.ids['a']}/commitments/{commitment_id}", {
+        "json": {"by": "2025-06-30"}}
+
+
+def _add_progress(w: World) -> Request:
+    _, commitment_id = _meeting(w)
+    return f"/api/children/{w.ids['a']}/commitments/{commitment_id}/progress", {
+        "json": {"on": "2025-02-01", "state": "in_progress"}}
+
+
+def _young_answer(w: World) -> Request:
+    _, commitment_id = _meeting(w)
+    return f"/api/me/helping/{commitment_id}", {"json": {"answer": "a_bit"}}
+
+
 A = "/api/children/{a}"
 ROUTES: list[Route] = [
     Route("GET", "/api/health", frozenset(CALLERS), fixed("/api/health")),
@@ -325,6 +366,30 @@ ROUTES: list[Route] = [
         fixed("/api/dashboard.csv", params={"at": "2025-01-01", "months": 2}),
     ),
     Route("GET", "/api/asking", frozenset({"wendy", "walt", "ada"}), fixed("/api/asking")),
+    # meetings (docs/meetings.md): the same rules as the rest of the child's record
+    Route("GET", "/api/children/{child_id}/meetings", frozenset({"wendy"}),
+          fixed(A + "/meetings")),
+    Route(
+        "POST",
+        "/api/children/{child_id}/meetings",
+        frozenset({"wendy"}),
+        fixed(A + "/meetings", json={"kind": "looked_after_review", "on": "2025-02-01",
+                                     "participation": "PN6"}),
+        ok=201,
+        writes="a",
+    ),
+    Route("PATCH", "/api/children/{child_id}/meetings/{meeting_id}", frozenset({"wendy"}),
+          _correct_meeting, writes="a"),
+    Route("POST", "/api/children/{child_id}/meetings/{meeting_id}/commitments",
+          frozenset({"wendy"}), _add_commitment, ok=201, writes="a"),
+    Route("PATCH", "/api/children/{child_id}/commitments/{commitment_id}",
+          frozenset({"wendy"}), _update_commitment, writes="a"),
+    Route("POST", "/api/children/{child_id}/commitments/{commitment_id}/progress",
+          frozenset({"wendy"}), _add_progress, ok=201, writes="a"),
+    Route("GET", "/api/me/helping", frozenset(YOUNG), fixed("/api/me/helping")),
+    # a link for another child names a commitment that is not theirs: refused, none written
+    Route("POST", "/api/me/helping/{commitment_id}", frozenset({"link"}), _young_answer,
+          special={"link_other_child": 404}, writes="a"),
     Route("GET", "/api/me/map", frozenset(YOUNG), fixed("/api/me/map")),
     # a link for another child names a tie that is not theirs: refused, nothing written
     Route(

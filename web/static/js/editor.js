@@ -9,6 +9,7 @@ import { downloadPng, downloadSvg } from "./export.js";
 import { openEndTie, openObservation, openPerson, openTie } from "./editor-forms.js";
 import { mountHistory } from "./editor-history.js";
 import { SaveQueue } from "./pending.js";
+import { mountMeetings } from "./editor-meetings.js";
 
 const childId = document.body.dataset.child;
 const base = `/api/children/${encodeURIComponent(childId)}`;
@@ -356,4 +357,6 @@ const historyPanel = mountHistory($("history"), {
 });
 const afterSave = queue.afterEach;
 queue.afterEach = async () => { await afterSave(); await historyPanel.refreshIfOpen(); };
+mountMeetings({ childId }); // the Meetings view (editor-meetings.js); it says when it wrote:
+document.addEventListener("ecomap:changed", async () => { await loadDocument(); await load(); await historyPanel.refreshIfOpen(); });
 fromUrl().then(() => { if (queue.pending.length) { queue.problem = "These changes from an earlier visit were not saved yet."; showQueue(queue); } });

@@ -6,6 +6,7 @@ import { api } from "./api.js";
 import { firstName as first } from "./names.js";
 import { drawCircles } from "./trust-circles.js";
 import { enableDragging } from "./trust-drag.js";
+import { mountHelping } from "./trust-helping.js";
 
 const token = document.body.dataset.token;
 const auth = { Authorization: `Link ${token}` };
@@ -202,6 +203,7 @@ $("circles").addEventListener("keydown", (e) => {
   if (ring && picked && (e.key === "Enter" || e.key === " ")) { e.preventDefault(); placePicked(Number(ring.dataset.closeness)); }
 });
 enableDragging($("circles"), $("main"), (id, closeness) => { picked = null; change(id, { closeness }); });
+mountHelping({ headers: auth }); // "Who is helping with what" (trust-helping.js)
 // Answers not saved yet: the browser asks before the page is left or reloaded.
 window.addEventListener("beforeunload", (e) => { if (unsaved()) { e.preventDefault(); e.returnValue = ""; } });
 let width = 0;
