@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -52,3 +53,35 @@ def test_a_leaders_small_scope_withholds_the_plans_figures(strict_world: World) 
     for name in PLAN_FIGURES[1:]:  # over nobody: nothing to hide (as every other figure)
         assert body["plans"][name] in (withheld, {"value": None, "n": 0, "suppressed": False})
     assert all(b["suppressed"] for b in body["plans"]["holders"])
+
+
+def _with_meeting(doc: EcomapDocument) -> EcomapDocument:
+    data: dict[str, Any] = doc.model_dump(mode="json", exclude_none=True)
+    family = next(p["id"] for p in data["people"] if p["category"] == "family")
+    data["meetings"] = [{
+        "id": f"m-{doc.child.id}", "kind": "family_group_conference", "on": "2025-03-01",
+        "attended": [family], "participation": "PN1",
+        "plan": [{"id": f"k-{doc.child.id}-1", "what": "Tea on Sundays", "who": [family],
+                  "by": "2025-05-01", "progress": [{"on": "2025-05-02", "state": "done"}]},
+                 {"id": f"k-{doc.child.id}-2", "what": "Diary", "who": []}]}]
+    return EcomapDocument.model_validate(data)
+
+
+def test_stored_meetings_reach_the_dashboard(fresh_world: World) -> None:
+    w = fresh_world
+    a = w.ids["a"]
+    w.store.replace(_with_meeting(w.store.get(a)), actor="test")
+    r = w.api.get("/api/dashboard", params={"at": "2025-06-30", "months": 3},
+                  headers=w.as_user("wendy"))
+    assert r.status_code == 200, r.text
+    body = r.json()
+    plans = body["plans"]
+    children = body["measures"]["children"]
+    assert plans["meeting_rate"]["n"] == children
+    assert plans["meeting_rate"]["value"] is not None and plans["meeting_rate"]["value"] > 0
+    assert plans["median_commitments_kept_rate"] == {"value": 1.0, "n": 1, "suppressed": False}
+    assert plans["child_views_conveyed_rate"] == {"value": 1.0, "n": 1, "suppressed": False}
+    bars = {b["holder"]: b for b in plans["holders"]}
+    assert bars["child"]["commitments"] == 1  # the diary is still open
+    assert bars["family"]["commitments"] == 0  # gran's tea was done
+    assert [p["at"] for p in body["plans_trend"]] == ["2025-04-30", "2025-05-31", "2025-06-30"]
