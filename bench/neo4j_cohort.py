@@ -3,7 +3,9 @@
 Starts the ArcadeDB Bolt test server (2 GB heap) on loopback and, for each size,
 wipes the database, imports ``synthesize(size, seed)`` with ``replace_many`` in
 chunks of 1,000 (timed), then times ``store.cohort_tables()`` of the whole store
-``--repeats`` times (wall and this process's CPU seconds: the rest is the server's).
+``--repeats`` times (wall and this process's CPU seconds: the rest is the server's):
+the current state (packed columns, docs/scale.md) and the row path (as recorded at the
+latest revision), and compares both with ``CohortTables.from_documents``.
 Figures are printed as JSON lines; ``bench/RESULTS.md`` quotes them by hand.
 
     .venv/bin/python -m bench.neo4j_cohort --sizes 1000
@@ -16,7 +18,9 @@ import itertools
 import json
 import time
 
+from bench.packed import same_tables
 from bench.stats import loadavg
+from ecomap.measures.tables import CohortTables
 from ecomap.synth import synthesize
 from graph.neo4j import Neo4jStore
 from tests.boltserver import BoltTestServer, clear_database
@@ -43,8 +47,19 @@ def main() -> None:
                     tables = store.cohort_tables()
                     runs.append({"wall_s": round(time.perf_counter() - wall, 2),
                                  "cpu_s": round(time.process_time() - cpu, 2)})
+                rows = []  # the row path (as recorded at the latest revision: no packing)
+                latest = store.revision()
+                for _ in range(opts.repeats):
+                    wall, cpu = time.perf_counter(), time.process_time()
+                    by_rows = store.cohort_tables(as_recorded=latest)
+                    rows.append({"wall_s": round(time.perf_counter() - wall, 2),
+                                 "cpu_s": round(time.process_time() - cpu, 2)})
+                docs_tables = CohortTables.from_documents(store.iter_documents())
                 print(json.dumps({"children": size, "import_s": round(import_s, 1),
-                                  "cohort_tables": runs, "n_children": tables.n_children,
+                                  "cohort_tables": runs, "row_path": rows,
+                                  "packed_equal_documents": same_tables(tables, docs_tables),
+                                  "rows_equal_documents": same_tables(by_rows, docs_tables),
+                                  "n_children": tables.n_children,
                                   "n_observations": tables.n_observations,
                                   "loadavg": loadavg()}), flush=True)
 

@@ -1,6 +1,8 @@
-"""Cohort tables straight from the embedded store's SQLite rows, without documents.
+"""Cohort tables straight from the embedded store, without documents.
 
-One query returns a row per child (in id order): its ties as one JSON array (id,
+The current state reads the packed per-child columns (:func:`packed_cohort_tables`,
+docs/scale.md). A read as recorded at an earlier revision takes the row path below:
+one query returns a row per child (in id order): its ties as one JSON array (id,
 member, fields packed into one integer by SQLite), the tie ids its observations
 refer to, and each observation's fields packed into one integer, as
 comma-separated text. Python then only maps tie
@@ -20,6 +22,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from ecomap.measures.packed import PackedChild, PackedRow, tables_from_packed
 from ecomap.measures.tables import (
     DIRECTION_CODES,
     NULL_END,
@@ -32,6 +35,7 @@ from ecomap.measures.tables import (
 )
 from ecomap.model import CATEGORIES, SOCIAL_WORKER_ROLE
 from graph.embedded.rows import live
+from graph.embedded.schema import OPEN
 
 _PARSE_EVERY = 2000  # children whose packed text is parsed at once (bounds the text kept)
 
@@ -111,6 +115,30 @@ def cohort_tables(conn: sqlite3.Connection, ids: Sequence[str] | None,
         where += " AND c.id IN (SELECT value FROM json_each(:ids))"
         params["ids"] = json.dumps(list(ids))
     return _assemble(conn.execute(cohort_rows(as_recorded, where), params))
+
+
+_PACKED_ROWS = f"""
+SELECT c.id, c.team, c.status, k.ties, k.observations, k.members, k.episodes,
+  k.episode_values
+FROM children c JOIN cohort_packed k ON k.child_id = c.id
+WHERE c.rev_to = {OPEN} {{where}} ORDER BY c.id
+"""
+
+
+def packed_cohort_tables(conn: sqlite3.Connection, ids: Sequence[str] | None,
+                         include_closed: bool = False) -> CohortTables:
+    """The current state's :class:`CohortTables` from the packed per-child columns
+    (docs/scale.md): one scan of ``cohort_packed`` joined to the current child rows,
+    concatenated by :func:`~ecomap.measures.packed.tables_from_packed`."""
+    where = "" if include_closed else "AND c.closed = 0"
+    params: dict[str, Any] = {}
+    if ids is not None:
+        where += " AND c.id IN (SELECT value FROM json_each(:ids))"
+        params["ids"] = json.dumps(list(ids))
+    found = conn.execute(_PACKED_ROWS.format(where=where), params)
+    return tables_from_packed(
+        (PackedRow(cid, team, status, PackedChild(ties, obs, members, eps, values))
+         for cid, team, status, ties, obs, members, eps, values in found))
 
 
 def _assemble(cursor: Iterator[tuple[Any, ...]]) -> CohortTables:

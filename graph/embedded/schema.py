@@ -288,6 +288,20 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (child_id, rev_to, ord)
     ) WITHOUT ROWID;
     """,
+    # Each current child's cohort columns, packed by ecomap.measures.packed.pack and
+    # written in the same transaction as the child (docs/scale.md); the current state's
+    # cohort_tables only concatenates them. Children stored before this migration are
+    # packed when the store is next opened (EmbeddedStore.__init__).
+    """
+    CREATE TABLE cohort_packed (
+        child_id     TEXT PRIMARY KEY,
+        ties         BLOB NOT NULL,
+        observations BLOB NOT NULL,
+        members      TEXT NOT NULL,
+        episodes     BLOB NOT NULL,
+        episode_values TEXT NOT NULL
+    );
+    """,
 )
 
 #: ``rev_to`` of a current row (no revision has replaced it yet).

@@ -81,6 +81,7 @@ class EmbeddedStore:
         self._closed = False
         conn = self._new_connection()
         migrate(conn)
+        _pack_missing(conn)
         if _memory:
             self._shared = conn
         else:
@@ -426,10 +427,16 @@ class EmbeddedStore:
         as_recorded: AsRecorded = None,
         include_closed: bool = False,
     ) -> CohortTables:
-        from graph.embedded.cohort import cohort_tables  # numpy: loaded when first needed
+        from graph.embedded.cohort import (  # numpy: loaded when first needed
+            cohort_tables,
+            packed_cohort_tables,
+        )
 
         with self._reading() as conn:
-            return cohort_tables(conn, ids, _resolve(conn, as_recorded), include_closed)
+            r = _resolve(conn, as_recorded)
+            if r is None:
+                return packed_cohort_tables(conn, ids, include_closed)
+            return cohort_tables(conn, ids, r, include_closed)
 
     def people(
         self,
@@ -487,6 +494,25 @@ def _check(doc: EcomapDocument) -> None:
     breaches = validate_document(doc)
     if breaches:
         raise DocumentInvalid(doc.child.id, breaches)
+
+
+def _pack_missing(conn: sqlite3.Connection) -> None:
+    """Pack the current children that have no packed cohort columns yet (a store made
+    before they existed), in one write transaction; a no-op once every child has them."""
+    missing = f"""SELECT id FROM children c WHERE rev_to = {OPEN} AND NOT EXISTS
+        (SELECT 1 FROM cohort_packed k WHERE k.child_id = c.id)"""
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'cohort_packed'"
+                    ).fetchone() is None:  # a schema held back (tests of older migrations)
+        return
+    if conn.execute(missing + " LIMIT 1").fetchone() is None:
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        write.repack(conn, [row[0] for row in conn.execute(missing)])
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
 
 
 def _latest(conn: sqlite3.Connection) -> int:

@@ -268,9 +268,33 @@ def _write_child(conn: sqlite3.Connection, rev: int, doc: EcomapDocument,
             left = [g[0] for g in gone]
     if left:
         _retire_orphans(conn, rev, left)
+    pack_child(conn, doc)
+    repack(conn, affected)  # other children with a person whose details changed
     for other in sorted(affected):
         list_child(conn, rev, other)
     return list_child(conn, rev, cid)
+
+
+def pack_child(conn: sqlite3.Connection, doc: EcomapDocument) -> None:
+    """Keep the child's packed cohort columns (docs/scale.md) equal to ``doc``: called in
+    the transaction that writes the child (erase deletes the row)."""
+    from ecomap.measures.packed import pack  # numpy: loaded when first needed
+
+    packed = pack(doc)
+    conn.execute("INSERT OR REPLACE INTO cohort_packed (child_id, ties, observations, members,"
+                 " episodes, episode_values) VALUES (?, ?, ?, ?, ?, ?)",
+                 (doc.child.id, packed.ties, packed.observations, packed.members,
+                  packed.episodes, packed.episode_values))
+
+
+def repack(conn: sqlite3.Connection, child_ids: Iterable[str]) -> None:
+    """Pack the named children's current documents again (a shared person's details
+    changed: they are packed with each tie), in the caller's transaction."""
+    ids = sorted(set(child_ids))
+    for start in range(0, len(ids), 200):
+        for _, text in conn.execute(rows.documents_json(None), {
+                "ids": json.dumps(ids[start:start + 200]), "r": None, "closed": 1}):
+            pack_child(conn, rows.document(text))
 
 
 def _tie_conflict(conn: sqlite3.Connection, doc: EcomapDocument) -> StoreError:
@@ -315,6 +339,7 @@ def update_person(conn: sqlite3.Connection, rev: int, person: Person) -> list[st
     new = rows.person_row(person)
     if current_people(conn, [person.id]).get(person.id) != new:
         set_person_row(conn, rev, new)
+        repack(conn, affected)
     for cid in affected:
         list_child(conn, rev, cid)
     return affected
@@ -340,7 +365,7 @@ def erase_rows(conn: sqlite3.Connection, child_id: str) -> ErasedCounts:
         episodes=count("episodes"),
     )
     for table in ("memberships", "ties", "observations", "episodes", "meetings",
-                  "commitments", "progress", "revision_children"):
+                  "commitments", "progress", "revision_children", "cohort_packed"):
         conn.execute(f"DELETE FROM {table} WHERE child_id = ?", (child_id,))
     conn.execute("DELETE FROM children WHERE id = ?", (child_id,))
     conn.executemany("DELETE FROM people WHERE id = ?", [(p,) for p in people])

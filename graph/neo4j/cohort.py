@@ -1,13 +1,21 @@
-"""Cohort tables from the Neo4j store's rows as plain columns, without building documents."""
+"""Cohort tables from the Neo4j store without building documents.
+
+The current state reads each child's packed cohort columns (docs/scale.md), kept as one
+``CohortPacked`` node per child written in the same transaction as the child, in one
+streamed read (:func:`read_packed`). A read as recorded at an earlier revision takes the
+row path (:func:`read_all`, :func:`cohort_tables`).
+"""
 
 from __future__ import annotations
 
 import json
 from array import array
-from collections.abc import Iterable
+from base64 import b64decode, b64encode
+from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from ecomap.measures.packed import PackedChild, PackedRow, pack, tables_from_packed
 from ecomap.measures.tables import (
     ADULT_SIDE,
     CHILD_SIDE,
@@ -20,9 +28,9 @@ from ecomap.measures.tables import (
     TieColumns,
     episode_code,
 )
-from ecomap.model import CATEGORIES, SOCIAL_WORKER_ROLE
+from ecomap.model import CATEGORIES, SOCIAL_WORKER_ROLE, EcomapDocument
 from graph.neo4j import cypher
-from graph.neo4j.rows import Fetched, native
+from graph.neo4j.rows import Fetched, Row, native
 
 if TYPE_CHECKING:
     from graph.neo4j.tx import ReadTx
@@ -33,6 +41,37 @@ _CATEGORY = {c: i for i, c in enumerate(CATEGORIES)}
 def _ordinal(value: Any, missing: int) -> int:
     day = native(value)
     return day.toordinal() if isinstance(day, date) else missing
+
+
+def packed_row(doc: EcomapDocument) -> Row:
+    """The ``CohortPacked`` node's properties for ``doc``: the columns as base64 text (as
+    byte arrays, reading them back from the Bolt test server cost more than the row path:
+    docs/scale.md)."""
+    packed = pack(doc)
+    return {"child": doc.child.id, "ties": b64encode(packed.ties).decode("ascii"),
+            "observations": b64encode(packed.observations).decode("ascii"),
+            "members": packed.members,
+            "episodes": b64encode(packed.episodes).decode("ascii"),
+            "episode_values": packed.episode_values}
+
+
+def read_packed(tx: ReadTx, r: int, include_closed: bool,
+                ids: Sequence[str] | None = None) -> CohortTables | None:
+    """The current state's tables from the packed columns, read in one transaction (the
+    latest revision ``r``); None if a current child has none yet (read the rows)."""
+    wanted = None if ids is None else set(ids)
+    children = {str(row["id"]): row for row in tx.run(cypher.COHORT_CHILDREN, r=r)}
+    packed = {str(row["child"]): row for row in tx.run(cypher.ALL_PACKED)}
+    if not children.keys() <= packed.keys():
+        return None
+    rows = (PackedRow(cid, child.get("team"), child.get("status"), PackedChild(
+                b64decode(packed[cid]["ties"]), b64decode(packed[cid]["observations"]),
+                str(packed[cid]["members"]), b64decode(packed[cid]["episodes"]),
+                str(packed[cid]["episode_values"])))
+            for cid, child in sorted(children.items())
+            if (include_closed or not child.get("closed"))
+            and (wanted is None or cid in wanted))
+    return tables_from_packed(rows)
 
 
 def read_all(tx: ReadTx, r: int, include_closed: bool) -> tuple[list[str], Fetched]:

@@ -102,6 +102,9 @@ SCHEMA: tuple[SchemaQuery, ...] = (
     SchemaQuery(
         "CREATE INDEX ecomap_progressrow_child IF NOT EXISTS FOR (p:ProgressRow) ON (p.child)"
     ),
+    SchemaQuery(
+        "CREATE INDEX ecomap_cohortpacked_child IF NOT EXISTS FOR (k:CohortPacked) ON (k.child)"
+    ),
 )
 
 
@@ -167,6 +170,20 @@ ALL_CHILD_TIES = ReadQuery(
     "t.observations AS observations"
 )
 ALL_EPISODES = ReadQuery(f"MATCH (e:EpisodeRow) WHERE {live('e')} RETURN properties(e) AS row")
+# Each current child's packed cohort columns (docs/scale.md): one node per child, not
+# versioned (the current state's only), replaced in the transaction that writes the child.
+ALL_PACKED = ReadQuery(
+    "MATCH (k:CohortPacked) RETURN k.child AS child, k.ties AS ties, "
+    "k.observations AS observations, k.members AS members, k.episodes AS episodes, "
+    "k.episode_values AS episode_values"
+)
+COHORT_CHILDREN = ReadQuery(
+    f"MATCH (c:ChildRow) WHERE {live('c')} RETURN c.id AS id, c.team AS team, "
+    "c.status AS status, c.closed AS closed"
+)
+COUNT_PACKED = ReadQuery("MATCH (k:CohortPacked) RETURN count(k) AS n")
+CURRENT_CHILD_IDS = ReadQuery("MATCH (c:ChildRow) WHERE c.rev_to IS NULL RETURN c.id AS id")
+PACKED_IDS = ReadQuery("MATCH (k:CohortPacked) RETURN k.child AS id")
 HISTORY = ReadQuery(
     "MATCH (:Child {id: $id})<-[:LISTS]-(r:Revision) RETURN properties(r) AS revision"
 )
@@ -357,6 +374,12 @@ ERASE_MEETINGS = WriteQuery("MATCH (m:MeetingRow {child: $id}) DETACH DELETE m")
 ERASE_COMMITMENTS = WriteQuery("MATCH (k:CommitmentRow {child: $id}) DETACH DELETE k")
 ERASE_PROGRESS = WriteQuery("MATCH (p:ProgressRow {child: $id}) DETACH DELETE p")
 ERASE_LISTINGS = WriteQuery("MATCH (:Child {id: $id})<-[l:LISTS]-(:Revision) DELETE l")
+ERASE_PACKED = WriteQuery("MATCH (k:CohortPacked {child: $id}) DELETE k")
+SET_PACKED = WriteQuery(
+    "UNWIND $rows AS r MERGE (k:CohortPacked {child: r.child}) SET k.ties = r.ties, "
+    "k.observations = r.observations, k.members = r.members, k.episodes = r.episodes, "
+    "k.episode_values = r.episode_values"
+)
 ERASE_PEOPLE = WriteQuery("UNWIND $ids AS pid MATCH (p:PersonRow {id: pid}) DETACH DELETE p")
 
 

@@ -100,6 +100,7 @@ class Neo4jStore:
             from graph.neo4j.migrate import upgrade
 
             self._write(upgrade)
+            self._pack_missing()
         except BaseException:
             self._driver.close()
             raise
@@ -113,6 +114,29 @@ class Neo4jStore:
             for statement in cypher.SCHEMA:
                 session.run(statement).consume()
         self._write(lambda tx: tx.run(cypher.ENSURE_META))
+
+    def _pack_missing(self) -> None:
+        """Pack the current children that have no packed cohort columns yet (a store
+        written before they existed), a write transaction per read batch; a count
+        comparison when every child has them."""
+        def count(tx: ReadTx, query: cypher.ReadQuery) -> int:
+            return int(tx.run(query)[0]["n"])
+
+        if self._read(lambda tx: count(tx, cypher.COUNT_CHILDREN) == count(
+                tx, cypher.COUNT_PACKED)):
+            return
+        missing = sorted(self._read(lambda tx: {str(r["id"]) for r in tx.run(
+            cypher.CURRENT_CHILD_IDS)} - {str(r["id"]) for r in tx.run(cypher.PACKED_IDS)}))
+        from graph.neo4j.cohort import packed_row
+
+        def work(tx: WriteTx, part: list[str]) -> None:
+            tx.run(cypher.LOCK_META)  # serialised with every other writer
+            fetched = fetch(tx, part, resolve(tx, None))
+            tx.batched(cypher.SET_PACKED, [packed_row(fetched.document(cid))
+                                           for cid in part if cid in fetched.children])
+
+        for begin in range(0, len(missing), DOCS_PER_READ):
+            self._write(partial(work, part=missing[begin : begin + DOCS_PER_READ]))
 
     def _read(self, work: Callable[[ReadTx], T]) -> T:
         with self._session() as session:
@@ -437,8 +461,13 @@ class Neo4jStore:
         as_recorded: AsRecorded = None,
         include_closed: bool = False,
     ) -> CohortTables:
-        from graph.neo4j.cohort import cohort_tables, read_all
+        from graph.neo4j.cohort import cohort_tables, read_all, read_packed
 
+        if as_recorded is None:  # the current state: the packed columns, one read
+            found = self._read(lambda tx: read_packed(tx, resolve(tx, None), include_closed,
+                                                      ids))
+            if found is not None:
+                return found
         if ids is None:  # every child: whole labels streamed in one transaction
             return cohort_tables([self._read(
                 lambda tx: read_all(tx, resolve(tx, as_recorded), include_closed))])

@@ -19,8 +19,9 @@ from ecomap.errors import Breach
 from ecomap.model import EcomapDocument, Person
 from graph.base import DocumentConflict, ErasedCounts, RevisionKind, StoreError, VersionConflict
 from graph.neo4j import cypher
+from graph.neo4j.cohort import packed_row
 from graph.neo4j.rows import Row, child_row, content, owned_rows, person_row
-from graph.neo4j.tx import WriteTx, to_us
+from graph.neo4j.tx import WriteTx, fetch, to_us
 
 Tx = WriteTx
 
@@ -87,6 +88,7 @@ class Plan:
     tie_owners: dict[str, str | None] = field(default_factory=dict)  # moved in this plan
     meeting_owners: dict[str, str | None] = field(default_factory=dict)  # likewise
     listed: dict[str, int | None] = field(default_factory=dict)  # child -> version (None: +1)
+    packed: dict[str, Row] = field(default_factory=dict)  # child -> packed cohort columns
 
     def person(self, current: Current, person_id: str) -> Row | None:
         """A person's latest content, this plan's changes included."""
@@ -170,6 +172,7 @@ def plan_document(plan: Plan, current: Current, doc: EcomapDocument, *,
             plan.meeting_owners.update({stored[o]["id"]: None for o in gone})
             plan.meeting_owners.update({row["id"]: cid for row in rows})
     plan.listed[cid] = version
+    plan.packed[cid] = packed_row(doc)
 
 
 def _meeting_breaches(plan: Plan, current: Current, doc: EcomapDocument) -> list[Breach]:
@@ -194,6 +197,7 @@ def plan_person(plan: Plan, current: Current, person: Person) -> None:
     if current.people.get(person.id) != new:
         plan.retire_people.add(person.id)
         plan.people[person.id] = new
+        plan.changed_people.add(person.id)  # their children are repacked
 
 
 def execute(tx: Tx, plan: Plan, current: Current, rev: int) -> dict[str, int]:
@@ -212,9 +216,18 @@ def execute(tx: Tx, plan: Plan, current: Current, rev: int) -> dict[str, int]:
         orphans = sorted(plan.left - still)
         tx.batched(cypher.RETIRE_PEOPLE, [{"id": pid} for pid in orphans], rev=rev)
     listed = dict(plan.listed)
+    packed = list(plan.packed.values())
     if plan.changed_people:  # every child whose current network has a changed person
-        for row in tx.run(cypher.PERSON_CHILDREN, ids=sorted(plan.changed_people)):
-            listed.setdefault(str(row["child"]), None)
+        sharing = {str(row["child"]) for row in tx.run(
+            cypher.PERSON_CHILDREN, ids=sorted(plan.changed_people))}
+        for cid in sharing:
+            listed.setdefault(cid, None)
+        repack = sorted(sharing - plan.packed.keys())  # the person is packed with each tie
+        if repack:
+            fetched = fetch(tx, repack, rev)
+            packed += [packed_row(fetched.document(cid)) for cid in repack
+                       if cid in fetched.children]
+    tx.batched(cypher.SET_PACKED, packed)
     missing = [cid for cid, v in listed.items() if v is None and cid not in current.versions]
     for row in tx.run(cypher.LOCK_CHILDREN, ids=missing) if missing else []:
         current.versions[str(row["id"])] = int(row["version"])
@@ -259,7 +272,7 @@ def erase_rows(tx: WriteTx, child_id: str) -> ErasedCounts:
     )
     for query in (cypher.ERASE_CHILD_ROWS, cypher.ERASE_MEMBERS, cypher.ERASE_TIES,
                   cypher.ERASE_EPISODES, cypher.ERASE_MEETINGS, cypher.ERASE_COMMITMENTS,
-                  cypher.ERASE_PROGRESS, cypher.ERASE_LISTINGS):
+                  cypher.ERASE_PROGRESS, cypher.ERASE_LISTINGS, cypher.ERASE_PACKED):
         tx.run(query, id=child_id)
     if people:
         tx.run(cypher.ERASE_PEOPLE, ids=people)
