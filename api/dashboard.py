@@ -25,7 +25,8 @@ from fastapi import Depends, Query, Request
 
 from api.accounts import Accounts
 from api.auth.principal import Principal
-from api.deps import AtQ, CurrentUser, TodayDep
+from api.child_access import AsRecordedQ, resolve_as_recorded
+from api.deps import AtQ, CurrentUser, StoreDep, TodayDep
 from api.errors import ApiError, ErrorDetail
 from api.settings import Settings
 from ecomap.dashboard import (
@@ -175,9 +176,12 @@ def asking(
     return out
 
 
-def _plan_tables(store: GraphStore, tables: CohortTables) -> PlanTables:
+def _plan_tables(
+    store: GraphStore, tables: CohortTables, as_recorded: int | None = None
+) -> PlanTables:
     """The meetings of the cohort's children, in the cohort tables' order."""
-    docs = {d.child.id: d for d in store.iter_documents(list(tables.child_ids))}
+    docs = {d.child.id: d for d in store.iter_documents(list(tables.child_ids),
+                                                           as_recorded=as_recorded)}
     return PlanTables.from_documents([docs[c] for c in tables.child_ids])
 
 
@@ -202,10 +206,13 @@ def dashboard(
     status: str | None = None,
     months: int = 12,
     cache: DashboardCache | None = None,
+    as_recorded: int | None = None,
 ) -> Dashboard:
     """The dashboard for ``viewer``: the cohort on ``at`` in scope, its ``months`` trend
     and distributions. ``team`` is the leader's own when they have one. Raises nothing
-    for an empty date: ``empty`` says so."""
+    for an empty date: ``empty`` says so. With ``as_recorded`` (a revision number) the
+    children are read as the store held them then (docs/record.md): last quarter's
+    dashboard again."""
     cache = cache or DashboardCache()
     team = viewer.team or team
     ms = settings.measure_settings()
@@ -213,12 +220,12 @@ def dashboard(
     if viewer.kind == "worker":
         assert accounts is not None and viewer.worker is not None
         caseload = tuple(accounts.caseload(viewer.worker))
-    revision = store.revision()
+    revision = store.revision() if as_recorded is None else as_recorded
     key = (revision, viewer.kind, caseload, team, status, at, months, ms.model_dump_json(),
            settings.min_cohort)
     return cache.answers.get(key, lambda: _answer(
         store, cache, revision, ms, settings.min_cohort, viewer, caseload,
-        at=at, team=team, status=status, months=months,
+        at=at, team=team, status=status, months=months, pinned=as_recorded is not None,
     ))
 
 
@@ -235,8 +242,12 @@ def _answer(
     team: str | None,
     status: str | None,
     months: int,
+    pinned: bool = False,
 ) -> Dashboard:
-    tables: CohortTables = cache.tables.get(revision, lambda: store.cohort_tables())
+    # Revision R's tables are the same read now (R the latest) or as recorded at R.
+    recorded = revision if pinned else None
+    tables: CohortTables = cache.tables.get(
+        revision, lambda: store.cohort_tables(as_recorded=recorded))
     known = set(tables.child_ids)
     rows = None if caseload is None else tables.indices([c for c in caseload if c in known])
     minimum = min_cohort if viewer.kind == "leader" else 0
@@ -253,7 +264,8 @@ def _answer(
             return leader_measures(values, day, ms, minimum, team=team, status=status)
         return summarise(values, scope_rows(values, rows, team=team, status=status), day, ms)
 
-    plan_tables: PlanTables = cache.plans.get(revision, lambda: _plan_tables(store, tables))
+    plan_tables: PlanTables = cache.plans.get(
+        revision, lambda: _plan_tables(store, tables, recorded))
 
     def plans_on(day: date) -> PlanFigures:
         return plan_figures(values_on(day), plan_values(plan_tables, day,
@@ -301,22 +313,27 @@ class DashboardRequest:
     team: str | None
     status: Status | None
     months: int
+    as_recorded: int | None = None
 
 
 def dashboard_request(
     user: CurrentUser,
     today: TodayDep,
+    store: StoreDep,
     at: AtQ = None,
     team: TeamQ = None,
     status: StatusQ = None,
     worker: WorkerQ = None,
     months: MonthsQ = 12,
+    as_recorded: AsRecordedQ = None,
 ) -> DashboardRequest:
     """The query every dashboard route takes: role rules, then ``at`` (default today; a
     date after today is a 422 naming ``at``)."""
     viewer = viewer_for(user, team=team, worker=worker)
     when = check_at(at or today, today)
-    return DashboardRequest(user, viewer, when, viewer.team or team, status, months)
+    wanted = resolve_as_recorded(store, as_recorded)  # a revision or a time: the store then
+    revision = store.revision_at(wanted) if wanted is not None else None
+    return DashboardRequest(user, viewer, when, viewer.team or team, status, months, revision)
 
 
 def dashboard_cache(request: Request) -> DashboardCache:

@@ -42,7 +42,8 @@ def read_dashboard(
     with their team and status then; ``at`` after today is refused (422). For leaders,
     figures are withheld (``suppressed``) by the small-numbers rules of docs/measures.md."""
     result = dashboard(store, accounts, settings, query.viewer, at=query.at, team=query.team,
-                       status=query.status, months=query.months, cache=cache)
+                       status=query.status, months=query.months, cache=cache,
+                       as_recorded=query.as_recorded)
     auditor.record(query.user, "dashboard.read", target=query.team)
     return result
 
@@ -66,7 +67,8 @@ def read_dashboard_csv(
     its ``n`` (the children it was computed over) and ``suppressed`` (``true`` where it
     is withheld: value and n empty)."""
     result = dashboard(store, accounts, settings, query.viewer, at=query.at, team=query.team,
-                       status=query.status, months=query.months, cache=cache)
+                       status=query.status, months=query.months, cache=cache,
+                       as_recorded=query.as_recorded)
     auditor.record(query.user, "dashboard.export", target=query.team)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")

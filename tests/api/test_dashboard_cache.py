@@ -20,6 +20,7 @@ def test_repeat_requests_reuse_and_writes_refresh(
     settings = Settings.from_mapping({})
     docs = list(fixture_documents.values())
     store.replace_many(docs, actor="import:fixtures")
+    imported = store.revision()
     cache = DashboardCache()
     leader = Viewer("leader")
 
@@ -34,4 +35,8 @@ def test_repeat_requests_reuse_and_writes_refresh(
     after = dashboard(store, None, settings, leader, at=AT, months=3, cache=cache)
     assert after is not first
     assert after.measures.children == first.measures.children - 1
+    # and the dashboard as recorded before the close is the first one again
+    then = dashboard(store, None, settings, leader, at=AT, months=3, cache=cache,
+                     as_recorded=imported)
+    assert then == first
     store.close()

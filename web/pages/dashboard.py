@@ -33,7 +33,8 @@ def figures(
     id, name or per-child value is in any figure; for an empty date, or a leader's scope
     of fewer than ``ECOMAP_MIN_COHORT`` children, there are no figures, only the count."""
     answer = dashboard(store, accounts, settings, query.viewer, at=query.at, team=query.team,
-                       status=query.status, months=query.months, cache=cache)
+                       status=query.status, months=query.months, cache=cache,
+                       as_recorded=query.as_recorded)
     children = answer.measures.children
     head = {"children": children, "empty": answer.empty, "suppressed": answer.suppressed,
             "reason": answer.reason}
