@@ -6,7 +6,7 @@ import json
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import IO, Any, NamedTuple
 
@@ -16,6 +16,7 @@ from ecomap.episodes import episode_breaches
 from ecomap.errors import Breach, DocumentInvalid
 from ecomap.format_meetings import meeting_breaches, meetings_clean, raw_meetings
 from ecomap.model import CATEGORIES, EcomapDocument, Person
+from ecomap.raw import raw_date, raw_id, raw_items
 
 __all__ = [
     "Breach",
@@ -84,49 +85,27 @@ class _Facts:
     episodes: list[tuple[int, date | None, date | None]]
 
 
-def _raw_id(value: object) -> str | None:
-    return value if isinstance(value, str) and value else None
-
-
-def _raw_date(value: object) -> date | None:
-    if isinstance(value, date) and not isinstance(value, datetime):
-        return value
-    if isinstance(value, str) and len(value) == 10:
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            return None
-    return None
-
-
-def _raw_items(value: object) -> Iterator[tuple[int, Mapping[str, Any]]]:
-    if isinstance(value, list | tuple):
-        for i, item in enumerate(value):
-            if isinstance(item, Mapping):
-                yield i, item
-
-
 def _facts_from_raw(data: Mapping[str, Any]) -> _Facts:
     child = data.get("child")
     ties = []
-    for i, t in _raw_items(data.get("ties")):
+    for i, t in raw_items(data.get("ties")):
         between = t.get("between")
-        ends = tuple(_raw_id(e) for e in between) if isinstance(between, list | tuple) else None
+        ends = tuple(raw_id(e) for e in between) if isinstance(between, list | tuple) else None
         ties.append(
-            _TieFacts(i, _raw_id(t.get("id")), ends, _raw_date(t.get("started")),
-                      _raw_date(t.get("ended")))
+            _TieFacts(i, raw_id(t.get("id")), ends, raw_date(t.get("started")),
+                      raw_date(t.get("ended")))
         )
     return _Facts(
-        child_id=_raw_id(child.get("id")) if isinstance(child, Mapping) else None,
-        people=[(i, _raw_id(p.get("id"))) for i, p in _raw_items(data.get("people"))],
+        child_id=raw_id(child.get("id")) if isinstance(child, Mapping) else None,
+        people=[(i, raw_id(p.get("id"))) for i, p in raw_items(data.get("people"))],
         ties=ties,
         observations=[
-            (i, _raw_id(o.get("tie")), _raw_date(o.get("on")))
-            for i, o in _raw_items(data.get("observations"))
+            (i, raw_id(o.get("tie")), raw_date(o.get("on")))
+            for i, o in raw_items(data.get("observations"))
         ],
         episodes=[
-            (i, _raw_date(e.get("start")), _raw_date(e.get("end")))
-            for i, e in _raw_items(data.get("episodes"))
+            (i, raw_date(e.get("start")), raw_date(e.get("end")))
+            for i, e in raw_items(data.get("episodes"))
         ],
     )
 

@@ -15,42 +15,21 @@ data (:func:`meeting_breaches`, every breach with its path), as the other cross 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Set
-from datetime import date, datetime
+from collections.abc import Iterator, Set
+from datetime import date
 from typing import Any
 
 from ecomap.errors import Breach
 from ecomap.model import EcomapDocument
+from ecomap.raw import raw_date, raw_id, raw_items
 
 __all__ = ["meeting_breaches", "meetings_clean", "raw_meetings"]
-
-
-def _id(value: object) -> str | None:
-    return value if isinstance(value, str) and value else None
-
-
-def _day(value: object) -> date | None:
-    if isinstance(value, date) and not isinstance(value, datetime):
-        return value
-    if isinstance(value, str) and len(value) == 10:
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            return None
-    return None
-
-
-def _items(value: object) -> Iterator[tuple[int, Mapping[str, Any]]]:
-    if isinstance(value, list | tuple):
-        for i, item in enumerate(value):
-            if isinstance(item, Mapping):
-                yield i, item
 
 
 def _ids(value: object) -> Iterator[tuple[int, str]]:
     if isinstance(value, list | tuple):
         for i, item in enumerate(value):
-            ref = _id(item)
+            ref = raw_id(item)
             if ref is not None:
                 yield i, ref
 
@@ -119,9 +98,9 @@ def meeting_breaches(
     out: list[Breach] = []
     meeting_at: dict[str, int] = {}
     commitment_at: dict[str, str] = {}
-    for i, m in _items(meetings):
+    for i, m in raw_items(meetings):
         where = f"meetings[{i}]"
-        mid = _id(m.get("id"))
+        mid = raw_id(m.get("id"))
         if mid is not None:
             if mid in meeting_at:
                 out.append(Breach(f"{where}.id", f"meeting id {mid!r} is used more than once "
@@ -133,10 +112,10 @@ def meeting_breaches(
                 breach = _person_breach(f"{where}.{field}[{j}]", ref, people, child_id)
                 if breach is not None:
                     out.append(breach)
-        held_on = _day(m.get("on"))
-        for k, c in _items(m.get("plan")):
+        held_on = raw_date(m.get("on"))
+        for k, c in raw_items(m.get("plan")):
             at = f"{where}.plan[{k}]"
-            cid = _id(c.get("id"))
+            cid = raw_id(c.get("id"))
             if cid is not None:
                 if cid in commitment_at:
                     out.append(Breach(f"{at}.id", f"commitment id {cid!r} is used more than "
@@ -148,8 +127,8 @@ def meeting_breaches(
                 if breach is not None:
                     out.append(breach)
             last: date | None = None
-            for j, p in _items(c.get("progress")):
-                on = _day(p.get("on"))
+            for j, p in raw_items(c.get("progress")):
+                on = raw_date(p.get("on"))
                 if on is None:
                     continue
                 if held_on is not None and on < held_on:
