@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter
+from pydantic import BaseModel
 
 from api.child_access import WRITE_RESPONSES, Access, ChildAccess
 from api.deps import TodayDep
@@ -44,6 +45,16 @@ def _write(access: ChildAccess, change: Any, target: str) -> tuple[int, EcomapDo
         return renames
 
     return access.edit(guarded, target=target)
+
+
+def _changes(body: BaseModel, what: str, required: tuple[str, ...]) -> dict[str, Any]:
+    """The fields a correction sets; 422 naming the field if it would clear a required one."""
+    changes = body.model_dump(mode="json", exclude_unset=True)
+    for name in required:
+        if name in changes and changes[name] is None:
+            raise ApiError(422, f"a {what} must have {name!r}",
+                           details=[ErrorDetail(field=name, message="cannot be null")])
+    return changes
 
 
 @router.get("/{child_id}/meetings", response_model=MeetingsPublic, summary="List meetings")
@@ -99,11 +110,7 @@ def correct_meeting(
     access: Annotated[ChildAccess, Access("meeting.update")],
 ) -> MeetingWritten:
     """Correct who came, how the child took part, the date or kind, or the note."""
-    changes = body.model_dump(mode="json", exclude_unset=True)
-    for required in ("kind", "on"):
-        if required in changes and changes[required] is None:
-            raise ApiError(422, f"a meeting must have {required!r}",
-                           details=[ErrorDetail(field=required, message="cannot be null")])
+    changes = _changes(body, "meeting", ("kind", "on"))
     version, _ = _write(
         access, lambda data: meeting_edits.correct_meeting(data, meeting_id, changes), meeting_id
     )
@@ -138,11 +145,7 @@ def update_commitment(
     access: Annotated[ChildAccess, Access("commitment.update")],
 ) -> MeetingWritten:
     """Change what a commitment says, who holds it, or by when."""
-    changes = body.model_dump(mode="json", exclude_unset=True)
-    for required in ("what", "who"):
-        if required in changes and changes[required] is None:
-            raise ApiError(422, f"a commitment must have {required!r}",
-                           details=[ErrorDetail(field=required, message="cannot be null")])
+    changes = _changes(body, "commitment", ("what", "who"))
     version, doc = _write(
         access, lambda data: meeting_edits.update_commitment(data, commitment_id, changes),
         commitment_id,

@@ -8,7 +8,7 @@ was computed over, and whether it is withheld to keep children private.
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -26,19 +26,7 @@ FigureName = Literal[
     "no_emotional_support_rate",
     "median_paid_share",
 ]
-FIGURE_NAMES: tuple[FigureName, ...] = (
-    "trust_answered_rate",
-    "trust_answered_in_window_rate",
-    "has_trusted_adult_rate",
-    "single_point_of_failure_rate",
-    "rated_rate",
-    "median_network_strength",
-    "median_continuity",
-    "high_worker_churn_rate",
-    "support_answered_rate",
-    "no_emotional_support_rate",
-    "median_paid_share",
-)
+FIGURE_NAMES: tuple[FigureName, ...] = get_args(FigureName)
 
 #: Over whom each figure is computed: ``children`` (all open children in scope) or a
 #: subset with an answer or a value. Figures over the same base share their ``n``.
