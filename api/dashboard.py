@@ -45,7 +45,7 @@ from ecomap.measures.series import TieStates
 from ecomap.measures.settings import MeasureSettings
 from ecomap.measures.tables import NULL_END, STATUS_EPISODE, CohortTables
 from ecomap.model import Status
-from graph.base import GraphStore
+from graph.base import GraphStore, StoreError
 
 T = TypeVar("T")
 
@@ -179,10 +179,15 @@ def asking(
 def _plan_tables(
     store: GraphStore, tables: CohortTables, as_recorded: int | None = None
 ) -> PlanTables:
-    """The meetings of the cohort's children, in the cohort tables' order."""
-    docs = {d.child.id: d for d in store.iter_documents(list(tables.child_ids),
-                                                           as_recorded=as_recorded)}
-    return PlanTables.from_documents([docs[c] for c in tables.child_ids])
+    """The meetings of the cohort's children, in the cohort tables' order (id order):
+    the store's packed plan columns (docs/meetings.md, "The stores")."""
+    plans = store.plan_tables(as_recorded=as_recorded)
+    if list(plans.child_ids) != tables.child_ids:  # records closed, erased or added in between
+        plans = store.plan_tables(list(tables.child_ids), as_recorded=as_recorded,
+                                  include_closed=True)
+    if list(plans.child_ids) != tables.child_ids:
+        raise StoreError("the store changed while the dashboard read it: ask again")
+    return plans
 
 
 def _data_from(tables: CohortTables, rows: Any) -> date | None:

@@ -32,6 +32,7 @@ from ecomap.errors import DocumentInvalid as DocumentInvalid
 from ecomap.model import Category, EcomapDocument, Observation, Person, Status, Tie
 
 if TYPE_CHECKING:  # numpy stays unloaded until a store builds tables
+    from ecomap.measures.plans_cohort import PlanTables
     from ecomap.measures.tables import CohortTables
 
 #: When a read is taken in record time: ``None`` for now, an ``int`` for the state right
@@ -367,6 +368,23 @@ class GraphStore(Protocol):
         Equal to ``CohortTables.from_documents(self.iter_documents(ids, ...))`` with the
         same arguments (``[]`` gives empty tables) but read as columns, without building
         documents: the dashboard's path.
+        """
+        ...
+
+    def plan_tables(
+        self,
+        child_ids: Sequence[str] | None = None,
+        *,
+        as_recorded: AsRecorded = None,
+        include_closed: bool = False,
+    ) -> PlanTables:
+        """Every (or the named) child's meetings, commitments and progress as the plans
+        measures' columns, in id order (docs/meetings.md, "The stores").
+
+        Equal to ``PlanTables.from_documents(list(self.iter_documents(child_ids, ...)))``
+        with the same arguments, but the current state is read from columns packed per
+        child when the child is written, without building documents: the dashboard's
+        path. A read as recorded at an earlier revision may build them from documents.
         """
         ...
 

@@ -24,27 +24,31 @@ from ecomap.measures.rounding import round_array, round_half_even
 from ecomap.model import CATEGORIES, PARTICIPATION_CODES, PROGRESS_STATES, EcomapDocument
 
 __all__ = [
-    "HOLDER_GROUPS", "PlanTables", "PlanValues", "holders_chart", "plan_additions",
-    "plan_trend", "plan_values",
+    "GROUP_BIT", "HOLDER_GROUPS", "NO_CODE", "NO_DATE", "STATE_CODE", "PlanTables",
+    "PlanValues", "day_key", "holders_chart", "plan_additions", "plan_trend", "plan_values",
 ]
 
 I64 = NDArray[np.int64]
 F64 = NDArray[np.float64]
 B = NDArray[np.bool_]
 
-_NO_DATE = np.iinfo(np.int64).max
-_STATE = {name: i for i, name in enumerate(PROGRESS_STATES)}
-_DONE = _STATE["done"]
-_OPEN = np.array([_STATE["agreed"], _STATE["in_progress"]])
+#: A commitment without a ``by`` date.
+NO_DATE = np.iinfo(np.int64).max
+#: Progress states as codes.
+STATE_CODE = {name: i for i, name in enumerate(PROGRESS_STATES)}
+_DONE = STATE_CODE["done"]
+_OPEN = np.array([STATE_CODE["agreed"], STATE_CODE["in_progress"]])
 # participation code index -> 1 conveyed, 0 not conveyed, -1 no answer (PN0 or none)
 _CONVEYED = np.array([
     -1 if code not in VIEWS_CONVEYED else int(VIEWS_CONVEYED[code])
     for code in PARTICIPATION_CODES
 ] + [-1], dtype=np.int64)
-_NO_CODE = len(PARTICIPATION_CODES)
+#: A meeting without a participation code.
+NO_CODE = len(PARTICIPATION_CODES)
 #: Who can hold a commitment, for the chart: the person categories, then the child.
 HOLDER_GROUPS: tuple[str, ...] = (*CATEGORIES, "child")
-_GROUP_BIT = {group: 1 << i for i, group in enumerate(HOLDER_GROUPS)}
+#: Each holder group's bit in ``holder_groups``.
+GROUP_BIT = {group: 1 << i for i, group in enumerate(HOLDER_GROUPS)}
 
 
 @dataclass(frozen=True)
@@ -115,23 +119,23 @@ class PlanTables:
                 m_on.append(m.on.toordinal())
                 m_ord.append(order)
                 m_code.append(
-                    _NO_CODE if m.participation is None
+                    NO_CODE if m.participation is None
                     else PARTICIPATION_CODES.index(m.participation)
                 )
                 for k in m.plan:
                     index = len(k_child)
                     k_child.append(c)
                     k_held.append(m.on.toordinal())
-                    k_by.append(_NO_DATE if k.by is None else k.by.toordinal())
+                    k_by.append(NO_DATE if k.by is None else k.by.toordinal())
                     k_who.append(bool(k.who))
                     k_unpaid.append(any(not paid.get(w, True) for w in k.who))
-                    bits = 0 if k.who else _GROUP_BIT["child"]
+                    bits = 0 if k.who else GROUP_BIT["child"]
                     for w in k.who:
-                        bits |= _GROUP_BIT.get(category.get(w, ""), 0)
+                        bits |= GROUP_BIT.get(category.get(w, ""), 0)
                     k_groups.append(bits)
                     for position, entry in enumerate(k.progress):
                         p_rows.append(
-                            (index, entry.on.toordinal(), position, _STATE[entry.state])
+                            (index, entry.on.toordinal(), position, STATE_CODE[entry.state])
                         )
         p_rows.sort()
         return cls(
@@ -146,12 +150,12 @@ class PlanTables:
             has_who=np.array(k_who, dtype=bool),
             who_unpaid=np.array(k_unpaid, dtype=bool),
             holder_groups=np.array(k_groups, dtype=np.int64),
-            progress_key=np.array([_key(r[0], r[1]) for r in p_rows], dtype=np.int64),
+            progress_key=np.array([day_key(r[0], r[1]) for r in p_rows], dtype=np.int64),
             progress_state=np.array([r[3] for r in p_rows], dtype=np.int64),
         )
 
 
-def _key(commitment: int | I64, day: int | I64) -> Any:
+def day_key(commitment: int | I64, day: int | I64) -> Any:
     """One sortable number per (commitment, date): ordinals stay below 2**20."""
     return commitment * (1 << 20) + day
 
@@ -160,9 +164,9 @@ def _states(tables: PlanTables, t: int) -> I64:
     """Each commitment's state on day ``t``: its latest progress on or before t (the
     later in the list on one date), else ``agreed``; one ``searchsorted`` for all."""
     k = np.arange(len(tables.commitment_child), dtype=np.int64)
-    state = np.full(len(k), _STATE["agreed"], dtype=np.int64)
+    state = np.full(len(k), STATE_CODE["agreed"], dtype=np.int64)
     if len(tables.progress_key):
-        at_or_before = np.searchsorted(tables.progress_key, _key(k, t), side="right") - 1
+        at_or_before = np.searchsorted(tables.progress_key, day_key(k, t), side="right") - 1
         found = at_or_before >= 0
         found[found] = (tables.progress_key[at_or_before[found]] >> 20) == k[found]
         state[found] = tables.progress_state[at_or_before[found]]
@@ -326,7 +330,7 @@ def holders_chart(
     opened = _open_commitments(tables, at) & in_scope[tables.commitment_child]
     bars = []
     for group in HOLDER_GROUPS:
-        held = opened & ((tables.holder_groups & _GROUP_BIT[group]) != 0)
+        held = opened & ((tables.holder_groups & GROUP_BIT[group]) != 0)
         count = int(held.sum())
         children = len(np.unique(tables.commitment_child[held]))
         hidden = 0 < children < min_children

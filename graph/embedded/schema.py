@@ -302,6 +302,19 @@ MIGRATIONS: tuple[str, ...] = (
         episode_values TEXT NOT NULL
     );
     """,
+    # Each current child's plan columns (meetings, commitments, progress), packed by
+    # ecomap.measures.packed_plans.pack_plans and written in the same transaction as the
+    # child (docs/meetings.md, "The stores"); the current state's plan_tables only
+    # concatenates them. Children stored before this migration are packed when the store
+    # is next opened (EmbeddedStore.__init__).
+    """
+    CREATE TABLE plans_packed (
+        child_id    TEXT PRIMARY KEY,
+        meetings    BLOB NOT NULL,
+        commitments BLOB NOT NULL,
+        progress    BLOB NOT NULL
+    );
+    """,
 )
 
 #: ``rev_to`` of a current row (no revision has replaced it yet).

@@ -39,10 +39,12 @@ from graph.base import (
     StoreError,
 )
 from graph.embedded import rows, write
+from graph.embedded.plans import MISSING_PLANS
 from graph.embedded.schema import OPEN, connect, migrate
 from graph.embedded.write import RevisionRow
 
 if TYPE_CHECKING:
+    from ecomap.measures.plans_cohort import PlanTables
     from ecomap.measures.tables import CohortTables
 
 _BATCH_DOCUMENTS = 500  # documents per transaction (and revision) in replace_many
@@ -438,6 +440,25 @@ class EmbeddedStore:
                 return packed_cohort_tables(conn, ids, include_closed)
             return cohort_tables(conn, ids, r, include_closed)
 
+    def plan_tables(
+        self,
+        child_ids: Sequence[str] | None = None,
+        *,
+        as_recorded: AsRecorded = None,
+        include_closed: bool = False,
+    ) -> PlanTables:
+        from ecomap.measures.plans_cohort import PlanTables
+        from graph.embedded.plans import packed_plan_tables
+
+        with self._reading() as conn:
+            r = _resolve(conn, as_recorded)
+            found = (packed_plan_tables(conn, child_ids, include_closed) if r is None
+                     else None)  # an earlier revision: from its documents
+        if found is not None:
+            return found
+        return PlanTables.from_documents(list(self.iter_documents(
+            child_ids, as_recorded=as_recorded, include_closed=include_closed)))
+
     def people(
         self,
         *,
@@ -497,11 +518,12 @@ def _check(doc: EcomapDocument) -> None:
 
 
 def _pack_missing(conn: sqlite3.Connection) -> None:
-    """Pack the current children that have no packed cohort columns yet (a store made
-    before they existed), in one write transaction; a no-op once every child has them."""
+    """Pack the current children that have no packed cohort or plan columns yet (a store
+    made before they existed), in one write transaction; a no-op once every child has
+    them."""
     missing = f"""SELECT id FROM children c WHERE rev_to = {OPEN} AND NOT EXISTS
-        (SELECT 1 FROM cohort_packed k WHERE k.child_id = c.id)"""
-    if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'cohort_packed'"
+        (SELECT 1 FROM cohort_packed k WHERE k.child_id = c.id) UNION {MISSING_PLANS}"""
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'plans_packed'"
                     ).fetchone() is None:  # a schema held back (tests of older migrations)
         return
     if conn.execute(missing + " LIMIT 1").fetchone() is None:

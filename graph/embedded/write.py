@@ -20,6 +20,7 @@ from ecomap.errors import Breach, DocumentInvalid
 from ecomap.model import EcomapDocument, Person
 from graph.base import DocumentConflict, ErasedCounts, StoreError, VersionConflict
 from graph.embedded import rows
+from graph.embedded.plans import pack_plans_row
 from graph.embedded.rows import Row
 from graph.embedded.schema import OPEN
 
@@ -285,6 +286,7 @@ def pack_child(conn: sqlite3.Connection, doc: EcomapDocument) -> None:
                  " episodes, episode_values) VALUES (?, ?, ?, ?, ?, ?)",
                  (doc.child.id, packed.ties, packed.observations, packed.members,
                   packed.episodes, packed.episode_values))
+    pack_plans_row(conn, doc)  # the plans' columns (docs/meetings.md), likewise
 
 
 def repack(conn: sqlite3.Connection, child_ids: Iterable[str]) -> None:
@@ -365,7 +367,8 @@ def erase_rows(conn: sqlite3.Connection, child_id: str) -> ErasedCounts:
         episodes=count("episodes"),
     )
     for table in ("memberships", "ties", "observations", "episodes", "meetings",
-                  "commitments", "progress", "revision_children", "cohort_packed"):
+                  "commitments", "progress", "revision_children", "cohort_packed",
+                  "plans_packed"):
         conn.execute(f"DELETE FROM {table} WHERE child_id = ?", (child_id,))
     conn.execute("DELETE FROM children WHERE id = ?", (child_id,))
     conn.executemany("DELETE FROM people WHERE id = ?", [(p,) for p in people])

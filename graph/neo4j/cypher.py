@@ -105,6 +105,9 @@ SCHEMA: tuple[SchemaQuery, ...] = (
     SchemaQuery(
         "CREATE INDEX ecomap_cohortpacked_child IF NOT EXISTS FOR (k:CohortPacked) ON (k.child)"
     ),
+    SchemaQuery(
+        "CREATE INDEX ecomap_planspacked_child IF NOT EXISTS FOR (k:PlansPacked) ON (k.child)"
+    ),
 )
 
 
@@ -182,6 +185,13 @@ COHORT_CHILDREN = ReadQuery(
     "c.status AS status, c.closed AS closed"
 )
 COUNT_PACKED = ReadQuery("MATCH (k:CohortPacked) RETURN count(k) AS n")
+# Each current child's packed plan columns (docs/meetings.md, "The stores"), likewise.
+ALL_PLANS_PACKED = ReadQuery(
+    "MATCH (k:PlansPacked) RETURN k.child AS child, k.meetings AS meetings, "
+    "k.commitments AS commitments, k.progress AS progress"
+)
+COUNT_PLANS_PACKED = ReadQuery("MATCH (k:PlansPacked) RETURN count(k) AS n")
+PLANS_PACKED_IDS = ReadQuery("MATCH (k:PlansPacked) RETURN k.child AS id")
 CURRENT_CHILD_IDS = ReadQuery("MATCH (c:ChildRow) WHERE c.rev_to IS NULL RETURN c.id AS id")
 PACKED_IDS = ReadQuery("MATCH (k:CohortPacked) RETURN k.child AS id")
 HISTORY = ReadQuery(
@@ -375,6 +385,11 @@ ERASE_COMMITMENTS = WriteQuery("MATCH (k:CommitmentRow {child: $id}) DETACH DELE
 ERASE_PROGRESS = WriteQuery("MATCH (p:ProgressRow {child: $id}) DETACH DELETE p")
 ERASE_LISTINGS = WriteQuery("MATCH (:Child {id: $id})<-[l:LISTS]-(:Revision) DELETE l")
 ERASE_PACKED = WriteQuery("MATCH (k:CohortPacked {child: $id}) DELETE k")
+ERASE_PLANS_PACKED = WriteQuery("MATCH (k:PlansPacked {child: $id}) DELETE k")
+SET_PLANS_PACKED = WriteQuery(
+    "UNWIND $rows AS r MERGE (k:PlansPacked {child: r.child}) SET k.meetings = r.meetings, "
+    "k.commitments = r.commitments, k.progress = r.progress"
+)
 SET_PACKED = WriteQuery(
     "UNWIND $rows AS r MERGE (k:CohortPacked {child: r.child}) SET k.ties = r.ties, "
     "k.observations = r.observations, k.members = r.members, k.episodes = r.episodes, "

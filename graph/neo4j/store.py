@@ -47,6 +47,7 @@ from graph.neo4j.rows import Fetched, Row, content, person_from
 from graph.neo4j.tx import ReadTx, WriteTx, fetch, resolve, revisions_from, versions_at
 
 if TYPE_CHECKING:
+    from ecomap.measures.plans_cohort import PlanTables
     from ecomap.measures.tables import CohortTables
 
 T = TypeVar("T")
@@ -123,17 +124,25 @@ class Neo4jStore:
             return int(tx.run(query)[0]["n"])
 
         if self._read(lambda tx: count(tx, cypher.COUNT_CHILDREN) == count(
-                tx, cypher.COUNT_PACKED)):
+                tx, cypher.COUNT_PACKED) == count(tx, cypher.COUNT_PLANS_PACKED)):
             return
-        missing = sorted(self._read(lambda tx: {str(r["id"]) for r in tx.run(
-            cypher.CURRENT_CHILD_IDS)} - {str(r["id"]) for r in tx.run(cypher.PACKED_IDS)}))
+
+        def unpacked(tx: ReadTx) -> set[str]:
+            current = {str(r["id"]) for r in tx.run(cypher.CURRENT_CHILD_IDS)}
+            cohort = {str(r["id"]) for r in tx.run(cypher.PACKED_IDS)}
+            plans = {str(r["id"]) for r in tx.run(cypher.PLANS_PACKED_IDS)}
+            return (current - cohort) | (current - plans)
+
+        missing = sorted(self._read(unpacked))
         from graph.neo4j.cohort import packed_row
+        from graph.neo4j.plans import plans_row
 
         def work(tx: WriteTx, part: list[str]) -> None:
             tx.run(cypher.LOCK_META)  # serialised with every other writer
             fetched = fetch(tx, part, resolve(tx, None))
-            tx.batched(cypher.SET_PACKED, [packed_row(fetched.document(cid))
-                                           for cid in part if cid in fetched.children])
+            docs = [fetched.document(cid) for cid in part if cid in fetched.children]
+            tx.batched(cypher.SET_PACKED, [packed_row(doc) for doc in docs])
+            tx.batched(cypher.SET_PLANS_PACKED, [plans_row(doc) for doc in docs])
 
         for begin in range(0, len(missing), DOCS_PER_READ):
             self._write(partial(work, part=missing[begin : begin + DOCS_PER_READ]))
@@ -483,6 +492,24 @@ class Neo4jStore:
 
         return cohort_tables(chunk(wanted[begin : begin + DOCS_PER_READ])
                              for begin in range(0, len(wanted), DOCS_PER_READ))
+
+    def plan_tables(
+        self,
+        child_ids: Sequence[str] | None = None,
+        *,
+        as_recorded: AsRecorded = None,
+        include_closed: bool = False,
+    ) -> PlanTables:
+        from ecomap.measures.plans_cohort import PlanTables
+        from graph.neo4j.plans import read_packed_plans
+
+        if as_recorded is None:  # the current state: the packed columns, one read
+            found = self._read(lambda tx: read_packed_plans(
+                tx, resolve(tx, None), include_closed, child_ids))
+            if found is not None:
+                return found
+        return PlanTables.from_documents(list(self.iter_documents(
+            child_ids, as_recorded=as_recorded, include_closed=include_closed)))
 
     def people(
         self,

@@ -20,6 +20,7 @@ from ecomap.model import EcomapDocument, Person
 from graph.base import DocumentConflict, ErasedCounts, RevisionKind, StoreError, VersionConflict
 from graph.neo4j import cypher
 from graph.neo4j.cohort import packed_row
+from graph.neo4j.plans import plans_row
 from graph.neo4j.rows import Row, child_row, content, owned_rows, person_row
 from graph.neo4j.tx import WriteTx, fetch, to_us
 
@@ -89,6 +90,7 @@ class Plan:
     meeting_owners: dict[str, str | None] = field(default_factory=dict)  # likewise
     listed: dict[str, int | None] = field(default_factory=dict)  # child -> version (None: +1)
     packed: dict[str, Row] = field(default_factory=dict)  # child -> packed cohort columns
+    plans: dict[str, Row] = field(default_factory=dict)  # child -> packed plan columns
 
     def person(self, current: Current, person_id: str) -> Row | None:
         """A person's latest content, this plan's changes included."""
@@ -173,6 +175,7 @@ def plan_document(plan: Plan, current: Current, doc: EcomapDocument, *,
             plan.meeting_owners.update({row["id"]: cid for row in rows})
     plan.listed[cid] = version
     plan.packed[cid] = packed_row(doc)
+    plan.plans[cid] = plans_row(doc)
 
 
 def _meeting_breaches(plan: Plan, current: Current, doc: EcomapDocument) -> list[Breach]:
@@ -217,6 +220,7 @@ def execute(tx: Tx, plan: Plan, current: Current, rev: int) -> dict[str, int]:
         tx.batched(cypher.RETIRE_PEOPLE, [{"id": pid} for pid in orphans], rev=rev)
     listed = dict(plan.listed)
     packed = list(plan.packed.values())
+    plans = list(plan.plans.values())
     if plan.changed_people:  # every child whose current network has a changed person
         sharing = {str(row["child"]) for row in tx.run(
             cypher.PERSON_CHILDREN, ids=sorted(plan.changed_people))}
@@ -225,9 +229,11 @@ def execute(tx: Tx, plan: Plan, current: Current, rev: int) -> dict[str, int]:
         repack = sorted(sharing - plan.packed.keys())  # the person is packed with each tie
         if repack:
             fetched = fetch(tx, repack, rev)
-            packed += [packed_row(fetched.document(cid)) for cid in repack
-                       if cid in fetched.children]
+            docs = [fetched.document(cid) for cid in repack if cid in fetched.children]
+            packed += [packed_row(doc) for doc in docs]
+            plans += [plans_row(doc) for doc in docs]  # a holder's paid or category
     tx.batched(cypher.SET_PACKED, packed)
+    tx.batched(cypher.SET_PLANS_PACKED, plans)
     missing = [cid for cid, v in listed.items() if v is None and cid not in current.versions]
     for row in tx.run(cypher.LOCK_CHILDREN, ids=missing) if missing else []:
         current.versions[str(row["id"])] = int(row["version"])
@@ -272,7 +278,8 @@ def erase_rows(tx: WriteTx, child_id: str) -> ErasedCounts:
     )
     for query in (cypher.ERASE_CHILD_ROWS, cypher.ERASE_MEMBERS, cypher.ERASE_TIES,
                   cypher.ERASE_EPISODES, cypher.ERASE_MEETINGS, cypher.ERASE_COMMITMENTS,
-                  cypher.ERASE_PROGRESS, cypher.ERASE_LISTINGS, cypher.ERASE_PACKED):
+                  cypher.ERASE_PROGRESS, cypher.ERASE_LISTINGS, cypher.ERASE_PACKED,
+                  cypher.ERASE_PLANS_PACKED):
         tx.run(query, id=child_id)
     if people:
         tx.run(cypher.ERASE_PEOPLE, ids=people)

@@ -1,0 +1,159 @@
+"""One child's plan columns packed as bytes, and many children's unpacked into
+:class:`~ecomap.measures.plans_cohort.PlanTables` by concatenation (docs/meetings.md,
+"The stores"; the same pattern as the cohort's, docs/scale.md).
+
+A store keeps :func:`pack_plans` of each child's current document beside the child,
+written in the same transaction as the child, and reads the plans of many children as
+:func:`plan_tables_from_packed`: no documents and no per-row work at read time. Each
+commitment carries the details of the people who hold it (unpaid, category), so a store
+repacks every child sharing a person whose details a write changes (it already does so
+for the cohort's columns).
+
+Per child: the meetings in document order (:data:`MEETING_DTYPE`), the commitments in
+document order (:data:`COMMITMENT_DTYPE`), the progress entries sorted by (commitment,
+date, list order) with the commitment numbered within the child
+(:data:`PROGRESS_DTYPE`). Exactly ``PlanTables.from_documents`` of the same documents
+(tests/ecomap/measures/test_packed_plans.py, and on every store
+tests/graph/test_plans_packed.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+
+from ecomap.measures.plans_cohort import (
+    GROUP_BIT,
+    NO_CODE,
+    NO_DATE,
+    STATE_CODE,
+    PlanTables,
+    day_key,
+)
+from ecomap.model import PARTICIPATION_CODES, EcomapDocument
+
+__all__ = [
+    "COMMITMENT_DTYPE", "MEETING_DTYPE", "PROGRESS_DTYPE", "PackedPlans", "pack_plans",
+    "plan_tables_from_packed",
+]
+
+MEETING_DTYPE = np.dtype([("on", "<i4"), ("ord", "<i4"), ("code", "i1")])
+COMMITMENT_DTYPE = np.dtype([("held", "<i4"), ("by", "<i8"), ("has_who", "i1"),
+                             ("who_unpaid", "i1"), ("groups", "<i2")])
+PROGRESS_DTYPE = np.dtype([("commitment", "<i4"), ("day", "<i4"), ("state", "i1")])
+
+
+@dataclass(frozen=True)
+class PackedPlans:
+    """One child's packed plan columns (what a store keeps per child)."""
+
+    meetings: bytes = b""
+    commitments: bytes = b""
+    progress: bytes = b""
+
+
+def pack_plans(doc: EcomapDocument) -> PackedPlans:
+    """The child's plan columns, as :meth:`PlanTables.from_documents` reads them.
+
+    >>> from ecomap.format import parse_document
+    >>> doc = parse_document({"format": "ecomap/1", "child": {"id": "c", "name": "C"},
+    ...     "people": [{"id": "g", "name": "G", "category": "family"}],
+    ...     "meetings": [{"id": "m", "kind": "other", "on": "2024-01-01",
+    ...         "participation": "PN1", "plan": [{"id": "k", "what": "x", "who": ["g"],
+    ...         "progress": [{"on": "2024-02-01", "state": "in_progress"},
+    ...                      {"on": "2024-02-01", "state": "done"}]}]}]})
+    >>> packed = pack_plans(doc)
+    >>> np.frombuffer(packed.progress, PROGRESS_DTYPE)["state"].tolist()  # list order kept
+    [1, 2]
+    >>> bool(np.frombuffer(packed.commitments, COMMITMENT_DTYPE)["who_unpaid"][0])
+    True
+    >>> pack_plans(parse_document({"format": "ecomap/1", "child": {"id": "c", "name": "C"}}))
+    PackedPlans(meetings=b'', commitments=b'', progress=b'')
+    """
+    if not doc.meetings:
+        return PackedPlans()
+    paid = {p.id: p.paid for p in doc.people}
+    category = {p.id: p.category for p in doc.people}
+    meetings: list[tuple[int, int, int]] = []
+    commitments: list[tuple[int, int, int, int, int]] = []
+    progress: list[tuple[int, int, int, int]] = []
+    for order, m in enumerate(doc.meetings):
+        held = m.on.toordinal()
+        code = NO_CODE if m.participation is None else PARTICIPATION_CODES.index(
+            m.participation)
+        meetings.append((held, order, code))
+        for k in m.plan:
+            bits = 0 if k.who else GROUP_BIT["child"]
+            for w in k.who:
+                bits |= GROUP_BIT.get(category.get(w, ""), 0)
+            index = len(commitments)
+            commitments.append((
+                held, NO_DATE if k.by is None else k.by.toordinal(), int(bool(k.who)),
+                int(any(not paid.get(w, True) for w in k.who)), bits))
+            progress.extend((index, entry.on.toordinal(), position, STATE_CODE[entry.state])
+                            for position, entry in enumerate(k.progress))
+    progress.sort()
+    return PackedPlans(
+        meetings=np.array(meetings, dtype=MEETING_DTYPE).tobytes(),
+        commitments=np.array(commitments, dtype=COMMITMENT_DTYPE).tobytes(),
+        progress=np.array([(k, day, state) for k, day, _, state in progress],
+                          dtype=PROGRESS_DTYPE).tobytes(),
+    )
+
+
+def plan_tables_from_packed(rows: Iterable[tuple[str, PackedPlans]]) -> PlanTables:
+    """The plan tables of ``(child id, packed)`` rows, in their order: the packed columns
+    concatenated, each child's commitments numbered after the previous children's.
+
+    >>> from ecomap.format import parse_document
+    >>> docs = [parse_document({"format": "ecomap/1", "child": {"id": c, "name": "C"},
+    ...     "meetings": [{"id": f"m{c}", "kind": "other", "on": "2024-01-01", "plan": [
+    ...         {"id": f"k{c}", "what": "x",
+    ...          "progress": [{"on": "2024-02-01", "state": "done"}]}]}]})
+    ...     for c in ("a", "b")]
+    >>> t = plan_tables_from_packed((d.child.id, pack_plans(d)) for d in docs)
+    >>> t.child_ids, t.commitment_child.tolist(), (t.progress_key >> 20).tolist()
+    (('a', 'b'), [0, 1], [0, 1])
+    """
+    child_ids: list[str] = []
+    meeting_parts: list[bytes] = []
+    commitment_parts: list[bytes] = []
+    progress_parts: list[bytes] = []
+    for child_id, packed in rows:
+        child_ids.append(child_id)
+        meeting_parts.append(packed.meetings)
+        commitment_parts.append(packed.commitments)
+        progress_parts.append(packed.progress)
+
+    def counts(parts: list[bytes], dtype: np.dtype[np.void]) -> np.ndarray[
+            tuple[int], np.dtype[np.int64]]:
+        sizes = np.fromiter((len(p) for p in parts), np.int64, len(parts))
+        result: np.ndarray[tuple[int], np.dtype[np.int64]] = sizes // dtype.itemsize
+        return result
+
+    children = np.arange(len(child_ids), dtype=np.int64)
+    n_meetings = counts(meeting_parts, MEETING_DTYPE)
+    n_commitments = counts(commitment_parts, COMMITMENT_DTYPE)
+    n_progress = counts(progress_parts, PROGRESS_DTYPE)
+    meetings = np.frombuffer(b"".join(meeting_parts), dtype=MEETING_DTYPE)
+    commitments = np.frombuffer(b"".join(commitment_parts), dtype=COMMITMENT_DTYPE)
+    progress = np.frombuffer(b"".join(progress_parts), dtype=PROGRESS_DTYPE)
+    first = np.cumsum(n_commitments) - n_commitments  # each child's first commitment row
+    commitment = progress["commitment"].astype(np.int64) + np.repeat(first, n_progress)
+    return PlanTables(
+        child_ids=tuple(child_ids),
+        meeting_child=np.repeat(children, n_meetings),
+        meeting_on=meetings["on"].astype(np.int64),
+        meeting_ord=meetings["ord"].astype(np.int64),
+        meeting_code=meetings["code"].astype(np.int64),
+        commitment_child=np.repeat(children, n_commitments),
+        commitment_held=commitments["held"].astype(np.int64),
+        commitment_by=commitments["by"].astype(np.int64),
+        has_who=commitments["has_who"] > 0,
+        who_unpaid=commitments["who_unpaid"] > 0,
+        holder_groups=commitments["groups"].astype(np.int64),
+        progress_key=day_key(commitment, progress["day"].astype(np.int64)),
+        progress_state=progress["state"].astype(np.int64),
+    )
