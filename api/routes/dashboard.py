@@ -16,15 +16,11 @@ from pydantic import BaseModel
 from api.dashboard import DashboardCacheDep, DashboardRequestDep, asking, dashboard
 from api.deps import AccountsDep, AuditorDep, CurrentUser, SettingsDep, StoreDep, TodayDep
 from api.errors import ERROR_RESPONSES, ApiError
-from ecomap.cells import csv_cell
 from ecomap.dashboard import AskAgain, Dashboard
-from ecomap.measures.figures import FIGURE_NAMES
+from ecomap.dashboard_csv import CSV_COLUMNS, csv_rows
 
 router = APIRouter(prefix="/api", tags=["dashboard"], responses=ERROR_RESPONSES)
 
-#: The CSV's columns: one row per month end and figure (MEASURES.md names).
-CSV_COLUMNS = ("team", "status", "worker", "at", "window_start", "children", "figure",
-               "value", "n", "suppressed")
 
 
 @router.get("/dashboard", response_model=Dashboard, summary="Cohort figures and trends")
@@ -63,9 +59,10 @@ def read_dashboard_csv(
     settings: SettingsDep,
     cache: DashboardCacheDep,
 ) -> Response:
-    """The trend as a table: one row per month end and figure, with the figure's ``value``,
-    its ``n`` (the children it was computed over) and ``suppressed`` (``true`` where it
-    is withheld: value and n empty)."""
+    """The trend as a table: one row per month end and figure (the cohort's, then the
+    plans figures and the holders chart), with the figure's ``value``, its ``n`` (the
+    children it was computed over) and ``suppressed`` (``true`` where it is withheld:
+    value and n empty), exactly as the JSON (``ecomap.dashboard_csv``)."""
     result = dashboard(store, accounts, settings, query.viewer, at=query.at, team=query.team,
                        status=query.status, months=query.months, cache=cache,
                        as_recorded=query.as_recorded)
@@ -73,17 +70,7 @@ def read_dashboard_csv(
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
-    scope = result.scope
-    for point in result.trend:
-        for name in FIGURE_NAMES:
-            figure = point.figure(name)
-            writer.writerow([csv_cell(cell) for cell in (
-                scope.team or "", scope.status or "", scope.worker or "",
-                point.at.isoformat(), point.window_start.isoformat(), point.children, name,
-                "" if figure.value is None else figure.value,
-                "" if figure.n is None else figure.n,
-                "true" if figure.suppressed else "false",
-            )])
+    writer.writerows(csv_rows(result))
     return Response(
         out.getvalue(),
         media_type="text/csv; charset=utf-8",

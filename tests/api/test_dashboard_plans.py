@@ -4,6 +4,8 @@ withholds them as every other figure."""
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -53,6 +55,30 @@ def test_a_leaders_small_scope_withholds_the_plans_figures(strict_world: World) 
     for name in PLAN_FIGURES[1:]:  # over nobody: nothing to hide (as every other figure)
         assert body["plans"][name] in (withheld, {"value": None, "n": 0, "suppressed": False})
     assert all(b["suppressed"] for b in body["plans"]["holders"])
+    assert_csv_equals_json(world, {"at": "2025-06-30", "months": 1}, "lena")
+
+
+def assert_csv_equals_json(world: World, params: dict[str, Any], user: str) -> None:
+    """The CSV's plans rows are the JSON's plans trend, figure by figure and bar by bar:
+    value, n and suppressed as the JSON carries them (withheld: both empty)."""
+    body = world.api.get("/api/dashboard", params=params, headers=world.as_user(user)).json()
+    text = world.api.get("/api/dashboard.csv", params=params, headers=world.as_user(user)).text
+    rows = {(r["at"], r["figure"]): r for r in csv.DictReader(io.StringIO(text))}
+    expected = 0
+    for point in body["plans_trend"]:
+        cells = [(name, point[name]) for name in PLAN_FIGURES] + [
+            (f"open_commitments_held_by_{bar['holder']}",
+             {"value": bar["commitments"], "n": bar["children"],
+              "suppressed": bar["suppressed"]}) for bar in point["holders"]]
+        for name, figure in cells:
+            row = rows[(point["at"], name)]
+            assert row["value"] == ("" if figure["value"] is None else str(figure["value"]))
+            assert row["n"] == ("" if figure["n"] is None else str(figure["n"]))
+            assert row["suppressed"] == str(figure["suppressed"]).lower()
+            expected += 1
+    assert expected == len(body["plans_trend"]) * 11
+    assert sum(1 for at, name in rows if name.startswith(("open_commitments_held_by_",
+                                                         *PLAN_FIGURES))) == expected
 
 
 def _with_meeting(doc: EcomapDocument) -> EcomapDocument:
@@ -85,3 +111,4 @@ def test_stored_meetings_reach_the_dashboard(fresh_world: World) -> None:
     assert bars["child"]["commitments"] == 1  # the diary is still open
     assert bars["family"]["commitments"] == 0  # gran's tea was done
     assert [p["at"] for p in body["plans_trend"]] == ["2025-04-30", "2025-05-31", "2025-06-30"]
+    assert_csv_equals_json(w, {"at": "2025-06-30", "months": 3}, "wendy")
