@@ -76,7 +76,7 @@ def test_a_young_person_drags_a_name_into_a_circle(phone: Page, server: Server) 
     phone.goto(server.url + make_link(server, "c-jay"))
     expect(phone.get_by_role("heading", level=1)).to_have_text("Hi Jay!")
     chip = phone.locator('.chip[data-id="hsg-novak"]')
-    chip.evaluate("n => n.scrollIntoView({block: 'end'})")  # "Me" is then on screen too
+    chip.evaluate("n => n.scrollIntoView({block: 'center'})")  # "Me" is then on screen too
     box = chip.bounding_box()
     me = phone.locator("#circles .me").bounding_box()
     assert box is not None and me is not None and me["y"] > 0
