@@ -57,7 +57,7 @@ case "$cmd" in
     setup_python test; setup_frontend; setup_browser
     say "ruff"; "$VENV/bin/ruff" check .
     say "mypy --strict"; "$VENV/bin/mypy"
-    say "pytest"; exec "$VENV/bin/pytest" "$@" ;;
+    say "pytest (one worker per core)"; exec "$VENV/bin/pytest" --numprocesses=auto "$@" ;;
   *)
     sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac
