@@ -281,3 +281,58 @@ def dashboard_figures(answer: Json) -> dict[str, Figure]:
             percent=False,
         ),
     }
+
+
+#: Who holds a commitment, in the dashboard's words (docs/meetings.md, "The dashboard").
+HOLDER_LABELS: dict[str, str] = {
+    "family": "Family", "carer": "Carers", "friend": "Friends", "community": "Community",
+    "volunteer": "Volunteers", "professional": "Professionals", "child": "The child",
+}
+
+
+def holders_figure(plans: Json, *, minimum: int) -> Figure:
+    """Open commitments by who holds them, one horizontal bar per holder group in the
+    answer's order (family first); a bar drawn from fewer than ``minimum`` children
+    shows no count ("fewer than N children"), as the table beside it.
+
+    >>> fig = holders_figure({"holders": [
+    ...     {"holder": "family", "commitments": 4, "children": 3, "suppressed": False},
+    ...     {"holder": "child", "commitments": None, "children": None, "suppressed": True}]},
+    ...     minimum=5)
+    >>> fig["data"][0]["y"], fig["data"][0]["x"], fig["data"][0]["text"]
+    (['Family', 'The child'], [4, 0], ['4 (3 children)', 'fewer than 5 children'])
+    """
+    bars = plans.get("holders") or []
+    labels = [HOLDER_LABELS.get(b["holder"], b["holder"]) for b in bars]
+    counts = [0 if b["suppressed"] or b["commitments"] is None else b["commitments"]
+              for b in bars]
+    text = [f"fewer than {minimum} children" if b["suppressed"]
+            else f"{b['commitments']} ({b['children']} children)" for b in bars]
+    return _figure(
+        [go.Bar(x=counts, y=labels, orientation="h", text=text, textposition="auto",
+                marker={"color": [COLOURS["green"] if b["holder"] not in (
+                    "professional", "carer") else COLOURS["blue"] for b in bars]},
+                customdata=[b["holder"] for b in bars],
+                hovertemplate="%{y}: %{text}<extra></extra>")],
+        "Open commitments by who holds them<br><sup>green: family, friends, community and "
+        "volunteers; blue: carers and professionals. A commitment held by two kinds of "
+        "people counts in both.</sup>",
+        xaxis={"title": {"text": "open commitments"}, "rangemode": "tozero"},
+        yaxis={"autorange": "reversed", "type": "category"},
+        height=360, margin={"l": 120, "r": 20, "t": 90, "b": 50},
+    )
+
+
+def plans_figures(answer: Json) -> dict[str, Figure]:
+    """The dashboard's "Meetings and plans" charts, by name, from one dashboard answer
+    (plain JSON data); none when the answer has no plans.
+
+    >>> sorted(plans_figures({"min_cohort": 5, "plans": {"holders": []}}))
+    ['holders']
+    >>> plans_figures({"min_cohort": 5, "plans": None})
+    {}
+    """
+    plans = answer.get("plans")
+    if not plans:
+        return {}
+    return {"holders": holders_figure(plans, minimum=int(answer.get("min_cohort") or 0))}

@@ -14,6 +14,8 @@ from web.figures import (
     RATE_NAMES,
     bins_figure,
     dashboard_figures,
+    holders_figure,
+    plans_figures,
     support_gaps_figure,
     trend_figure,
     trusted_adult_figure,
@@ -116,3 +118,20 @@ def test_each_figure_is_valid_plotly_json(name: str) -> None:
     figure = dashboard_figures(ANSWER)[name]
     text = json.dumps(figure)  # plain JSON: no numpy, no objects
     go.Figure(json.loads(text))  # plotly validates every property on the way back in
+
+
+def test_holders_bars_follow_the_answer_and_hide_small_counts() -> None:
+    holders = [{"holder": h, "commitments": c, "children": k, "suppressed": c is None}
+               for h, c, k in (("family", 6, 4), ("carer", None, None), ("friend", 0, 0),
+                               ("community", 2, 2), ("volunteer", 0, 0),
+                               ("professional", 9, 5), ("child", 3, 3))]
+    figure = plans_figures({"min_cohort": 3, "plans": {"holders": holders}})["holders"]
+    bar = figure["data"][0]
+    assert bar["y"] == ["Family", "Carers", "Friends", "Community", "Volunteers",
+                        "Professionals", "The child"]
+    assert bar["x"] == [6, 0, 0, 2, 0, 9, 3]
+    assert bar["text"][1] == "fewer than 3 children" and bar["text"][0] == "6 (4 children)"
+    colours = bar["marker"]["color"]
+    assert colours[0] == colours[3] != colours[5] == colours[1]  # unpaid apart from paid
+    go.Figure(json.loads(json.dumps(figure)))  # valid plotly JSON
+    assert holders_figure({"holders": []}, minimum=5)["data"][0]["x"] == []

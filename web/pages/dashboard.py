@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse
 
 from api.dashboard import DashboardCacheDep, DashboardRequestDep, dashboard
 from api.deps import AccountsDep, CurrentUser, SettingsDep, StoreDep
-from web.figures import dashboard_figures
+from web.figures import dashboard_figures, plans_figures
 from web.pages.shell import page
 
 router = APIRouter()
@@ -40,7 +40,8 @@ def figures(
             "reason": answer.reason}
     if answer.empty or answer.suppressed:
         return {**head, "figures": {}}
-    return {**head, "figures": dashboard_figures(answer.model_dump(mode="json"))}
+    data = answer.model_dump(mode="json")
+    return {**head, "figures": {**dashboard_figures(data), **plans_figures(data)}}
 
 
 @router.get("/dashboard/teams")

@@ -1,7 +1,8 @@
 // The dashboard's "Meetings and plans" section: meetings held, commitments kept, the
 // family and community share of commitments, the child's views conveyed (each with its
-// n and a monthly trend), and open commitments by who holds them. Drawn from the
-// dashboard's own answer (data.plans, data.plans_trend); withheld figures say so.
+// n and a monthly trend), and open commitments by who holds them (a plotly chart from
+// /dashboard/figures, with the same numbers as a table). Drawn from the dashboard's own
+// answer (data.plans, data.plans_trend); withheld figures say so.
 // Self-mounting: dashboard.js calls showPlans(data) after each load (docs/meetings.md).
 
 const FIGURES = [
@@ -33,7 +34,10 @@ function ensureSection() {
     h("dl", { id: "plans-tiles", class: "tiles" }),
     h("figure", { class: "card holders" },
       h("figcaption", { id: "holders-title", text: "Open commitments by who holds them" }),
-      h("table", { id: "holders", class: "facts", "aria-labelledby": "holders-title" })));
+      h("div", { id: "fig-holders", class: "chart" }),
+      h("details", { id: "holders-table" },
+        h("summary", { text: "The chart as a table" }),
+        h("table", { id: "holders", class: "facts", "aria-labelledby": "holders-title" }))));
   const anchor = document.getElementById("numbers");
   anchor.after(section);
   return section;
@@ -64,6 +68,13 @@ export function showPlans(data) {
       h("dd", { class: "n", text: f.suppressed ? "withheld: too few children to show without risk of identifying a child" : `${f.n} children ${over}` }),
       h("dd", { class: "trend", text: f.suppressed ? "" : trendWords(trend, key) }));
   }));
+  // The chart is a plotly figure built server-side (web/figures.py holders_figure),
+  // drawn into #fig-holders by dashboard.js with the other figures; a fresh element
+  // each load so no earlier chart stays. Without figures (a leader's small scope) the
+  // table below is the chart, open.
+  const chart = h("div", { id: "fig-holders", class: "chart", hidden: Boolean(data.suppressed) });
+  document.getElementById("fig-holders").replaceWith(chart);
+  document.getElementById("holders-table").open = Boolean(data.suppressed);
   const most = Math.max(1, ...plans.holders.map((b) => b.commitments || 0));
   const rows = plans.holders.map((b) => h("tr", { "data-holder": b.holder },
     h("th", { scope: "row", text: HOLDERS[b.holder] || b.holder }),
