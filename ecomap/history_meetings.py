@@ -9,9 +9,8 @@ worker's view)". Note text is never repeated, only that a note changed. docs/mee
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 
-from ecomap.meeting_edits import KIND_WORDS
+from ecomap.meeting_edits import KIND_WORDS, PARTICIPATION_WORDS
 from ecomap.model import Commitment, EcomapDocument, Meeting, Progress
 
 __all__ = ["meeting_changes"]
@@ -40,12 +39,9 @@ def _progress(k: Commitment, p: Progress) -> str:
     return f"“{k.what}”: {p.state.replace('_', ' ')} ({p.on.isoformat()}{side})"
 
 
-def _say(value: object) -> str:
-    if value is None:
-        return "none"
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
+def _took_part(code: str | None) -> str:
+    """A participation code in the editor's words (docs/meetings.md)."""
+    return "not recorded" if code is None else PARTICIPATION_WORDS[code]
 
 
 def _meeting_field_changes(old: Meeting, new: Meeting, name: Name) -> list[str]:
@@ -54,8 +50,8 @@ def _meeting_field_changes(old: Meeting, new: Meeting, name: Name) -> list[str]:
     if old.kind != new.kind or old.on != new.on:
         out.append(f"{_meeting(old)} is now {where}")
     if old.participation != new.participation:
-        out.append(f"how the child took part in {where} "
-                   f"{_say(old.participation)} {ARROW} {_say(new.participation)}")
+        out.append(f"how the child took part in {where}: "
+                   f"{_took_part(old.participation)} {ARROW} {_took_part(new.participation)}")
     for field in ("invited", "attended"):
         was, now = getattr(old, field), getattr(new, field)
         added = [p for p in now if p not in was]
@@ -101,9 +97,9 @@ def meeting_changes(before: EcomapDocument, after: EcomapDocument, name: Name) -
     held the family group conference on 2025-03-10 (came: Gran)
     committed: “Tea” (Gran)
     >>> for line in meeting_changes(v2, v3, {"g": "Gran"}.get): print(line)
-    how the child took part in the family group conference on 2025-03-10 none → PN1
+    how the child took part in the family group conference on 2025-03-10: not recorded → came and spoke for themselves
     “Tea”: done (2025-04-01, the worker's view)
-    """
+    """  # noqa: E501
     def say(pid: str) -> str:
         return name(pid) or pid
 

@@ -6,10 +6,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from ecomap.compare_meetings import commitment_changes, meetings_compared
 from ecomap.measures.effective import View, effective_observation, observations_by_tie
 from ecomap.measures.settings import MeasureSettings
 from ecomap.measures.strength import tie_measures
-from ecomap.meetings import meetings_as_at, meetings_between, meetings_without_notes
+from ecomap.meetings import meetings_as_at, meetings_without_notes
 from ecomap.model import EcomapDocument, Observation, Person, Tie
 
 #: The ring a member is drawn on: closeness 3 innermost, unrated outermost.
@@ -145,7 +146,8 @@ def ecomap_diff(
     """What changed in the child's ecomap between ``start`` and ``end``: members and
     person-person ties gained and lost, and for members kept, each drawn property that
     changed (``line``, ``arrows``, ``strength``, ``trusted``, ``closeness``, ``ring``);
-    ``meetings`` held in between (:func:`ecomap.meetings.meetings_between`).
+    ``meetings`` held in between and ``commitments`` whose state changed, each in words
+    (:mod:`ecomap.compare_meetings`).
 
     Examples
     --------
@@ -202,7 +204,8 @@ def ecomap_diff(
         "links_lost": [
             {**old_links[k], **_ended(doc, k)} for k in sorted(old_links.keys() - new_links.keys())
         ],
-        "meetings": meetings_between(doc.meetings, start, end),
+        "meetings": meetings_compared(doc, start, end),
+        "commitments": commitment_changes(doc, start, end, perspective),
     }
 
 

@@ -157,6 +157,7 @@ class DiffPublic(BaseModel):
                     "links_gained": [],
                     "links_lost": [],
                     "meetings": [],
+                    "commitments": [],
                 }
             ]
         },
@@ -173,8 +174,12 @@ class DiffPublic(BaseModel):
     links_gained: list[LinkDrawing]
     links_lost: list[LostLink]
     meetings: list[dict[str, Any]] = Field(
-        default_factory=list, description="Meetings held in between (docs/meetings.md)."
-    )
+        default_factory=list,
+        description="Meetings held in between, each with `words` (docs/meetings.md).")
+    commitments: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="Commitments whose state changed in between (new ones from no state), "
+                    "each with `from`, `to` and `words`.")
 
 
 class TieMeasure(BaseModel):

@@ -41,7 +41,8 @@ def test_corrections_and_progress_are_each_one_sentence() -> None:
     add_progress(data, "k-fgc-5", {"on": "2025-10-01", "state": "in_progress", "by": "child"})
     lines = changes(before, parse_document(data))
     assert lines == [
-        "how the child took part in the family group conference on 2025-03-10 PN1 → PN2",
+        "how the child took part in the family group conference on 2025-03-10: came and spoke "
+        "for themselves → came, and an advocate spoke for them",
         "attended the family group conference on 2025-03-10: added Lou",
         "attended the family group conference on 2025-03-10: removed Pat",
         "changed the note on the family group conference on 2025-03-10",

@@ -74,8 +74,24 @@ def test_compare_lists_the_meetings_held_in_between(fgc: EcomapDocument) -> None
     d = ecomap_diff(fgc, date(2025, 1, 1), date(2025, 9, 30))
     assert d["meetings"] == [{"id": "m-fgc-1", "kind": "family_group_conference",
                               "on": "2025-03-10", "participation": "PN1", "attended": 3,
-                              "commitments": 5, "done": 2}]
-    assert ecomap_diff(fgc, date(2025, 3, 10), date(2025, 9, 30))["meetings"] == []
+                              "commitments": 5, "done": 2, "words": (
+        "family group conference on 2025-03-10: came Maureen, Pat, Sam Okafor; Ava came "
+        "and spoke for themselves; 5 commitments, 2 done by 2025-09-30")}]
+    assert [c["to"] for c in d["commitments"]] == [  # all five new: held in between
+        "done", "not_done", "done", "agreed", "in_progress"]
+    later = ecomap_diff(fgc, date(2025, 3, 10), date(2025, 9, 30))
+    assert later["meetings"] == []
+    # k1 gran's tea done 07-01, k2 Pat's walks not done, k3 referral done, k5 swimming in
+    # progress; k4 (the diary) still agreed: unchanged, not listed
+    assert [c["words"] for c in later["commitments"]] == [
+        "“Gran has Ava for tea every Sunday” (Maureen): agreed → done",
+        "“Pat walks Ava to school on Tuesdays and Thursdays” (Pat): agreed → not done",
+        "“Sam refers Ava to the young carers' group” (Sam Okafor): agreed → done",
+        "“Gran and Pat take me swimming on Saturdays” (Maureen, Pat): agreed → happening"]
+    # from Ava's side only her own answer counts: Pat's walks are happening, she says
+    own = ecomap_diff(fgc, date(2025, 3, 10), date(2025, 9, 30), "child")["commitments"]
+    assert [(c["id"], c["from"], c["to"]) for c in own] == [
+        ("k-fgc-2", "agreed", "in_progress")]
 
 
 def test_plan_status_on_the_fixture(fgc: EcomapDocument) -> None:

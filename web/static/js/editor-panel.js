@@ -105,9 +105,15 @@ export function changesPanel(diff, names) {
     ["New", diff.gained.map((m) => item(m, `is new (${CATEGORY_LABELS[m.category] || m.category}, ${LINE_LABELS[m.line] || m.line} line)`))],
     ["Gone", diff.lost.map((m) => item(m, m.ended ? `is gone: the tie ended on ${m.ended}${m.end_reason ? `, ${m.end_reason.replaceAll("_", " ")}` : ""}` : "is gone"))],
     ["Changed", diff.changed.map((m) => item(m, m.changes.map((c) => changeInWords(c, m.changes)).filter(Boolean).join("; ")))],
+    // meetings held in between and the plans' commitments that moved, in the API's words
+    // (ecomap/compare_meetings.py)
+    ["Meetings held", (diff.meetings || []).map((m) => h("li", { "data-meeting": m.id }, m.words))],
+    ["Plans", (diff.commitments || []).map((k) => h("li", { "data-commitment": k.id }, k.words))],
   ];
+  const meetings = (diff.meetings || []).length, moved = (diff.commitments || []).length;
+  const plans = meetings || moved ? ` ${meetings} meeting${meetings === 1 ? "" : "s"} held, ${moved} commitment${moved === 1 ? "" : "s"} moved on.` : "";
   return [
-    h("p", {}, `From ${diff.from} to ${diff.to}: ${diff.gained.length} new, ${diff.lost.length} gone, ${diff.changed.length} changed, ${diff.unchanged} the same.`),
+    h("p", {}, `From ${diff.from} to ${diff.to}: ${diff.gained.length} new, ${diff.lost.length} gone, ${diff.changed.length} changed, ${diff.unchanged} the same.${plans}`),
     ...lists.filter(([, items]) => items.length).map(([title, items]) => [h("h3", {}, title), h("ul", {}, items)]),
   ];
 }
