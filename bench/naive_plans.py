@@ -147,3 +147,30 @@ def cohort_plans(docs: list[Doc], at: date, window_days: int = 365) -> dict[str,
     {'value': 0.0, 'n': 1}
     """
     return cohort_additions([plans(doc, at, "combined", window_days, set()) for doc in docs])
+
+
+HOLDERS = ("family", "carer", "friend", "community", "volunteer", "professional", "child")
+
+
+def holders(docs: list[Doc], at: date) -> dict[str, tuple[int, int]]:
+    """Open commitments on ``at`` (combined perspective) by who holds them: for each
+    group, (commitments with a holder of that group, children they belong to); a
+    commitment with no ``who`` is the child's.
+
+    >>> holders([{"people": [{"id": "g", "category": "family"}], "meetings": [
+    ...     {"on": "2024-01-01", "plan": [{"who": ["g"]}, {"who": []}]}]}],
+    ...     date(2024, 2, 1))["family"]
+    (1, 1)
+    """
+    commitments = dict.fromkeys(HOLDERS, 0)
+    children: dict[str, set[int]] = {group: set() for group in HOLDERS}
+    for index, doc in enumerate(docs):
+        category = {p["id"]: p["category"] for p in doc.get("people", [])}
+        for m in doc.get("meetings", []):
+            for k in m.get("plan", []):
+                if state_on(m, k, at, "combined") not in ("agreed", "in_progress"):
+                    continue
+                for group in {category[w] for w in k.get("who", [])} or {"child"}:
+                    commitments[group] += 1
+                    children[group].add(index)
+    return {group: (commitments[group], len(children[group])) for group in HOLDERS}
