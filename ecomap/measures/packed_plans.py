@@ -19,8 +19,10 @@ tests/graph/test_plans_packed.py).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
+from typing import Any
 
 import numpy as np
 
@@ -36,7 +38,7 @@ from ecomap.model import PARTICIPATION_CODES, EcomapDocument
 
 __all__ = [
     "COMMITMENT_DTYPE", "MEETING_DTYPE", "PROGRESS_DTYPE", "PackedPlans", "pack_plans",
-    "plan_tables_from_packed",
+    "pack_plans_checked", "plan_tables_from_packed",
 ]
 
 MEETING_DTYPE = np.dtype([("on", "<i4"), ("ord", "<i4"), ("code", "i1")])
@@ -52,6 +54,41 @@ class PackedPlans:
     meetings: bytes = b""
     commitments: bytes = b""
     progress: bytes = b""
+
+
+#: A meeting as the rule reads it: its date's ordinal, its participation code (None
+#: without one) and its commitments, each (``by`` ordinal or None, who, progress as
+#: (ordinal, state) in list order).
+MeetingParts = tuple[int, str | None, list[tuple[int | None, list[str], list[tuple[int, str]]]]]
+
+
+def _pack(meetings: Iterable[MeetingParts], paid: Mapping[str, bool],
+          category: Mapping[str, str]) -> PackedPlans:
+    """The one rule of what is packed, whichever form the document came in."""
+    rows_m: list[tuple[int, int, int]] = []
+    rows_k: list[tuple[int, int, int, int, int]] = []
+    rows_p: list[tuple[int, int, int, int]] = []
+    for order, (held, participation, plan) in enumerate(meetings):
+        code = NO_CODE if participation is None else PARTICIPATION_CODES.index(participation)
+        rows_m.append((held, order, code))
+        for by, who, progress in plan:
+            bits = 0 if who else GROUP_BIT["child"]
+            for w in who:
+                bits |= GROUP_BIT.get(category.get(w, ""), 0)
+            index = len(rows_k)
+            rows_k.append((held, NO_DATE if by is None else by, int(bool(who)),
+                           int(any(not paid.get(w, True) for w in who)), bits))
+            rows_p.extend((index, day, position, STATE_CODE[state])
+                          for position, (day, state) in enumerate(progress))
+    if not rows_m:
+        return PackedPlans()
+    rows_p.sort()
+    return PackedPlans(
+        meetings=np.array(rows_m, dtype=MEETING_DTYPE).tobytes(),
+        commitments=np.array(rows_k, dtype=COMMITMENT_DTYPE).tobytes(),
+        progress=np.array([(k, day, state) for k, day, _, state in rows_p],
+                          dtype=PROGRESS_DTYPE).tobytes(),
+    )
 
 
 def pack_plans(doc: EcomapDocument) -> PackedPlans:
@@ -74,33 +111,43 @@ def pack_plans(doc: EcomapDocument) -> PackedPlans:
     """
     if not doc.meetings:
         return PackedPlans()
-    paid = {p.id: p.paid for p in doc.people}
-    category = {p.id: p.category for p in doc.people}
-    meetings: list[tuple[int, int, int]] = []
-    commitments: list[tuple[int, int, int, int, int]] = []
-    progress: list[tuple[int, int, int, int]] = []
-    for order, m in enumerate(doc.meetings):
-        held = m.on.toordinal()
-        code = NO_CODE if m.participation is None else PARTICIPATION_CODES.index(
-            m.participation)
-        meetings.append((held, order, code))
-        for k in m.plan:
-            bits = 0 if k.who else GROUP_BIT["child"]
-            for w in k.who:
-                bits |= GROUP_BIT.get(category.get(w, ""), 0)
-            index = len(commitments)
-            commitments.append((
-                held, NO_DATE if k.by is None else k.by.toordinal(), int(bool(k.who)),
-                int(any(not paid.get(w, True) for w in k.who)), bits))
-            progress.extend((index, entry.on.toordinal(), position, STATE_CODE[entry.state])
-                            for position, entry in enumerate(k.progress))
-    progress.sort()
-    return PackedPlans(
-        meetings=np.array(meetings, dtype=MEETING_DTYPE).tobytes(),
-        commitments=np.array(commitments, dtype=COMMITMENT_DTYPE).tobytes(),
-        progress=np.array([(k, day, state) for k, day, _, state in progress],
-                          dtype=PROGRESS_DTYPE).tobytes(),
-    )
+    return _pack(
+        ((m.on.toordinal(), m.participation,
+          [(None if k.by is None else k.by.toordinal(), list(k.who),
+            [(p.on.toordinal(), p.state) for p in k.progress]) for k in m.plan])
+         for m in doc.meetings),
+        {p.id: p.paid for p in doc.people}, {p.id: p.category for p in doc.people})
+
+
+def pack_plans_checked(doc: Mapping[str, Any]) -> PackedPlans:
+    """:func:`pack_plans` of a document in its raw JSON form, as the import's fast path
+    holds it once ``ecomap.format_fast.checked`` has passed and completed it (every
+    person has ``paid``; dates are ``YYYY-MM-DD`` text): no model objects.
+
+    >>> raw = {"format": "ecomap/1", "child": {"id": "c", "name": "C"},
+    ...     "people": [{"id": "g", "name": "G", "category": "family", "paid": False}],
+    ...     "meetings": [{"id": "m", "kind": "other", "on": "2024-01-01", "plan": [
+    ...         {"id": "k", "what": "x", "who": ["g"], "by": "2024-03-01",
+    ...          "progress": [{"on": "2024-02-01", "state": "done"}]}]}]}
+    >>> from ecomap.format import parse_document
+    >>> pack_plans_checked(raw) == pack_plans(parse_document(raw))
+    True
+    """
+    meetings = doc.get("meetings") or []
+    if not meetings:
+        return PackedPlans()
+    people = doc.get("people") or []
+    return _pack(
+        ((_day(m["on"]), m.get("participation"),
+          [(None if k.get("by") is None else _day(k["by"]), list(k.get("who") or []),
+            [(_day(p["on"]), p["state"]) for p in k.get("progress") or []])
+           for k in m.get("plan") or []])
+         for m in meetings),
+        {p["id"]: bool(p["paid"]) for p in people}, {p["id"]: p["category"] for p in people})
+
+
+def _day(text: str) -> int:
+    return date.fromisoformat(text).toordinal()
 
 
 def plan_tables_from_packed(rows: Iterable[tuple[str, PackedPlans]]) -> PlanTables:

@@ -35,7 +35,7 @@ B = NDArray[np.bool_]
 #: A commitment without a ``by`` date.
 NO_DATE = np.iinfo(np.int64).max
 #: Progress states as codes.
-STATE_CODE = {name: i for i, name in enumerate(PROGRESS_STATES)}
+STATE_CODE: dict[str, int] = {name: i for i, name in enumerate(PROGRESS_STATES)}
 _DONE = STATE_CODE["done"]
 _OPEN = np.array([STATE_CODE["agreed"], STATE_CODE["in_progress"]])
 # participation code index -> 1 conveyed, 0 not conveyed, -1 no answer (PN0 or none)

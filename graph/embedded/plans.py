@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from graph.embedded.schema import OPEN
 
 if TYPE_CHECKING:
+    from ecomap.measures.packed_plans import PackedPlans
     from ecomap.measures.plans_cohort import PlanTables
     from ecomap.model import EcomapDocument
 
@@ -31,10 +32,15 @@ def pack_plans_row(conn: sqlite3.Connection, doc: EcomapDocument) -> None:
     """Keep the child's packed plan columns equal to ``doc`` (erase deletes the row)."""
     from ecomap.measures.packed_plans import pack_plans  # numpy: loaded when first needed
 
-    packed = pack_plans(doc)
+    store_plans(conn, doc.child.id, pack_plans(doc))
+
+
+def store_plans(conn: sqlite3.Connection, child_id: str, packed: PackedPlans) -> None:
+    """Store the child's packed plan columns as given (a path that packs without a model
+    uses :func:`ecomap.measures.packed_plans.pack_plans_checked`)."""
     conn.execute("INSERT OR REPLACE INTO plans_packed (child_id, meetings, commitments, "
                  "progress) VALUES (?, ?, ?, ?)",
-                 (doc.child.id, packed.meetings, packed.commitments, packed.progress))
+                 (child_id, packed.meetings, packed.commitments, packed.progress))
 
 
 def packed_plan_tables(conn: sqlite3.Connection, ids: Sequence[str] | None,
@@ -61,4 +67,4 @@ MISSING_PLANS = f"""SELECT id FROM children c WHERE rev_to = {OPEN} AND NOT EXIS
     (SELECT 1 FROM plans_packed k WHERE k.child_id = c.id)"""
 
 
-__all__ = ["MISSING_PLANS", "pack_plans_row", "packed_plan_tables"]
+__all__ = ["MISSING_PLANS", "pack_plans_row", "packed_plan_tables", "store_plans"]

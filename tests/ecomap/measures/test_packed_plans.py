@@ -12,7 +12,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ecomap.format import parse_document
-from ecomap.measures.packed_plans import PackedPlans, pack_plans, plan_tables_from_packed
+from ecomap.measures.packed_plans import (
+    PackedPlans,
+    pack_plans,
+    pack_plans_checked,
+    plan_tables_from_packed,
+)
 from ecomap.measures.plans_cohort import PlanTables
 from tests.ecomap.measures.test_plans import documents, load
 
@@ -36,6 +41,8 @@ def test_packed_equals_the_documents_on_random_documents(raws: tuple[dict[str, A
     docs = [parse_document(r) for r in raws]
     assert_same_plans(plan_tables_from_packed((d.child.id, pack_plans(d)) for d in docs),
                       PlanTables.from_documents(docs))
+    for doc in docs:  # the import's raw form (every default filled in) packs the same
+        assert pack_plans_checked(doc.model_dump(mode="json")) == pack_plans(doc)
 
 
 def test_packed_equals_the_documents_on_the_fixtures() -> None:
@@ -52,3 +59,12 @@ def test_no_children_and_children_without_meetings() -> None:
     tables = plan_tables_from_packed([("c", PackedPlans())])
     assert tables.child_ids == ("c",) and np.size(tables.meeting_on) == 0
     assert_same_plans(tables, PlanTables.from_documents([empty]))
+
+
+def test_the_raw_form_packs_as_the_model_on_synthetic_meetings() -> None:
+    from ecomap.synth import synthesize
+
+    docs = [d for d in synthesize(40, seed=5, meetings=True) if d.meetings]
+    assert len(docs) > 10
+    for doc in docs:
+        assert pack_plans_checked(doc.model_dump(mode="json")) == pack_plans(doc)
