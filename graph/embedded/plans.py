@@ -47,7 +47,7 @@ def packed_plan_tables(conn: sqlite3.Connection, ids: Sequence[str] | None,
                        include_closed: bool = False) -> PlanTables | None:
     """The current state's plan tables of every (or the named) child, in id order, from
     the packed columns; None if a child has none yet (the caller reads documents)."""
-    from ecomap.measures.packed_plans import PackedPlans, plan_tables_from_packed
+    from ecomap.measures.packed_plans import plan_tables_from_columns
 
     where = "" if include_closed else "AND c.closed = 0"
     params: dict[str, Any] = {}
@@ -55,11 +55,12 @@ def packed_plan_tables(conn: sqlite3.Connection, ids: Sequence[str] | None,
         where += " AND c.id IN (SELECT value FROM json_each(:ids))"
         params["ids"] = json.dumps(list(ids))
     found = conn.execute(_PACKED_PLANS.format(where=where), params).fetchall()
-    if any(row[1] is None for row in found):
+    if not found:
+        return plan_tables_from_columns([], [], [], [])
+    ids, meetings, commitments, progress = zip(*found, strict=True)
+    if None in meetings:
         return None
-    return plan_tables_from_packed(
-        (cid, PackedPlans(meetings, commitments, progress))
-        for cid, meetings, commitments, progress in found)
+    return plan_tables_from_columns(ids, meetings, commitments, progress)
 
 
 #: The current children without packed plan columns (a store written before they existed).

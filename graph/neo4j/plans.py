@@ -44,12 +44,12 @@ def read_packed_plans(tx: ReadTx, r: int, include_closed: bool,
     packed = {str(row["child"]): row for row in tx.run(cypher.ALL_PLANS_PACKED)}
     if not children.keys() <= packed.keys():
         return None
-    return plan_tables_from_packed(
+    return plan_tables_from_packed([
         (cid, PackedPlans(b64decode(packed[cid]["meetings"]),
                           b64decode(packed[cid]["commitments"]),
                           b64decode(packed[cid]["progress"])))
         for cid, closed in sorted(children.items())
-        if (include_closed or not closed) and (wanted is None or cid in wanted))
+        if (include_closed or not closed) and (wanted is None or cid in wanted)])
 
 
 __all__ = ["plans_row", "read_packed_plans"]

@@ -90,9 +90,13 @@ def _apply(store: GraphStore, op: tuple[Any, ...]) -> None:
         pass
 
 
-def _check(store: GraphStore) -> None:
+def _check(store: GraphStore, *, light: bool = False) -> None:
+    """The current state, with and without closed records and for some children (only
+    the first when ``light``: a Bolt store's round trips are slow)."""
     assert_same_plans(store.plan_tables(),
                       PlanTables.from_documents(list(store.iter_documents())))
+    if light:
+        return
     everyone = PlanTables.from_documents(list(store.iter_documents(include_closed=True)))
     assert_same_plans(store.plan_tables(include_closed=True), everyone)
     some = [c for c in ("c-3", "c-1", "c-9") if c in everyone.child_ids] + ["c-9"]
@@ -104,7 +108,8 @@ def _check(store: GraphStore) -> None:
 def test_packed_plans_equal_the_documents_after_every_edit(
         store_factory: StoreFactory, request: pytest.FixtureRequest) -> None:
     """Random edit sequences, each on a fresh store, checked after every step (and as
-    recorded at the first revision at the end). Fewer examples on a Bolt store."""
+    recorded at the first revision at the end). Fewer examples and lighter steps on a
+    Bolt store."""
     bolt = "bolt" in request.node.callspec.id
 
     @settings(max_examples=2 if bolt else 20, deadline=None,
@@ -114,7 +119,8 @@ def test_packed_plans_equal_the_documents_after_every_edit(
         with store_factory(request) as store:
             for op in operations:
                 _apply(store, op)
-                _check(store)
+                _check(store, light=bolt)
+            _check(store)
             if store.revision() >= 1:
                 assert_same_plans(store.plan_tables(as_recorded=1), PlanTables.from_documents(
                     list(store.iter_documents(as_recorded=1))))

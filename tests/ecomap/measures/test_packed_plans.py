@@ -39,7 +39,7 @@ def assert_same_plans(got: PlanTables, expected: PlanTables) -> None:
 def test_packed_equals_the_documents_on_random_documents(raws: tuple[dict[str, Any], ...]
                                                          ) -> None:
     docs = [parse_document(r) for r in raws]
-    assert_same_plans(plan_tables_from_packed((d.child.id, pack_plans(d)) for d in docs),
+    assert_same_plans(plan_tables_from_packed([(d.child.id, pack_plans(d)) for d in docs]),
                       PlanTables.from_documents(docs))
     for doc in docs:  # the import's raw form (every default filled in) packs the same
         assert pack_plans_checked(doc.model_dump(mode="json")) == pack_plans(doc)
@@ -47,7 +47,7 @@ def test_packed_equals_the_documents_on_random_documents(raws: tuple[dict[str, A
 
 def test_packed_equals_the_documents_on_the_fixtures() -> None:
     docs = [load("family-group-conference"), load("looked-after-reviews")]
-    packed = plan_tables_from_packed((d.child.id, pack_plans(d)) for d in docs)
+    packed = plan_tables_from_packed([(d.child.id, pack_plans(d)) for d in docs])
     assert len(packed.commitment_child) > 4 and len(packed.progress_key) > 4
     assert_same_plans(packed, PlanTables.from_documents(docs))
 
