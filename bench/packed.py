@@ -23,9 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 AT = date(2025, 12, 31)
 COLUMNS = ("tie_child", "tie_member", "tie_start", "tie_end", "tie_start_known", "tie_pair",
            "pair_child", "member_adult", "member_paid", "member_social_worker",
-           "member_category", "seg_start", "obs_day", "obs_closeness", "obs_contact",
-           "obs_emotional", "obs_practical", "obs_informational", "obs_critical",
-           "obs_direction", "obs_trusted")
+           "member_category", "seg_start", "obs_day", "obs_code")
 
 
 def _peak_mb() -> float:
@@ -40,7 +38,7 @@ def same_tables(a: Any, b: Any) -> bool:
     import numpy as np
 
     return bool(a.child_ids == b.child_ids and a.n_people == b.n_people
-                and a.day_min == b.day_min and a.team.tolist() == b.team.tolist()
+                and a.team.tolist() == b.team.tolist()
                 and a.status.tolist() == b.status.tolist()
                 and all(np.array_equal(getattr(a, c), getattr(b, c)) for c in COLUMNS))
 

@@ -81,9 +81,10 @@ def replicate(tables: Any, copies: int) -> Any:
 
     import numpy as np
 
+    from ecomap.measures.tables import Members
+
     t = tables
     n_children, n_pairs, n_obs = t.n_children, len(t.pair_child), t.n_observations
-    member_span = int(t.tie_member.max()) + 1 if len(t.tie_member) else 1
 
     def tile(values: Any) -> Any:
         return np.tile(values, copies)
@@ -92,14 +93,20 @@ def replicate(tables: Any, copies: int) -> Any:
         return np.concatenate([values + k * step for k in range(copies)])
 
     fields = {f.name: tile(getattr(t, f.name)) for f in dataclasses.fields(t)
-              if f.name.startswith(("obs_", "member_", "tie_start", "tie_end"))
-              or f.name in ("team", "status")}
+              if (f.name.startswith(("obs_", "member_", "tie_start", "tie_end", "ep_", "has_",
+                                    "first_day"))
+              and f.name != "ep_child") or f.name in ("team", "status")}
+
+    def members() -> Any:
+        codes = t.tie_member
+        return shifted(codes, int(codes.max()) + 1 if len(codes) else 1)
+
     return dataclasses.replace(
         t, **fields,
         child_ids=[f"{cid}#{k}" for k in range(copies) for cid in t.child_ids],
-        n_people=t.n_people * copies,
+        members=Members.lazy(members),
         tie_child=shifted(t.tie_child, n_children),
-        tie_member=shifted(t.tie_member, member_span),
+        ep_child=shifted(t.ep_child, n_children),
         tie_pair=shifted(t.tie_pair, n_pairs),
         pair_child=shifted(t.pair_child, n_children),
         seg_start=np.append(shifted(t.seg_start[:-1], n_obs), copies * n_obs),

@@ -13,9 +13,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import plotly.graph_objects as go
-
 Figure = dict[str, Any]
+Trace = dict[str, Any]
+
+#: What plotly makes of ``template="none"``: no theme beyond plotly.js's defaults.
+TEMPLATE_NONE: dict[str, Any] = {"data": {"scatter": [{"type": "scatter"}]}}
 
 #: Colours chosen for contrast on white and to stay apart for colour-blind readers
 #: (Okabe-Ito); every chart also names its series in text.
@@ -55,19 +57,24 @@ SUPPORT_LABELS = {"emotional": "Feelings", "practical": "Doing things", "informa
 Json = Mapping[str, Any]
 
 
-def _figure(data: Sequence[Any], title: str, **layout: Any) -> Figure:
+def _figure(data: Sequence[Trace], title: str, **layout: Any) -> Figure:
     """A figure with the plain template, a readable font and the title as its name."""
-    fig = go.Figure(data=list(data))
     base: dict[str, Any] = {
+        "template": TEMPLATE_NONE,
         "title": {"text": title, "x": 0, "xanchor": "left"},
-        "template": "none",
         "font": {"family": "system-ui, sans-serif", "size": 14, "color": "#1a1a1a"},
         "margin": {"l": 60, "r": 20, "t": 70, "b": 50},
         "height": 320,
     }
-    fig.update_layout(**{**base, **layout})
-    result: Figure = fig.to_plotly_json()
-    return result
+    return {"data": list(data), "layout": {**base, **layout}}
+
+
+def _bar(**trace: Any) -> Trace:
+    return {**trace, "type": "bar"}
+
+
+def _scatter(**trace: Any) -> Trace:
+    return {**trace, "type": "scatter"}
 
 
 def _percent(share: float | None) -> float | None:
@@ -105,7 +112,7 @@ def trusted_adult_figure(measures: Json) -> Figure:
     colours = [COLOURS["green"], COLOURS["yellow"], COLOURS["orange"]]
     patterns = ["", "/", "x"]  # shape as well as colour tells the parts apart
     bars = [
-        go.Bar(
+        _bar(
             x=[value], y=["Asked"], name=label, orientation="h",
             marker={"color": colour, "pattern": {"shape": pattern}},
             text=[f"{value}%" if value is not None else "no data"],
@@ -164,7 +171,7 @@ def bins_figure(
             value = median["value"]
             sub += f"; median {_percent(value) if percent else value}"
     return _figure(
-        [go.Bar(x=labels, y=counts, text=text, textposition="outside",
+        [_bar(x=labels, y=counts, text=text, textposition="outside",
                 marker={"color": COLOURS["blue"]},
                 hovertemplate="%{x}: %{text} children<extra></extra>")],
         f"{title}<br><sup>{sub}</sup>",
@@ -184,7 +191,7 @@ def support_gaps_figure(measures: Json) -> Figure:
     figure = measures.get("no_emotional_support_rate")
     value = _percent(_value(figure))
     return _figure(
-        [go.Bar(
+        [_bar(
             x=[SUPPORT_LABELS["emotional"]], y=[value],
             marker={"color": COLOURS["purple"]},
             text=[f"{value}%" if value is not None else "no data"],
@@ -218,7 +225,7 @@ def trend_figure(
         if percent or key == "median_paid_share":
             ys = [_percent(y) for y in ys]
         ns = [(row.get(key) or {}).get("n") for row in trend]
-        lines.append(go.Scatter(
+        lines.append(_scatter(
             x=[row["at"] for row in trend], y=ys, name=label, mode="lines+markers",
             line={"color": colours[i % len(colours)], "dash": dashes[i % len(dashes)], "width": 3},
             marker={"symbol": symbols[i % len(symbols)], "size": 8},
@@ -226,7 +233,7 @@ def trend_figure(
             hovertemplate=f"{label}: %{{y}} (n=%{{customdata}})<extra>%{{x}}</extra>",
         ))
     for j, (key, label) in enumerate((answered or {}).items()):
-        lines.append(go.Scatter(
+        lines.append(_scatter(
             x=[row["at"] for row in trend],
             y=[_percent(_value(row.get(key))) for row in trend],
             name=label, mode="lines",
@@ -309,11 +316,11 @@ def holders_figure(plans: Json, *, minimum: int) -> Figure:
     text = [f"fewer than {minimum} children" if b["suppressed"]
             else f"{b['commitments']} ({b['children']} children)" for b in bars]
     return _figure(
-        [go.Bar(x=counts, y=labels, orientation="h", text=text, textposition="auto",
-                marker={"color": [COLOURS["green"] if b["holder"] not in (
-                    "professional", "carer") else COLOURS["blue"] for b in bars]},
-                customdata=[b["holder"] for b in bars],
-                hovertemplate="%{y}: %{text}<extra></extra>")],
+        [_bar(x=counts, y=labels, orientation="h", text=text, textposition="auto",
+              marker={"color": [COLOURS["green"] if b["holder"] not in (
+                  "professional", "carer") else COLOURS["blue"] for b in bars]},
+              customdata=[b["holder"] for b in bars],
+              hovertemplate="%{y}: %{text}<extra></extra>")],
         "Open commitments by who holds them<br><sup>green: family, friends, community and "
         "volunteers; blue: carers and professionals. A commitment held by two kinds of "
         "people counts in both.</sup>",

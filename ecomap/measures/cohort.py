@@ -20,10 +20,9 @@ from numpy.typing import NDArray
 
 from ecomap.measures.figures import CohortMeasures, Figure
 from ecomap.measures.rounding import round_array, round_half_even
-from ecomap.measures.series import TieStates
+from ecomap.measures.series import TieStates, strength_tenths
 from ecomap.measures.settings import DEFAULT_SETTINGS, MeasureSettings
-from ecomap.measures.strength import DAYS_PER_YEAR
-from ecomap.measures.tables import I64, B, CohortTables, Effective
+from ecomap.measures.tables import I64, B, CohortTables, rating
 
 F64 = NDArray[np.float64]
 
@@ -35,6 +34,7 @@ __all__ = [
     "cohort_values",
     "month_ends",
     "scope_rows",
+    "strength_tenths",
     "summarise",
 ]
 
@@ -66,46 +66,6 @@ class CohortValues:
     support_answered: B
     no_emotional_support: B
     paid_share: F64
-
-
-def strength_tenths(
-    tables: CohortTables, eff: Effective, at: date, settings: MeasureSettings
-) -> I64:
-    """Every child tie's strength on ``at`` in tenths (0 where unrated), as the per-child path."""
-    w = settings.weights
-    row = eff.row
-    if tables.n_observations == 0:
-        return np.zeros(len(tables.tie_child), dtype=np.int64)
-    closeness = tables.obs_closeness[row].astype(np.int64)
-    contact = tables.obs_contact[row].astype(np.int64)
-    critical = tables.obs_critical[row].astype(np.int64)
-    direction = tables.obs_direction[row]
-    s_units = (
-        np.maximum(tables.obs_emotional[row].astype(np.int64) - 1, 0)
-        + np.maximum(tables.obs_practical[row].astype(np.int64) - 1, 0)
-        + np.maximum(tables.obs_informational[row].astype(np.int64) - 1, 0)
-    )
-    c = np.where(closeness > 0, (closeness - 1) / 2, 0.0)
-    f = np.where(contact >= 0, contact / 4, 0.0)
-    s = s_units / 6
-    r = np.select([direction == 1, direction == 2], [1.0, 0.5], 0.0)
-    days = np.maximum(at.toordinal() - tables.tie_start, 0)
-    d = np.where(
-        tables.tie_start_known, np.minimum(days / DAYS_PER_YEAR / settings.full_years, 1.0), 0.0
-    )
-    k = np.where(critical > 0, (critical - 1) / 2, 0.0)
-    total = (
-        w.closeness * c
-        + w.contact * f
-        + w.support * s
-        + w.reciprocity * r
-        + w.duration * d
-        - w.critical * k
-    )
-    raw = 100.0 * np.minimum(np.maximum(total, 0.0), 1.0)
-    tenths = np.rint(round_array(raw, 1) * 10).astype(np.int64)
-    result: I64 = np.where(eff.rated, tenths, 0)
-    return result
 
 
 def _pairs(tables: CohortTables, mask: B) -> B:
@@ -186,23 +146,25 @@ def cohort_values(
     rated_tie = active & eff.rated
     if tables.n_observations:
         row = eff.row
-        trusted_value = tables.obs_trusted[row]
+        code = tables.obs_code[row]  # every rating of the tie's effective observation
+        trusted_value = rating(code, "trusted")
         trust_tie = rated_tie & (trusted_value >= 0)
         trusted_tie = rated_tie & (trusted_value == 1)
-        emotional_tie = rated_tie & (tables.obs_emotional[row] >= 2)
+        emotional = rating(code, "emotional")
+        emotional_tie = rated_tie & (emotional >= 2)
         support_tie = rated_tie & (
-            (tables.obs_emotional[row] > 0)
-            | (tables.obs_practical[row] > 0)
-            | (tables.obs_informational[row] > 0)
+            (emotional > 0)
+            | (rating(code, "practical") > 0)
+            | (rating(code, "informational") > 0)
         )
         answered_on = np.full(n, -1, dtype=np.int64)
         np.maximum.at(answered_on, tables.tie_child[trust_tie],
-                      tables.obs_day[row[trust_tie]].astype(np.int64) + tables.day_min)
+                      tables.obs_day[row[trust_tie]].astype(np.int64))
     else:
         trust_tie = trusted_tie = emotional_tie = support_tie = np.zeros(len(active), bool)
         answered_on = np.full(n, -1, dtype=np.int64)
     trusted = _count_members(tables, active & tables.member_adult & trusted_tie)
-    emotional = _count_members(tables, emotional_tie)
+    emotional_members = _count_members(tables, emotional_tie)
     size = _count_members(tables, active)
     paid = _count_members(tables, active & tables.member_paid)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -250,7 +212,7 @@ def cohort_values(
         continuity=continuity,
         social_workers=workers,
         support_answered=_any_per_child(tables, support_tie),
-        no_emotional_support=emotional == 0,
+        no_emotional_support=emotional_members == 0,
         paid_share=paid_share,
     )
 

@@ -3,25 +3,36 @@
 
 A store keeps :func:`pack` of each child's current document beside the child, written in
 the same transaction, and reads the cohort as :func:`tables_from_packed` of every child's
-:class:`PackedChild`: no per-row work at read time. The details of the person at the other
-end of each tie (category, role, adult, paid: :func:`person_code`) are packed with the
-tie, so a store must repack, in the same transaction, every child whose network has a
-person whose details a write changes (people are shared by children).
+:class:`PackedRow`: no per-row work at read time, and nothing sorted. The details of the
+person at the other end of each tie (category, role, adult, paid: :func:`person_code`)
+are packed with the tie, so a store must repack, in the same transaction, every child
+whose network has a person whose details a write changes (people are shared by children).
 
-Each child's child ties are one record per tie in document order (:data:`TIE_DTYPE`), its
-observations of child ties one record per observation in document order
-(:data:`OBSERVATION_DTYPE`, ``tie`` numbered within the child), its members a JSON list
-without the brackets (so many children's join with commas into one list). Exactly
-``CohortTables.from_documents`` of the same documents (tests/graph/test_cohort_packed.py).
+Each child's child ties are one record per tie in document order (:data:`TIE_DTYPE`): its
+start and end, the person's details, the tie's pair (the child's members numbered by
+first appearance) and how many observations the child and the adults gave of it. The
+observations of child ties are one record per observation (:data:`OBSERVATION_DTYPE`:
+its day and its ratings as one code, :func:`~ecomap.measures.tables.observation_codes`)
+already in the tables' order: by tie, the child's own answers before the adults', by
+date, then document order. So many children's records concatenated are the tables'
+columns as they are. The members are a JSON list without the brackets (so many children's
+join with commas into one list), decoded only if asked for (the cohort measures count
+members through the pairs). Exactly ``CohortTables.from_documents`` of the same documents
+(tests/graph/test_cohort_packed.py).
+
+:data:`PACKED_FORMAT` names this layout; a store holding another one packs again.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from array import array
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
+from numpy.typing import NDArray
 
 from ecomap.measures.tables import (
     ADULT_SIDE,
@@ -31,19 +42,42 @@ from ecomap.measures.tables import (
     NULL_START,
     CohortTables,
     EpisodeColumns,
-    ObservationColumns,
+    Members,
+    SegmentColumns,
     TieColumns,
     episode_code,
+    observation_codes,
 )
 from ecomap.model import CATEGORIES, SOCIAL_WORKER_ROLE, EcomapDocument
 
-TIE_DTYPE = np.dtype([("start", "<i8"), ("end", "<i8"), ("person", "i1")])
+__all__ = [
+    "EPISODE_DTYPE",
+    "OBSERVATION_DTYPE",
+    "PACKED_FORMAT",
+    "TIE_DTYPE",
+    "PackedChild",
+    "PackedRow",
+    "finish",
+    "pack",
+    "person_code",
+    "tables_from_packed",
+]
+
+#: The packed layout's version (2: observations in the tables' order, pairs and
+#: per-side counts with each tie). A store holding packed columns of an older layout
+#: packs its children again.
+PACKED_FORMAT = 2
+
+TIE_DTYPE = np.dtype([("start", "<i8"), ("end", "<i8"), ("person", "i1"), ("pair", "<i4"),
+                      ("child_obs", "<i4"), ("adult_obs", "<i4")])
 _RATINGS = ("closeness", "contact", "emotional", "practical", "informational", "critical",
             "direction", "trusted")
-OBSERVATION_DTYPE = np.dtype([("tie", "<i4"), ("day", "<i4"), ("side", "i1")]
-                             + [(name, "i1") for name in _RATINGS])
+OBSERVATION_DTYPE = np.dtype([("day", "<i4"), ("code", "<i4")])
 EPISODE_DTYPE = np.dtype([("kind", "i1"), ("start", "<i8"), ("end", "<i8")])
 _CATEGORY_CODE: dict[str, int] = {c: i for i, c in enumerate(CATEGORIES)}
+# an observation as pack collects it: its tie's row in the child, day, side, ratings
+_RAW_OBSERVATION = np.dtype([("tie", "<i4"), ("day", "<i4"), ("side", "i1")]
+                            + [(name, "i1") for name in _RATINGS])
 
 
 @dataclass(frozen=True)
@@ -57,14 +91,25 @@ class PackedChild:
     episode_values: str = ""
 
 
-@dataclass(frozen=True)
-class PackedRow:
-    """A child as a store reads it back: id, team, status and the packed columns."""
+class PackedRow(NamedTuple):
+    """A child as a store reads it back: id, team, status and the packed columns (a
+    store's query may yield plain tuples of these eight)."""
 
     child_id: str
     team: str | None
     status: str | None
-    packed: PackedChild
+    ties: bytes
+    observations: bytes
+    members: str
+    episodes: bytes
+    episode_values: str
+
+    @classmethod
+    def of(cls, child_id: str, team: str | None, status: str | None,
+           packed: PackedChild) -> PackedRow:
+        """The row of a child and its :class:`PackedChild`."""
+        return cls(child_id, team, status, packed.ties, packed.observations, packed.members,
+                   packed.episodes, packed.episode_values)
 
 
 def person_code(category: str, role: str | None, adult: bool, paid: bool) -> int:
@@ -79,6 +124,51 @@ def person_code(category: str, role: str | None, adult: bool, paid: bool) -> int
             | _CATEGORY_CODE[category] << 3)
 
 
+def finish(spans: Sequence[tuple[int, int, int]], observations: Sequence[tuple[int, ...]],
+           members: Sequence[str], episodes: Sequence[tuple[int, int, int]],
+           values: Sequence[str | None]) -> PackedChild:
+    """The packed columns of one child's items as :func:`pack` collects them, in document
+    order: per child tie ``(start, end, person_code)`` and its member's id; per
+    observation of a child tie ``(tie's row, day, side, closeness, contact, emotional,
+    practical, informational, critical, direction, trusted)``; per episode ``(kind code,
+    start, end)`` and its status or team. Every packer (from the model or from checked raw
+    JSON) ends here, so the layout is made in one place.
+
+    >>> packed = finish([(738000, NULL_END, 8), (738001, NULL_END, 9), (NULL_START, NULL_END, 8)],
+    ...     [(0, 738100, ADULT_SIDE, 1, -1, 0, 0, 0, 0, 0, -1),
+    ...      (0, 738050, CHILD_SIDE, 2, -1, 0, 0, 0, 0, 0, -1)],
+    ...     ["p", "q", "p"], [], [])
+    >>> ties = np.frombuffer(packed.ties, TIE_DTYPE)
+    >>> ties["pair"].tolist(), ties["child_obs"].tolist(), ties["adult_obs"].tolist()
+    ([0, 1, 0], [1, 0, 0], [1, 0, 0])
+    >>> from ecomap.measures.tables import rating
+    >>> rating(np.frombuffer(packed.observations, OBSERVATION_DTYPE)["code"], "closeness").tolist()
+    [2, 1]
+    """
+    first: dict[str, int] = {}
+    pairs = [first.setdefault(m, len(first)) for m in members]
+    raw = np.array(list(observations), dtype=_RAW_OBSERVATION)
+    segment = raw["tie"].astype(np.int64) * 2 + raw["side"]
+    raw = raw[np.lexsort((raw["day"], segment))]  # stable: one day's keep document order
+    counts = np.bincount(segment, minlength=2 * len(spans)).astype(np.int32)
+    ties = np.empty(len(spans), dtype=TIE_DTYPE)
+    if len(spans):
+        span = np.array(list(spans), dtype=np.int64).reshape(-1, 3)
+        ties["start"], ties["end"], ties["person"] = span[:, 0], span[:, 1], span[:, 2]
+        ties["pair"] = pairs
+        ties["child_obs"], ties["adult_obs"] = counts[CHILD_SIDE::2], counts[ADULT_SIDE::2]
+    obs = np.empty(len(raw), dtype=OBSERVATION_DTYPE)
+    obs["day"] = raw["day"]
+    obs["code"] = observation_codes(*(raw[name] for name in _RATINGS))
+    return PackedChild(
+        ties=ties.tobytes(),
+        observations=obs.tobytes(),
+        members=json.dumps(list(members))[1:-1],
+        episodes=np.array(list(episodes), dtype=EPISODE_DTYPE).tobytes(),
+        episode_values=json.dumps(list(values))[1:-1],
+    )
+
+
 def pack(doc: EcomapDocument) -> PackedChild:
     """The child's cohort columns, as :meth:`CohortTables.from_documents` reads them.
 
@@ -90,7 +180,8 @@ def pack(doc: EcomapDocument) -> PackedChild:
     >>> packed = pack(doc)
     >>> len(packed.ties) // TIE_DTYPE.itemsize, packed.members
     (1, '"p"')
-    >>> int(np.frombuffer(packed.observations, OBSERVATION_DTYPE)["closeness"][0])
+    >>> from ecomap.measures.tables import rating
+    >>> int(rating(np.frombuffer(packed.observations, OBSERVATION_DTYPE)["code"], "closeness")[0])
     2
     """
     cid = doc.child.id
@@ -108,7 +199,7 @@ def pack(doc: EcomapDocument) -> PackedChild:
         tie_row[tie.id] = len(members)
         members.append(other)
         spans.append((tie.started.toordinal() if tie.started else NULL_START,
-                       tie.ended.toordinal() if tie.ended else NULL_END, people[other]))
+                      tie.ended.toordinal() if tie.ended else NULL_END, people[other]))
     obs: list[tuple[int, ...]] = []
     for o in doc.observations:
         row = tie_row.get(o.tie)
@@ -130,65 +221,75 @@ def pack(doc: EcomapDocument) -> PackedChild:
                  e.end.toordinal() if e.end else NULL_END) for e in doc.episodes]
     values = [e.status if e.kind == "status" else e.team if e.kind == "team" else None
               for e in doc.episodes]
-    return PackedChild(
-        ties=np.array(spans, dtype=TIE_DTYPE).tobytes(),
-        observations=np.array(obs, dtype=OBSERVATION_DTYPE).tobytes(),
-        members=json.dumps(members)[1:-1],
-        episodes=np.array(episodes, dtype=EPISODE_DTYPE).tobytes(),
-        episode_values=json.dumps(values)[1:-1],
-    )
+    return finish(spans, obs, members, episodes, values)
 
 
-def tables_from_packed(rows: Iterable[PackedRow]) -> CohortTables:
-    """The cohort tables of ``rows`` (in the tables' order): the packed columns
-    concatenated, tie rows offset."""
+def _members(parts: list[str]) -> NDArray[np.int64]:
+    """Each tie's member numbered by first appearance over every child (decoded from the
+    packed JSON texts when first asked for)."""
+    members: list[str] = json.loads("[" + ",".join(parts) + "]")
+    index: dict[str, int] = {}
+    return np.fromiter((index.setdefault(m, len(index)) for m in members), np.int64,
+                       len(members))
+
+
+def tables_from_packed(rows: Iterable[tuple[str, str | None, str | None, bytes, bytes, str,
+                                            bytes, str]]) -> CohortTables:
+    """The cohort tables of ``rows`` (:class:`PackedRow` or plain tuples of the same eight,
+    in the tables' order): the packed records concatenated as they are; tie rows,
+    pairs and observation segments offset by the children before."""
     child_ids: list[str] = []
     teams: list[str | None] = []
     statuses: list[str | None] = []
-    tie_parts: list[bytes] = []
-    obs_parts: list[bytes] = []
+    tie_bytes, obs_bytes, episode_bytes = bytearray(), bytearray(), bytearray()
+    n_ties, n_eps = array("q"), array("q")
     member_parts: list[str] = []
-    episode_parts: list[bytes] = []
     value_parts: list[str] = []
-    for row in rows:
-        child_ids.append(row.child_id)
-        teams.append(row.team)
-        statuses.append(row.status)
-        tie_parts.append(row.packed.ties)
-        obs_parts.append(row.packed.observations)
-        if row.packed.members:
-            member_parts.append(row.packed.members)
-        episode_parts.append(row.packed.episodes)
-        if row.packed.episode_values:
-            value_parts.append(row.packed.episode_values)
-    n_ties = np.fromiter((len(t) for t in tie_parts), np.int64, len(tie_parts))
-    n_ties //= TIE_DTYPE.itemsize
-    n_obs = np.fromiter((len(o) for o in obs_parts), np.int64, len(obs_parts))
-    n_obs //= OBSERVATION_DTYPE.itemsize
-    n_eps = np.fromiter((len(e) for e in episode_parts), np.int64, len(episode_parts))
-    n_eps //= EPISODE_DTYPE.itemsize
-    eps = np.frombuffer(b"".join(episode_parts), dtype=EPISODE_DTYPE)
-    ties = np.frombuffer(b"".join(tie_parts), dtype=TIE_DTYPE)
-    obs = np.frombuffer(b"".join(obs_parts), dtype=OBSERVATION_DTYPE)
-    members: list[str] = json.loads("[" + ",".join(member_parts) + "]")
-    index: dict[str, int] = {}
-    member = np.fromiter((index.setdefault(m, len(index)) for m in members), np.int64,
-                         len(members))
-    codes = ties["person"].astype(np.int64)
-    base = np.cumsum(n_ties) - n_ties  # each child's first tie row
+    tie_size, episode_size = TIE_DTYPE.itemsize, EPISODE_DTYPE.itemsize
+    for child_id, team, status, ties, observations, members, episodes, values in rows:
+        child_ids.append(child_id)
+        teams.append(team)
+        statuses.append(status)
+        tie_bytes += ties
+        obs_bytes += observations
+        episode_bytes += episodes
+        n_ties.append(len(ties) // tie_size)
+        n_eps.append(len(episodes) // episode_size)
+        if members:
+            member_parts.append(members)
+        if values:
+            value_parts.append(values)
+    ties_ = np.frombuffer(tie_bytes, dtype=TIE_DTYPE)
+    obs = np.frombuffer(obs_bytes, dtype=OBSERVATION_DTYPE)
+    eps = np.frombuffer(episode_bytes, dtype=EPISODE_DTYPE)
+    per_child = np.frombuffer(n_ties, dtype=np.int64) if n_ties else np.zeros(0, np.int64)
     children = np.arange(len(child_ids), dtype=np.int64)
-    return CohortTables.from_columns(
+    tie_child = np.repeat(children, per_child)
+    codes = ties_["person"].astype(np.int64)
+    # pairs: each child's numbered from 0, offset by the children before
+    local = ties_["pair"].astype(np.int64)
+    pairs_per_child = np.zeros(len(child_ids), dtype=np.int64)
+    np.maximum.at(pairs_per_child, tie_child, local + 1)
+    pair_base = np.cumsum(pairs_per_child) - pairs_per_child
+    counts = np.empty(2 * len(ties_), dtype=np.int64)
+    counts[CHILD_SIDE::2], counts[ADULT_SIDE::2] = ties_["child_obs"], ties_["adult_obs"]
+    return CohortTables.from_segments(
         child_ids, teams, statuses,
         TieColumns(
-            child=np.repeat(children, n_ties), member=member,
-            start=ties["start"], end=ties["end"],
+            child=tie_child, member=Members.lazy(lambda: _members(member_parts)),
+            start=ties_["start"], end=ties_["end"],
             adult=(codes & 1) > 0, paid=(codes & 2) > 0, social_worker=(codes & 4) > 0,
             category=codes >> 3,
         ),
-        ObservationColumns(
-            obs["tie"].astype(np.int64) + np.repeat(base, n_obs), obs["side"], obs["day"],
-            *(obs[name] for name in _RATINGS),
+        tie_pair=pair_base[tie_child] + local,
+        pair_child=np.repeat(children, pairs_per_child),
+        observations=SegmentColumns(
+            seg_start=np.concatenate(([0], np.cumsum(counts))),
+            day=obs["day"], code=obs["code"],
         ),
-        EpisodeColumns(np.repeat(children, n_eps), eps["kind"], eps["start"], eps["end"],
-                       json.loads("[" + ",".join(value_parts) + "]")),
+        episodes=EpisodeColumns(
+            np.repeat(children, np.frombuffer(n_eps, dtype=np.int64) if n_eps else
+                      np.zeros(0, np.int64)),
+            eps["kind"], eps["start"], eps["end"],
+            json.loads("[" + ",".join(value_parts) + "]")),
     )

@@ -1,21 +1,21 @@
-"""Each child tie's state on many dates (a trend's month ends and window starts), with
-the work the dates share done once.
+"""Each child tie's strength on a date, and its state on many dates (a trend's month ends
+and window starts) with the work the dates share done once.
 
 A trend evaluates :func:`ecomap.measures.cohort.cohort_values` at 24 month ends, and
 each of those also at its window start: 48 dates. Per date, the cohort needs every
-child tie's activity, its effective observation (MEASURES.md) and its strength. Done
-date by date (:meth:`CohortTables.effective`, :func:`strength_tenths`), each date
-re-counts every observation and re-derives each tie's rating from its observation's
-seven columns. Here:
+child tie's activity, its effective observation (MEASURES.md) and its strength:
 
-- the part of a tie's strength that depends only on its effective observation
-  (closeness, contact, support, reciprocity) is computed once per observation; a date
-  adds its duration term and subtracts the criticism term, in the same order of float
-  operations as :func:`strength_tenths`, so the tenths are equal to the bit;
+- a tie's strength is the part that depends only on its effective observation
+  (closeness, contact, support, reciprocity; and the criticism term), plus the duration
+  term of the date, minus the criticism term, in that order of float operations. The
+  observation's part is a function of its code (:func:`~ecomap.measures.tables.observation_codes`),
+  so it is worked out once per code (:func:`observation_parts`, 2**17 of them) with the
+  same float operations, and looked up per tie: equal to the bit;
 - the effective observation comes from per-segment counts of the observations dated
   on or before the date, carried forward from the previous, earlier date: advancing
-  touches only the observations dated in between (a trend's dates come in two
-  ascending runs, month ends and window starts, so two counters carry them).
+  touches only the segments whose next observation falls in between (a trend's dates
+  come in two ascending runs, month ends and window starts, so two counters carry
+  them). No sort, and no temporary the size of the observations.
 
 :class:`TieStates` answers for any date in any order; the contract test checks it
 against the date-by-date path on random tables and dates.
@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 import numpy as np
 from numpy.typing import NDArray
@@ -32,13 +33,11 @@ from numpy.typing import NDArray
 from ecomap.measures.rounding import round_array
 from ecomap.measures.settings import MeasureSettings
 from ecomap.measures.strength import DAYS_PER_YEAR
-from ecomap.measures.tables import ADULT_SIDE, CHILD_SIDE, I64, B, CohortTables, Effective
+from ecomap.measures.tables import I64, N_CODES, B, CohortTables, Effective, rating
 
 F64 = NDArray[np.float64]
 
-__all__ = ["TieState", "TieStates"]
-
-_BLOCK = 1 << 20  # observations per block of the once-per-observation work
+__all__ = ["TieState", "TieStates", "observation_parts", "strength_tenths"]
 
 
 @dataclass(frozen=True)
@@ -52,14 +51,143 @@ class TieState:
     tenths: I64
 
 
-class _Counter:
-    """Per segment, how many observations are dated on or before ``upto`` (a day
-    offset from the tables' ``day_min``)."""
+@lru_cache(maxsize=8)
+def _parts(closeness: float, contact: float, support: float, reciprocity: float
+           ) -> tuple[F64, F64]:
+    every = np.arange(N_CODES, dtype=np.int32)
+    closeness_ = rating(every, "closeness").astype(np.int64)
+    contact_ = rating(every, "contact").astype(np.int64)
+    direction = rating(every, "direction")
+    critical = rating(every, "critical").astype(np.int64)
+    s_units = (
+        np.maximum(rating(every, "emotional").astype(np.int64) - 1, 0)
+        + np.maximum(rating(every, "practical").astype(np.int64) - 1, 0)
+        + np.maximum(rating(every, "informational").astype(np.int64) - 1, 0)
+    )
+    c = np.where(closeness_ > 0, (closeness_ - 1) / 2, 0.0)
+    f = np.where(contact_ >= 0, contact_ / 4, 0.0)
+    s = s_units / 6
+    r = np.select([direction == 1, direction == 2], [1.0, 0.5], 0.0)
+    part: F64 = closeness * c + contact * f + support * s + reciprocity * r
+    k: F64 = np.where(critical > 0, (critical - 1) / 2, 0.0)
+    part.flags.writeable = k.flags.writeable = False
+    return part, k
 
-    def __init__(self, n_segments: int) -> None:
-        self.counts = np.zeros(n_segments, dtype=np.int64)
-        self.upto = np.iinfo(np.int64).min
-        self.position = 0  # observations (in date order) counted so far
+
+def observation_parts(settings: MeasureSettings) -> tuple[F64, F64]:
+    """Per observation code: ``closeness + contact + support + reciprocity`` weighted
+    and added left to right (MEASURES.md), and the criticism term (unweighted).
+
+    >>> from ecomap.measures.settings import DEFAULT_SETTINGS
+    >>> from ecomap.measures.tables import observation_codes
+    >>> part, k = observation_parts(DEFAULT_SETTINGS)
+    >>> code = observation_codes([3], [4], [0], [0], [0], [3], [1], [-1])
+    >>> float(part[code][0]), float(k[code][0])  # closeness 0.3 + contact 0.2 + both ways 0.1
+    (0.6, 1.0)
+    """
+    w = settings.weights
+    return _parts(w.closeness, w.contact, w.support, w.reciprocity)
+
+
+#: Above this many days of duration term, strengths are worked out per tie, not tabled.
+_MAX_TABLE_DAYS = 20_000
+
+
+@lru_cache(maxsize=8)
+def _strength_table(closeness: float, contact: float, support: float, reciprocity: float,
+                    duration: float, critical: float, full_years: float
+                    ) -> tuple[NDArray[np.int32], NDArray[np.int16], int] | None:
+    """Every strength there can be, in tenths: per distinct (observation part, criticism
+    term) and per day of a tie's age up to the day its duration term reaches 1 (day 0
+    also stands for an unknown start: both give 0). None when that day is too far."""
+    last = int(np.ceil(DAYS_PER_YEAR * full_years)) + 2
+    if last > _MAX_TABLE_DAYS:
+        return None
+    ages = np.arange(last + 1, dtype=np.int64)
+    d = np.minimum(ages / DAYS_PER_YEAR / full_years, 1.0)
+    full = int(np.flatnonzero(d >= 1.0)[0])
+    part, k = _parts(closeness, contact, support, reciprocity)
+    pairs, index = np.unique(np.stack([part, k], axis=1), axis=0, return_inverse=True)
+    total = pairs[:, :1] + duration * d[None, : full + 1] - critical * pairs[:, 1:]
+    raw = 100.0 * np.minimum(np.maximum(total, 0.0), 1.0)
+    table = np.rint(round_array(raw, 1) * 10).astype(np.int16)
+    return index.reshape(-1).astype(np.int32), table, full
+
+
+def _tenths(tables: CohortTables, at: date, code: NDArray[np.int32], rated: B,
+            settings: MeasureSettings) -> I64:
+    """Strength in tenths from each tie's effective observation code: its part, plus the
+    duration term of ``at``, minus the criticism term, clamped to 0-100 and rounded.
+    Looked up in :func:`_strength_table` (each entry made by these same float
+    operations, so equal to the bit) unless that table would be too large."""
+    w = settings.weights
+    found = _strength_table(w.closeness, w.contact, w.support, w.reciprocity, w.duration,
+                            w.critical, settings.full_years)
+    if found is None:
+        return _tenths_directly(tables, at, code, rated, settings)
+    index, table, full = found
+    age = at.toordinal() - tables.tie_known_start  # unknown starts: below 0, so 0
+    np.clip(age, 0, full, out=age)
+    cell = index.take(code).astype(np.int64)
+    cell *= full + 1
+    cell += age
+    result: I64 = table.ravel().take(cell).astype(np.int64)
+    result[~rated] = 0
+    return result
+
+
+def _tenths_directly(tables: CohortTables, at: date, code: NDArray[np.int32], rated: B,
+                     settings: MeasureSettings) -> I64:
+    """:func:`_tenths` worked out per tie (MEASURES.md's formula)."""
+    w = settings.weights
+    parts, ks = observation_parts(settings)
+    days = np.maximum(at.toordinal() - tables.tie_start, 0)
+    d = np.where(tables.tie_start_known,
+                 np.minimum(days / DAYS_PER_YEAR / settings.full_years, 1.0), 0.0)
+    total = parts[code] + w.duration * d - w.critical * ks[code]
+    raw = 100.0 * np.minimum(np.maximum(total, 0.0), 1.0)
+    tenths = np.rint(round_array(raw, 1) * 10).astype(np.int64)
+    result: I64 = np.where(rated, tenths, 0)
+    return result
+
+
+def strength_tenths(
+    tables: CohortTables, eff: Effective, at: date, settings: MeasureSettings
+) -> I64:
+    """Every child tie's strength on ``at`` in tenths (0 where unrated), as the per-child
+    path computes it."""
+    if tables.n_observations == 0:
+        return np.zeros(len(tables.tie_child), dtype=np.int64)
+    return _tenths(tables, at, tables.obs_code[eff.row], eff.rated, settings)
+
+
+class _Counter:
+    """Per segment, how many observations are dated on or before ``upto``, and the
+    day of the next one (past the end: never)."""
+
+    def __init__(self, tables: CohortTables, at: date) -> None:
+        self.upto = at.toordinal()
+        self.counts = tables.counts_on(at)
+        starts, ends = tables.seg_start[:-1], tables.seg_start[1:]
+        position = starts + self.counts
+        self.next_day = np.full(len(self.counts), np.iinfo(np.int32).max, dtype=np.int32)
+        waiting = position < ends
+        self.next_day[waiting] = tables.obs_day[position[waiting]]
+
+    def advance(self, tables: CohortTables, day: int) -> None:
+        """Count the observations dated after ``upto`` and on or before ``day``."""
+        ready = np.flatnonzero(self.next_day <= day)
+        ends = tables.seg_start[1:]
+        while len(ready):
+            self.counts[ready] += 1
+            position = tables.seg_start[ready] + self.counts[ready]
+            more = position < ends[ready]
+            self.next_day[ready[~more]] = np.iinfo(np.int32).max
+            ready, position = ready[more], position[more]
+            following = tables.obs_day[position]
+            self.next_day[ready] = following
+            ready = ready[following <= day]
+        self.upto = day
 
 
 class TieStates:
@@ -68,7 +196,6 @@ class TieStates:
     Examples
     --------
     >>> from ecomap.model import EcomapDocument
-    >>> from ecomap.measures.cohort import strength_tenths
     >>> from ecomap.measures.settings import DEFAULT_SETTINGS
     >>> doc = EcomapDocument.model_validate({"format": "ecomap/1",
     ...     "child": {"id": "c", "name": "C"},
@@ -89,65 +216,23 @@ class TieStates:
     def __init__(self, tables: CohortTables, settings: MeasureSettings) -> None:
         self.tables = tables
         self.settings = settings
-        n_segments = len(tables.seg_start) - 1
-        lengths = np.diff(tables.seg_start)
-        self._segment = np.repeat(np.arange(n_segments, dtype=np.int32), lengths)
-        self._order = np.argsort(tables.obs_day, kind="stable").astype(np.int32, copy=False)
-        self._days = tables.obs_day[self._order]
         self._counters: list[_Counter] = []
-        self._n_segments = n_segments
-        self._rating = self._rating_part()
 
-    def _rating_part(self) -> F64:
-        """Per observation, ``closeness + contact + support + reciprocity`` weighted, as
-        :func:`~ecomap.measures.cohort.strength_tenths` adds them (left to right); in
-        blocks, so the temporaries stay small whatever the number of observations."""
-        t, w = self.tables, self.settings.weights
-        part: F64 = np.empty(t.n_observations, dtype=np.float64)
-        for start in range(0, t.n_observations, _BLOCK):
-            block = slice(start, start + _BLOCK)
-            closeness = t.obs_closeness[block].astype(np.int64)
-            contact = t.obs_contact[block].astype(np.int64)
-            direction = t.obs_direction[block]
-            s_units = (
-                np.maximum(t.obs_emotional[block].astype(np.int64) - 1, 0)
-                + np.maximum(t.obs_practical[block].astype(np.int64) - 1, 0)
-                + np.maximum(t.obs_informational[block].astype(np.int64) - 1, 0)
-            )
-            c = np.where(closeness > 0, (closeness - 1) / 2, 0.0)
-            f = np.where(contact >= 0, contact / 4, 0.0)
-            s = s_units / 6
-            r = np.select([direction == 1, direction == 2], [1.0, 0.5], 0.0)
-            part[block] = w.closeness * c + w.contact * f + w.support * s + w.reciprocity * r
-        return part
-
-    def _counter_for(self, day: int) -> _Counter:
-        """The counter that has counted furthest without passing ``day`` (a new one if
+    def _counts(self, at: date) -> I64:
+        """Per segment, the observations dated on or before ``at``: carried forward by
+        the counter that has counted furthest without passing ``at`` (a new one when
         every counter is past it; at most two are kept)."""
+        day = at.toordinal()
         usable = [c for c in self._counters if c.upto <= day]
         if usable:
-            return max(usable, key=lambda c: c.upto)
-        counter = _Counter(self._n_segments)
+            counter = max(usable, key=lambda c: c.upto)
+            counter.advance(self.tables, day)
+            return counter.counts
         if len(self._counters) >= 2:
             self._counters.remove(max(self._counters, key=lambda c: c.upto))
+        counter = _Counter(self.tables, at)
         self._counters.append(counter)
-        return counter
-
-    def _effective(self, day: int) -> Effective:
-        t = self.tables
-        counter = self._counter_for(day)
-        end = int(np.searchsorted(self._days, day, side="right"))
-        if end > counter.position:
-            fresh = self._segment[self._order[counter.position:end]]
-            counter.counts += np.bincount(fresh, minlength=self._n_segments)
-            counter.position = end
-        counter.upto = day
-        counts = counter.counts
-        last = t.seg_start[:-1] + counts - 1
-        child_ok, child_row = counts[CHILD_SIDE::2] > 0, last[CHILD_SIDE::2]
-        adult_ok, adult_row = counts[ADULT_SIDE::2] > 0, last[ADULT_SIDE::2]
-        row = np.where(child_ok, child_row, adult_row)
-        return Effective(child_ok | adult_ok, np.maximum(row, 0))
+        return counter.counts
 
     def on(self, at: date) -> TieState:
         """Every child tie's state on ``at``."""
@@ -157,14 +242,5 @@ class TieStates:
         if t.n_observations == 0:
             none = np.zeros(n, dtype=np.int64)
             return TieState(at, active, Effective(np.zeros(n, dtype=bool), none), none)
-        eff = self._effective(at.toordinal() - t.day_min)
-        row = eff.row
-        critical = t.obs_critical[row].astype(np.int64)
-        days = np.maximum(at.toordinal() - t.tie_start, 0)
-        d = np.where(t.tie_start_known, np.minimum(days / DAYS_PER_YEAR / s.full_years, 1.0), 0.0)
-        k = np.where(critical > 0, (critical - 1) / 2, 0.0)
-        w = s.weights
-        total = self._rating[row] + w.duration * d - w.critical * k
-        raw = 100.0 * np.minimum(np.maximum(total, 0.0), 1.0)
-        tenths = np.rint(round_array(raw, 1) * 10).astype(np.int64)
-        return TieState(at, active, eff, np.where(eff.rated, tenths, 0))
+        eff = t.effective_from(self._counts(at), "combined")
+        return TieState(at, active, eff, _tenths(t, at, t.obs_code[eff.row], eff.rated, s))

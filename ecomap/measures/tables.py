@@ -5,15 +5,19 @@ dates are proleptic ordinals. Observations are kept sorted by (tie, side, date,
 document order) and grouped into one segment per (tie, side), so "the latest
 observation on or before t" of every tie is the last of the segment's prefix
 dated <= t: one sequential pass over the observations (see
-:meth:`CohortTables.effective`).
+:meth:`CohortTables.effective`). :meth:`CohortTables.from_segments` takes columns
+already in that order (a store's packed columns, docs/scale.md) as they are: no sort,
+no copy of the observations.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -31,6 +35,48 @@ NULL_END = 1 << 40
 DIRECTION_CODES = {"both": 1, "to_child": 2, "from_child": 3}
 CHILD_SIDE, ADULT_SIDE = 0, 1
 
+#: An observation's ratings in one integer (:func:`observation_codes`): each rating's
+#: lowest bit and width; ``contact`` and ``trusted`` are stored plus one (-1 is none).
+RATING_BITS: dict[str, tuple[int, int]] = {
+    "trusted": (0, 2), "direction": (2, 2), "critical": (4, 2), "informational": (6, 2),
+    "practical": (8, 2), "emotional": (10, 2), "contact": (12, 3), "closeness": (15, 2),
+}
+_RATING_OFFSET = {"contact": 1, "trusted": 1}
+#: How many different observation codes there are (every code is below it).
+N_CODES = 1 << 17
+
+
+def observation_codes(closeness: ArrayLike, contact: ArrayLike, emotional: ArrayLike,
+                      practical: ArrayLike, informational: ArrayLike, critical: ArrayLike,
+                      direction: ArrayLike, trusted: ArrayLike) -> NDArray[np.int32]:
+    """Each observation's ratings (coded as in :class:`ObservationColumns`) as one
+    integer by :data:`RATING_BITS`: what the cohort reads of an observation, gathered
+    once per tie and date instead of eight times.
+
+    >>> code = observation_codes([3], [-1], [2], [0], [0], [0], [1], [1])
+    >>> [int(rating(code, name)[0]) for name in ("closeness", "contact", "trusted")]
+    [3, -1, 1]
+    """
+    values = {"closeness": closeness, "contact": contact, "emotional": emotional,
+              "practical": practical, "informational": informational, "critical": critical,
+              "direction": direction, "trusted": trusted}
+    code: NDArray[np.int32] = np.zeros(len(np.asarray(closeness).reshape(-1)), np.int32)
+    for name, (shift, width) in RATING_BITS.items():
+        raw = np.asarray(values[name]).reshape(-1).astype(np.int32) + _RATING_OFFSET.get(name, 0)
+        if len(raw) and (int(raw.min()) < 0 or int(raw.max()) >= 1 << width):
+            raise ValueError(f"{name} out of range for an observation code")
+        code |= raw << shift
+    return code
+
+
+def rating(codes: NDArray[np.int32], name: str) -> I8:
+    """One rating of each of ``codes`` (:func:`observation_codes`), coded as in
+    :class:`ObservationColumns`."""
+    shift, width = RATING_BITS[name]
+    result: I8 = (((codes >> shift) & ((1 << width) - 1)) - _RATING_OFFSET.get(name, 0)
+                  ).astype(np.int8)
+    return result
+
 
 @dataclass(frozen=True)
 class Effective:
@@ -40,19 +86,58 @@ class Effective:
     row: I64
 
 
+class Members:
+    """Each child tie's member: an integer equal exactly for the same person (across
+    children too), made when first asked for. The cohort measures count members through
+    the (child, member) pairs, so a store's read need not decode the people's ids.
+
+    >>> members = Members.lazy(lambda: np.array([0, 1, 0]))
+    >>> members.codes.tolist(), members.count
+    ([0, 1, 0], 2)
+    """
+
+    def __init__(self, make: Callable[[], I64]) -> None:
+        self._make = make
+        self._codes: I64 | None = None
+
+    @classmethod
+    def of(cls, codes: ArrayLike) -> Members:
+        """Members already numbered."""
+        made = _ints(codes, np.int64)
+        return cls(lambda: made)
+
+    @classmethod
+    def lazy(cls, make: Callable[[], I64]) -> Members:
+        """Members numbered by ``make()`` on first use."""
+        return cls(make)
+
+    @property
+    def codes(self) -> I64:
+        """One integer per child tie."""
+        if self._codes is None:
+            self._codes = _ints(self._make(), np.int64)
+        return self._codes
+
+    @property
+    def count(self) -> int:
+        """How many different people."""
+        return len(np.unique(self.codes))
+
+
 @dataclass(frozen=True)
 class TieColumns:
     """One row per child tie, children's ties together and each child's in document order.
 
-    ``child`` is the child's row in the tables; ``member`` any integer that is equal
-    exactly for the same person (across children too); ``start``/``end`` proleptic
+    ``child`` is the child's row in the tables, the children's ties together and in
+    the children's order; ``member`` any integer that is equal exactly for the same
+    person (across children too), or :class:`Members`; ``start``/``end`` proleptic
     ordinals, :data:`NULL_START`/:data:`NULL_END` when not known; ``adult``, ``paid``
     and ``social_worker`` describe the member; ``category`` is the member's index in
     :data:`~ecomap.model.CATEGORIES`.
     """
 
     child: ArrayLike
-    member: ArrayLike
+    member: ArrayLike | Members
     start: ArrayLike
     end: ArrayLike
     adult: ArrayLike
@@ -82,6 +167,19 @@ class ObservationColumns:
     critical: ArrayLike
     direction: ArrayLike
     trusted: ArrayLike
+
+
+@dataclass(frozen=True)
+class SegmentColumns:
+    """Observations of child ties already in the tables' order: by tie, the child's own
+    answers (:data:`CHILD_SIDE`) before the adults', by day, then document order;
+    segment ``2 * tie + side`` holds rows ``seg_start[segment]:seg_start[segment + 1]``.
+    ``day`` a proleptic ordinal, ``code`` the ratings (:func:`observation_codes`); the
+    columns may be views of one record array (they are kept, not copied)."""
+
+    seg_start: ArrayLike
+    day: ArrayLike
+    code: ArrayLike
 
 
 #: Episode kinds in :class:`EpisodeColumns`: the dated status and team, and the rest.
@@ -143,10 +241,9 @@ class CohortTables:
     child_ids: list[str]
     team: NDArray[np.object_]
     status: NDArray[np.object_]
-    n_people: int
     # child ties; a pair is one (child, member), so members count once
+    members: Members
     tie_child: I64
-    tie_member: I64
     tie_start: I64
     tie_end: I64
     tie_start_known: B
@@ -157,18 +254,11 @@ class CohortTables:
     member_social_worker: B
     member_category: I8
     # observations of child ties, sorted by (tie, side, day, document order);
-    # segment 2*tie + side holds rows seg_start[segment]:seg_start[segment + 1]
+    # segment 2*tie + side holds rows seg_start[segment]:seg_start[segment + 1];
+    # obs_day a proleptic ordinal; each rating is a property read off obs_code
     seg_start: I64
     obs_day: NDArray[np.int32]
-    obs_closeness: I8
-    obs_contact: I8
-    obs_emotional: I8
-    obs_practical: I8
-    obs_informational: I8
-    obs_critical: I8
-    obs_direction: I8
-    obs_trusted: I8
-    day_min: int
+    obs_code: NDArray[np.int32]  # the ratings: observation_codes, rating()
     # episodes (status and team dated; others only count towards first_day)
     ep_child: I64
     ep_kind: I8
@@ -179,6 +269,62 @@ class CohortTables:
     first_day: I64
     has_status_episodes: B
     has_team_episodes: B
+
+    @property
+    def tie_member(self) -> I64:
+        """Each child tie's member (:class:`Members`: decoded on first use)."""
+        return self.members.codes
+
+    @property
+    def n_people(self) -> int:
+        """How many different people the child ties reach."""
+        return self.members.count
+
+    @cached_property
+    def tie_known_start(self) -> I64:
+        """Each child tie's start where known, else :data:`NULL_END` (no age)."""
+        result: I64 = np.where(self.tie_start_known, self.tie_start, NULL_END)
+        return result
+
+    @cached_property
+    def obs_closeness(self) -> I8:
+        """Each observation's closeness (0 for none)."""
+        return rating(self.obs_code, "closeness")
+
+    @cached_property
+    def obs_contact(self) -> I8:
+        """Each observation's contact (-1 for none)."""
+        return rating(self.obs_code, "contact")
+
+    @cached_property
+    def obs_emotional(self) -> I8:
+        """Each observation's emotional support (0 for none)."""
+        return rating(self.obs_code, "emotional")
+
+    @cached_property
+    def obs_practical(self) -> I8:
+        """Each observation's practical support (0 for none)."""
+        return rating(self.obs_code, "practical")
+
+    @cached_property
+    def obs_informational(self) -> I8:
+        """Each observation's informational support (0 for none)."""
+        return rating(self.obs_code, "informational")
+
+    @cached_property
+    def obs_critical(self) -> I8:
+        """Each observation's criticism (0 for none)."""
+        return rating(self.obs_code, "critical")
+
+    @cached_property
+    def obs_direction(self) -> I8:
+        """Each observation's direction (:data:`DIRECTION_CODES`, 0 for none)."""
+        return rating(self.obs_code, "direction")
+
+    @cached_property
+    def obs_trusted(self) -> I8:
+        """Each observation's trust answer (-1 for none, else 0/1)."""
+        return rating(self.obs_code, "trusted")
 
     @property
     def n_observations(self) -> int:
@@ -235,19 +381,26 @@ class CohortTables:
         result: B = (self.tie_start <= t) & (self.tie_end > t)
         return result
 
-    def effective(self, at: date, perspective: View) -> Effective:
-        """Each child tie's effective observation on ``at`` (MEASURES.md), vectorised.
+    @cached_property
+    def _filled(self) -> I64:
+        """The segments holding observations (their first rows are ``np.add.reduceat``'s
+        strictly increasing indices)."""
+        result: I64 = np.flatnonzero(self.seg_start[:-1] < self.seg_start[1:])
+        return result
 
-        Within a segment (one tie, one side) rows are sorted by date and, on one
-        date, by document order; those dated <= t are a prefix, so the latest -
-        and of one day's, the later in the document - is the prefix's last row.
-        """
-        n = len(self.tie_child)
-        if self.n_observations == 0:
-            return Effective(np.zeros(n, dtype=bool), np.zeros(n, dtype=np.int64))
-        within = self.obs_day <= at.toordinal() - self.day_min
-        upto = np.concatenate(([0], np.cumsum(within, dtype=np.int64)))
-        counts = upto[self.seg_start[1:]] - upto[self.seg_start[:-1]]
+    def counts_on(self, at: date) -> I64:
+        """Per segment (one tie, one side), how many of its observations are dated on or
+        before ``at``: one pass over the observations' days, no temporaries their size
+        but one byte each."""
+        counts = np.zeros(len(self.seg_start) - 1, dtype=np.int64)
+        if self.n_observations:
+            within = (self.obs_day <= at.toordinal()).view(np.uint8)
+            filled = self._filled
+            counts[filled] = np.add.reduceat(within, self.seg_start[filled], dtype=np.int64)
+        return counts
+
+    def effective_from(self, counts: I64, perspective: View) -> Effective:
+        """Each child tie's effective observation given :meth:`counts_on` of a date."""
         last = self.seg_start[:-1] + counts - 1
         child_ok, child_row = counts[CHILD_SIDE::2] > 0, last[CHILD_SIDE::2]
         adult_ok, adult_row = counts[ADULT_SIDE::2] > 0, last[ADULT_SIDE::2]
@@ -257,6 +410,15 @@ class CohortTables:
             return Effective(adult_ok, np.maximum(adult_row, 0))
         row = np.where(child_ok, child_row, adult_row)
         return Effective(child_ok | adult_ok, np.maximum(row, 0))
+
+    def effective(self, at: date, perspective: View) -> Effective:
+        """Each child tie's effective observation on ``at`` (MEASURES.md), vectorised.
+
+        Within a segment (one tie, one side) rows are sorted by date and, on one
+        date, by document order; those dated <= t are a prefix, so the latest -
+        and of one day's, the later in the document - is the prefix's last row.
+        """
+        return self.effective_from(self.counts_on(at), perspective)
 
     @classmethod
     def from_columns(
@@ -292,8 +454,8 @@ class CohortTables:
         [True, False]
         """
         t_child = _ints(ties.child, np.int64)
-        t_member = _ints(ties.member, np.int64)
-        t_start = _ints(ties.start, np.int64)
+        members = ties.member if isinstance(ties.member, Members) else Members.of(ties.member)
+        t_member = members.codes
         n_ties = len(t_child)
         # a pair is one (child, member); numbered in order of first appearance
         if n_ties:
@@ -307,7 +469,6 @@ class CohortTables:
             tie_pair = rank[pair_of.reshape(-1)]
             pair_child = t_child[np.sort(first)]
         else:
-            n_people = 0
             tie_pair = np.zeros(0, dtype=np.int64)
             pair_child = np.zeros(0, dtype=np.int64)
         segment = _ints(observations.tie, np.int64) * 2 + _ints(observations.side, np.int64)
@@ -316,55 +477,90 @@ class CohortTables:
         stride = int(day.max()) - day_min + 2 if len(day) else 2
         order = np.argsort(segment * stride + (day - day_min), kind="stable")
         per_segment = np.bincount(segment, minlength=2 * n_ties)
-        seg_start = np.concatenate(([0], np.cumsum(per_segment))).astype(np.int64)
 
-        def obs_col(values: ArrayLike) -> I8:
-            result: I8 = _ints(values, np.int8)[order]
-            return result
+        o = observations
+        codes = observation_codes(o.closeness, o.contact, o.emotional, o.practical,
+                                  o.informational, o.critical, o.direction, o.trusted)
+        return cls.from_segments(
+            child_ids, team, status, ties=dataclasses.replace(ties, member=members),
+            tie_pair=tie_pair, pair_child=pair_child,
+            observations=SegmentColumns(
+                seg_start=np.concatenate(([0], np.cumsum(per_segment))),
+                day=day[order].astype(np.int32), code=codes[order],
+            ),
+            episodes=episodes,
+        )
 
+    @classmethod
+    def from_segments(
+        cls,
+        child_ids: Sequence[str],
+        team: Sequence[str | None],
+        status: Sequence[str | None],
+        ties: TieColumns,
+        *,
+        tie_pair: ArrayLike,
+        pair_child: ArrayLike,
+        observations: SegmentColumns,
+        episodes: EpisodeColumns | None = None,
+    ) -> CohortTables:
+        """Build the tables from columns already in the tables' order: ``tie_pair``
+        numbers each tie's (child, member) pair by first appearance, ``pair_child`` is
+        each pair's child, ``observations`` are sorted into segments
+        (:class:`SegmentColumns`). The observation columns are kept as given (views of
+        a store's packed records stay views)."""
+        t_child = _ints(ties.child, np.int64)
+        if len(t_child) > 1 and bool(np.any(t_child[1:] < t_child[:-1])):
+            raise ValueError("ties must come grouped by child, in the children's order")
+        t_start = _ints(ties.start, np.int64)
         n_children = len(child_ids)
+        seg_start = _ints(observations.seg_start, np.int64)
+        day = np.asarray(observations.day)
+        if day.dtype != np.int32:
+            day = day.astype(np.int32)
         eps = episodes or EpisodeColumns([], [], [], [], [])
         ep_child = _ints(eps.child, np.int64)
         ep_kind = _ints(eps.kind, np.int8)
         ep_start = _ints(eps.start, np.int64)
+        # each child's earliest dated item: a tie's known start, an observation, an episode
         first = np.full(n_children, NULL_END, dtype=np.int64)
         known = t_start != NULL_START
         np.minimum.at(first, t_child[known], t_start[known])
-        if len(day):
-            np.minimum.at(first, t_child[_ints(observations.tie, np.int64)], day)
+        ties_per_child = np.bincount(t_child, minlength=n_children)
+        tie_bounds = np.concatenate(([0], np.cumsum(ties_per_child)))
+        obs_bounds = seg_start[2 * tie_bounds]  # each child's observations are one run
+        observed = obs_bounds[:-1] < obs_bounds[1:]
+        if observed.any():
+            first[observed] = np.minimum(first[observed], np.minimum.reduceat(
+                day, obs_bounds[:-1][observed]))
         np.minimum.at(first, ep_child, ep_start)
 
         def has(kind: int) -> B:
             result: B = np.bincount(ep_child[ep_kind == kind], minlength=n_children) > 0
             return result
 
+        code = np.asarray(observations.code)
+        if code.dtype != np.int32:
+            code = code.astype(np.int32)
+        members = ties.member if isinstance(ties.member, Members) else Members.of(ties.member)
         return cls(
             child_ids=list(child_ids),
             team=np.array(list(team), dtype=object),
             status=np.array(list(status), dtype=object),
-            n_people=n_people,
+            members=members,
             tie_child=t_child,
-            tie_member=t_member,
             tie_start=t_start,
             tie_end=_ints(ties.end, np.int64),
-            tie_start_known=t_start != NULL_START,
-            tie_pair=tie_pair,
-            pair_child=pair_child,
+            tie_start_known=known,
+            tie_pair=_ints(tie_pair, np.int64),
+            pair_child=_ints(pair_child, np.int64),
             member_adult=np.asarray(ties.adult, dtype=bool),
             member_paid=np.asarray(ties.paid, dtype=bool),
             member_social_worker=np.asarray(ties.social_worker, dtype=bool),
             member_category=_ints(ties.category, np.int8),
             seg_start=seg_start,
-            obs_day=(day[order] - day_min).astype(np.int32),
-            obs_closeness=obs_col(observations.closeness),
-            obs_contact=obs_col(observations.contact),
-            obs_emotional=obs_col(observations.emotional),
-            obs_practical=obs_col(observations.practical),
-            obs_informational=obs_col(observations.informational),
-            obs_critical=obs_col(observations.critical),
-            obs_direction=obs_col(observations.direction),
-            obs_trusted=obs_col(observations.trusted),
-            day_min=day_min,
+            obs_day=day,
+            obs_code=code,
             ep_child=ep_child,
             ep_kind=ep_kind,
             ep_start=ep_start,

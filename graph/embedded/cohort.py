@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ecomap.measures.packed import PackedChild, PackedRow, tables_from_packed
+from ecomap.measures.packed import tables_from_packed
 from ecomap.measures.tables import (
     DIRECTION_CODES,
     NULL_END,
@@ -135,10 +135,7 @@ def packed_cohort_tables(conn: sqlite3.Connection, ids: Sequence[str] | None,
     if ids is not None:
         where += " AND c.id IN (SELECT value FROM json_each(:ids))"
         params["ids"] = json.dumps(list(ids))
-    found = conn.execute(_PACKED_ROWS.format(where=where), params)
-    return tables_from_packed(
-        (PackedRow(cid, team, status, PackedChild(ties, obs, members, eps, values))
-         for cid, team, status, ties, obs, members, eps, values in found))
+    return tables_from_packed(conn.execute(_PACKED_ROWS.format(where=where), params))
 
 
 def _assemble(cursor: Iterator[tuple[Any, ...]]) -> CohortTables:

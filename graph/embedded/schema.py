@@ -315,6 +315,12 @@ MIGRATIONS: tuple[str, ...] = (
         progress    BLOB NOT NULL
     );
     """,
+    # The packed layout changed (ecomap.measures.packed.PACKED_FORMAT 2: observations in
+    # the tables' order, pairs and per-side counts with each tie): the children are packed
+    # again when the store is next opened (EmbeddedStore.__init__).
+    """
+    DELETE FROM cohort_packed;
+    """,
 )
 
 #: ``rev_to`` of a current row (no revision has replaced it yet).

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from ecomap.measures.packed import PackedChild, PackedRow, pack, tables_from_packed
+from ecomap.measures.packed import PACKED_FORMAT, PackedRow, pack, tables_from_packed
 from ecomap.measures.tables import (
     ADULT_SIDE,
     CHILD_SIDE,
@@ -52,22 +52,24 @@ def packed_row(doc: EcomapDocument) -> Row:
             "observations": b64encode(packed.observations).decode("ascii"),
             "members": packed.members,
             "episodes": b64encode(packed.episodes).decode("ascii"),
-            "episode_values": packed.episode_values}
+            "episode_values": packed.episode_values, "format": PACKED_FORMAT}
 
 
 def read_packed(tx: ReadTx, r: int, include_closed: bool,
                 ids: Sequence[str] | None = None) -> CohortTables | None:
     """The current state's tables from the packed columns, read in one transaction (the
-    latest revision ``r``); None if a current child has none yet (read the rows)."""
+    latest revision ``r``); None if a current child has none yet, or none of
+    :data:`~ecomap.measures.packed.PACKED_FORMAT` (read the rows)."""
     wanted = None if ids is None else set(ids)
     children = {str(row["id"]): row for row in tx.run(cypher.COHORT_CHILDREN, r=r)}
-    packed = {str(row["child"]): row for row in tx.run(cypher.ALL_PACKED)}
+    packed = {str(row["child"]): row for row in tx.run(cypher.ALL_PACKED,
+                                                       format=PACKED_FORMAT)}
     if not children.keys() <= packed.keys():
         return None
-    rows = (PackedRow(cid, child.get("team"), child.get("status"), PackedChild(
-                b64decode(packed[cid]["ties"]), b64decode(packed[cid]["observations"]),
-                str(packed[cid]["members"]), b64decode(packed[cid]["episodes"]),
-                str(packed[cid]["episode_values"])))
+    rows = (PackedRow(cid, child.get("team"), child.get("status"),
+                      b64decode(packed[cid]["ties"]), b64decode(packed[cid]["observations"]),
+                      str(packed[cid]["members"]), b64decode(packed[cid]["episodes"]),
+                      str(packed[cid]["episode_values"]))
             for cid, child in sorted(children.items())
             if (include_closed or not child.get("closed"))
             and (wanted is None or cid in wanted))

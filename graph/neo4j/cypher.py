@@ -176,7 +176,7 @@ ALL_EPISODES = ReadQuery(f"MATCH (e:EpisodeRow) WHERE {live('e')} RETURN propert
 # Each current child's packed cohort columns (docs/scale.md): one node per child, not
 # versioned (the current state's only), replaced in the transaction that writes the child.
 ALL_PACKED = ReadQuery(
-    "MATCH (k:CohortPacked) RETURN k.child AS child, k.ties AS ties, "
+    "MATCH (k:CohortPacked) WHERE k.format = $format RETURN k.child AS child, k.ties AS ties, "
     "k.observations AS observations, k.members AS members, k.episodes AS episodes, "
     "k.episode_values AS episode_values"
 )
@@ -184,7 +184,8 @@ COHORT_CHILDREN = ReadQuery(
     f"MATCH (c:ChildRow) WHERE {live('c')} RETURN c.id AS id, c.team AS team, "
     "c.status AS status, c.closed AS closed"
 )
-COUNT_PACKED = ReadQuery("MATCH (k:CohortPacked) RETURN count(k) AS n")
+COUNT_PACKED = ReadQuery(
+    "MATCH (k:CohortPacked) WHERE k.format = $format RETURN count(k) AS n")
 # Each current child's packed plan columns (docs/meetings.md, "The stores"), likewise.
 ALL_PLANS_PACKED = ReadQuery(
     "MATCH (k:PlansPacked) RETURN k.child AS child, k.meetings AS meetings, "
@@ -193,7 +194,8 @@ ALL_PLANS_PACKED = ReadQuery(
 COUNT_PLANS_PACKED = ReadQuery("MATCH (k:PlansPacked) RETURN count(k) AS n")
 PLANS_PACKED_IDS = ReadQuery("MATCH (k:PlansPacked) RETURN k.child AS id")
 CURRENT_CHILD_IDS = ReadQuery("MATCH (c:ChildRow) WHERE c.rev_to IS NULL RETURN c.id AS id")
-PACKED_IDS = ReadQuery("MATCH (k:CohortPacked) RETURN k.child AS id")
+PACKED_IDS = ReadQuery(
+    "MATCH (k:CohortPacked) WHERE k.format = $format RETURN k.child AS id")
 HISTORY = ReadQuery(
     "MATCH (:Child {id: $id})<-[:LISTS]-(r:Revision) RETURN properties(r) AS revision"
 )
@@ -393,7 +395,7 @@ SET_PLANS_PACKED = WriteQuery(
 SET_PACKED = WriteQuery(
     "UNWIND $rows AS r MERGE (k:CohortPacked {child: r.child}) SET k.ties = r.ties, "
     "k.observations = r.observations, k.members = r.members, k.episodes = r.episodes, "
-    "k.episode_values = r.episode_values"
+    "k.episode_values = r.episode_values, k.format = r.format"
 )
 ERASE_PEOPLE = WriteQuery("UNWIND $ids AS pid MATCH (p:PersonRow {id: pid}) DETACH DELETE p")
 

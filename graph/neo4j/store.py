@@ -117,11 +117,14 @@ class Neo4jStore:
         self._write(lambda tx: tx.run(cypher.ENSURE_META))
 
     def _pack_missing(self) -> None:
-        """Pack the current children that have no packed cohort columns yet (a store
-        written before they existed), a write transaction per read batch; a count
-        comparison when every child has them."""
+        """Pack the current children that have no packed cohort columns yet, or only of
+        an older layout (a store written before them), a write transaction per read
+        batch; a count comparison when every child has them."""
+        from ecomap.measures.packed import PACKED_FORMAT
+        from graph.neo4j.cohort import packed_row
+
         def count(tx: ReadTx, query: cypher.ReadQuery) -> int:
-            return int(tx.run(query)[0]["n"])
+            return int(tx.run(query, format=PACKED_FORMAT)[0]["n"])
 
         if self._read(lambda tx: count(tx, cypher.COUNT_CHILDREN) == count(
                 tx, cypher.COUNT_PACKED) == count(tx, cypher.COUNT_PLANS_PACKED)):
@@ -129,12 +132,11 @@ class Neo4jStore:
 
         def unpacked(tx: ReadTx) -> set[str]:
             current = {str(r["id"]) for r in tx.run(cypher.CURRENT_CHILD_IDS)}
-            cohort = {str(r["id"]) for r in tx.run(cypher.PACKED_IDS)}
+            cohort = {str(r["id"]) for r in tx.run(cypher.PACKED_IDS, format=PACKED_FORMAT)}
             plans = {str(r["id"]) for r in tx.run(cypher.PLANS_PACKED_IDS)}
             return (current - cohort) | (current - plans)
 
         missing = sorted(self._read(unpacked))
-        from graph.neo4j.cohort import packed_row
         from graph.neo4j.plans import plans_row
 
         def work(tx: WriteTx, part: list[str]) -> None:
@@ -472,11 +474,15 @@ class Neo4jStore:
     ) -> CohortTables:
         from graph.neo4j.cohort import cohort_tables, read_all, read_packed
 
-        if as_recorded is None:  # the current state: the packed columns, one read
-            found = self._read(lambda tx: read_packed(tx, resolve(tx, None), include_closed,
-                                                      ids))
-            if found is not None:
-                return found
+        def packed(tx: ReadTx) -> CohortTables | None:
+            latest = resolve(tx, None)  # the current state, also as recorded at the latest
+            if as_recorded is not None and resolve(tx, as_recorded) != latest:
+                return None
+            return read_packed(tx, latest, include_closed, ids)
+
+        found = self._read(packed)  # the packed columns, one read
+        if found is not None:
+            return found
         if ids is None:  # every child: whole labels streamed in one transaction
             return cohort_tables([self._read(
                 lambda tx: read_all(tx, resolve(tx, as_recorded), include_closed))])

@@ -181,3 +181,70 @@ def test_a_bolt_store_without_packed_columns_packs_them_when_opened(
         assert count(arcadedb_target, "MATCH (k:CohortPacked) RETURN count(k) AS n") == 2
         assert store.cohort_tables().n_observations == 3
         _check(store)
+
+
+def test_a_store_packed_in_the_older_layout_packs_again_when_opened(tmp_path: Path) -> None:
+    """A store whose packed columns are of the first layout (the schema version before
+    PACKED_FORMAT 2; here: that version set back and the columns replaced by bytes of
+    another layout) is packed again by the migration, equal to the documents."""
+    from graph.embedded import EmbeddedStore
+    from graph.embedded.schema import SCHEMA_VERSION
+
+    path = tmp_path / "ecomap.db"
+    with EmbeddedStore(path) as store:
+        store.replace(network("c-1", ["p-a", "p-b"], [(0, 2, True), (1, 1, False)], False),
+                      actor=ACTOR)
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE cohort_packed SET observations = zeroblob(34)")
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION - 1}")
+        conn.execute("DELETE FROM schema_version WHERE version = ?", (SCHEMA_VERSION,))
+    with EmbeddedStore(path) as store:
+        assert store.cohort_tables().n_observations == 2
+        _check(store)
+
+
+@pytest.mark.bolt
+def test_a_bolt_store_packed_in_an_older_layout_packs_again_when_opened(
+        arcadedb_target: dict[str, Any]) -> None:
+    """CohortPacked nodes without the current layout's ``format`` are not read (the row
+    path answers, still equal to the documents) and are packed again when the store is
+    next opened."""
+    from graph.neo4j import Neo4jStore
+    from tests.boltserver import clear_database
+    from tests.graph.bolt_raw import count, raw
+
+    clear_database(**arcadedb_target)
+    with Neo4jStore(**arcadedb_target) as store:
+        store.replace(network("c-1", ["p-a", "p-b"], [(0, 2, True), (1, 1, False)], False),
+                      actor=ACTOR)
+        store.replace(network("c-2", ["p-a"], [(0, 3, False)], True), actor=ACTOR)
+        raw(arcadedb_target, "MATCH (k:CohortPacked) SET k.format = 1, k.observations = 'AAAA'")
+        _check(store)  # the row path, while the old layout is there
+    with Neo4jStore(**arcadedb_target) as store:
+        assert count(arcadedb_target,
+                     "MATCH (k:CohortPacked) WHERE k.format = 2 RETURN count(k) AS n") == 2
+        _check(store)
+
+
+def test_as_recorded_at_the_latest_revision_reads_the_packed_columns(
+        store: GraphStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The latest revision is the current state: as recorded at it, the tables come from
+    the packed columns (the row paths refuse here), and equal the documents."""
+    import graph.embedded.cohort
+    import graph.neo4j.cohort
+
+    store.replace(network("c-1", ["p-a", "p-b"], [(0, 2, True), (1, 1, False)], False),
+                  actor=ACTOR)
+    store.replace(network("c-2", ["p-a"], [(0, 3, False)], True), actor=ACTOR)
+    documents = CohortTables.from_documents(store.iter_documents())
+    latest = store.revision()
+
+    def refuse(*_: Any, **__: Any) -> Any:
+        raise AssertionError("the row path was taken")
+
+    monkeypatch.setattr(graph.embedded.cohort, "cohort_tables", refuse)
+    monkeypatch.setattr(graph.neo4j.cohort, "cohort_tables", refuse)
+    assert_same_cohort(store.cohort_tables(as_recorded=latest), documents)
+    monkeypatch.undo()
+    earlier = store.cohort_tables(as_recorded=latest - 1)  # the row path, as before
+    assert earlier.child_ids == ["c-1"]

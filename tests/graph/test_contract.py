@@ -440,9 +440,10 @@ def assert_same_cohort(columns: CohortTables, documents: CohortTables) -> None:
     """The store's columnar tables hold what the documents' do and measure the same."""
     for name in ("tie_child", "tie_start", "tie_end", "tie_start_known", "tie_pair",
                  "pair_child", "member_adult", "member_paid", "member_social_worker",
-                 "member_category", "seg_start", "obs_day", "obs_closeness", "obs_contact",
-                 "obs_emotional", "obs_practical", "obs_informational", "obs_critical",
-                 "obs_direction", "obs_trusted", "ep_child", "ep_kind", "ep_start", "ep_end",
+                 "member_category", "seg_start", "obs_day", "obs_code", "obs_closeness",
+                 "obs_contact", "obs_emotional", "obs_practical", "obs_informational",
+                 "obs_critical", "obs_direction", "obs_trusted", "ep_child", "ep_kind",
+                 "ep_start", "ep_end",
                  "first_day", "has_status_episodes", "has_team_episodes"):
         np.testing.assert_array_equal(getattr(columns, name), getattr(documents, name),
                                       err_msg=name)
@@ -450,7 +451,7 @@ def assert_same_cohort(columns: CohortTables, documents: CohortTables) -> None:
     assert columns.team.tolist() == documents.team.tolist()
     assert columns.status.tolist() == documents.status.tolist()
     assert columns.ep_value.tolist() == documents.ep_value.tolist()
-    assert columns.day_min == documents.day_min and columns.n_people == documents.n_people
+    assert columns.n_people == documents.n_people
     same = columns.tie_member[:, None] == columns.tie_member[None, :]
     np.testing.assert_array_equal(same, documents.tie_member[:, None] ==
                                   documents.tie_member[None, :])  # one code per person

@@ -135,3 +135,25 @@ def test_holders_bars_follow_the_answer_and_hide_small_counts() -> None:
     assert colours[0] == colours[3] != colours[5] == colours[1]  # unpaid apart from paid
     go.Figure(json.loads(json.dumps(figure)))  # valid plotly JSON
     assert holders_figure({"holders": []}, minimum=5)["data"][0]["x"] == []
+
+
+def _withheld(answer: dict[str, Any]) -> dict[str, Any]:
+    """``answer`` with every figure and distribution withheld."""
+    measures = {k: fig(None, None, True) if isinstance(v, dict) else v
+                for k, v in answer["measures"].items()}
+    return {**answer, "measures": measures, "trend": [measures],
+            "distributions": {k: {**d, "suppressed": True}
+                              for k, d in answer["distributions"].items()}}
+
+
+@pytest.mark.parametrize("answer", [ANSWER, _withheld(ANSWER)], ids=["shown", "withheld"])
+def test_each_figure_is_what_plotly_itself_makes_of_it(answer: dict[str, Any]) -> None:
+    """The dicts are built without plotly's Python validators: each must already be in
+    the form ``graph_objects`` gives back (same properties, same values, nothing plotly
+    would add, drop or coerce), so the browser draws what it drew before."""
+    holders = [{"holder": h, "commitments": c, "children": k, "suppressed": c is None}
+               for h, c, k in (("family", 6, 4), ("carer", None, None), ("child", 3, 3))]
+    figures = {**dashboard_figures(answer),
+               **plans_figures({"min_cohort": 3, "plans": {"holders": holders}})}
+    for name, figure in figures.items():
+        assert go.Figure(figure).to_plotly_json() == figure, name

@@ -82,14 +82,40 @@ def test_settings_reach_the_one_pass_trend(synthetic: list[EcomapDocument]) -> N
     assert trend[-1] != cohort_measures(tables, at)
 
 
-def test_the_per_observation_work_in_small_blocks_gives_the_same_states(
-    synthetic: list[EcomapDocument], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from ecomap.measures import series
+def test_states_on_tables_from_segments_of_packed_records(synthetic: list[EcomapDocument]) -> None:
+    """Tables whose observation columns are views of packed records (a store's read)
+    give the same states as the documents' own tables."""
+    from ecomap.measures.packed import PackedRow, pack, tables_from_packed
 
-    tables = CohortTables.from_documents(synthetic[:20])
-    monkeypatch.setattr(series, "_BLOCK", 7)  # many blocks, the last one short
-    states = TieStates(tables, DEFAULT_SETTINGS)
-    assert tables.n_observations > 7 * 10
-    for at in (date(2024, 6, 30), date(2025, 12, 31)):
-        assert_same_state(tables, states, at)
+    docs = sorted(synthetic[:30], key=lambda d: d.child.id)
+    packed = tables_from_packed([PackedRow.of(d.child.id, d.child.team, d.child.status,
+                                              pack(d)) for d in docs])
+    assert not packed.obs_code.flags.c_contiguous  # kept as views, not copied
+    documents = CohortTables.from_documents(docs)
+    ours, theirs = TieStates(packed, DEFAULT_SETTINGS), TieStates(documents, DEFAULT_SETTINGS)
+    for at in month_ends(date(2025, 12, 31), 6):
+        mine, want = ours.on(at), theirs.on(at)
+        assert np.array_equal(mine.tenths, want.tenths)
+        assert np.array_equal(mine.effective.row, want.effective.row)
+
+
+@pytest.mark.parametrize("full_years", [5, 3, 0.5])
+def test_tabled_strengths_equal_the_formula_per_tie(
+    synthetic: list[EcomapDocument], full_years: float
+) -> None:
+    """The strength table gives, for every tie and date, exactly what MEASURES.md's
+    formula gives worked out per tie (unknown starts, young ties, ties past full
+    strength, criticism)."""
+    from ecomap.measures.series import _tenths, _tenths_directly
+
+    tables = CohortTables.from_documents(synthetic)
+    weights = DEFAULT_SETTINGS.weights.model_copy(update={"critical": 0.4, "duration": 0.3})
+    custom = DEFAULT_SETTINGS.model_copy(update={"weights": weights, "full_years": full_years})
+    assert not tables.tie_start_known.all()
+    for at in (date(2022, 1, 1), date(2024, 6, 30), date(2025, 12, 31), date(2040, 1, 1)):
+        eff = tables.effective(at, "combined")
+        code = tables.obs_code[eff.row]
+        for measure_settings in (DEFAULT_SETTINGS, custom):
+            assert np.array_equal(_tenths(tables, at, code, eff.rated, measure_settings),
+                                  _tenths_directly(tables, at, code, eff.rated,
+                                                   measure_settings))

@@ -117,7 +117,7 @@ def test_from_columns_pairs_segments_and_effective_rows() -> None:
     # tie 0 adult 1, tie 3 adult 1
     assert tables.seg_start.tolist() == [0, 3, 4, 4, 4, 4, 4, 4, 5]
     assert tables.obs_closeness.tolist() == [2, 1, 3, 1, 2]
-    assert tables.day_min == date(2024, 1, 5).toordinal()
+    assert tables.obs_day.tolist() == [day[1], day[0], day[2], day[4], day[3]]
     eff = tables.effective(date(2024, 3, 1), "combined")
     assert eff.rated.tolist() == [True, False, False, True]
     # of tie 0's two child answers on 2024-03-01, the later in the document counts
@@ -139,3 +139,15 @@ def test_from_columns_empty() -> None:
     assert tables.n_children == 1 and len(tables.tie_child) == 0
     assert tables.effective(date(2024, 1, 1), "combined").rated.tolist() == []
     assert tables.seg_start.tolist() == [0]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), at=st.dates(date(2021, 6, 1), date(2026, 6, 1)))
+def test_counts_on_a_date_are_each_segments_observations_up_to_it(
+    document_strategy: Any, data: st.DataObject, at: date
+) -> None:
+    tables = CohortTables.from_documents([data.draw(document_strategy)])
+    counts = tables.counts_on(at)
+    for segment in range(len(tables.seg_start) - 1):
+        days = tables.obs_day[tables.seg_start[segment]:tables.seg_start[segment + 1]]
+        assert counts[segment] == int((days <= at.toordinal()).sum())
