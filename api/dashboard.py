@@ -13,6 +13,7 @@ is a lookup and never stale.
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -38,10 +39,16 @@ from ecomap.dashboard import (
     time_to_ask_again,
 )
 from ecomap.dashboard_plans import PlanFigures, plan_figures
-from ecomap.measures.cohort import CohortValues, cohort_values, month_ends, scope_rows, summarise
+from ecomap.measures.cohort import (
+    CohortValues,
+    cohort_values,
+    cohort_values_on,
+    month_ends,
+    scope_rows,
+    summarise,
+)
 from ecomap.measures.figures import CohortMeasures
 from ecomap.measures.plans_cohort import PlanTables, plan_values
-from ecomap.measures.series import TieStates
 from ecomap.measures.settings import MeasureSettings
 from ecomap.measures.tables import NULL_END, STATUS_EPISODE, CohortTables
 from ecomap.model import Status
@@ -125,6 +132,11 @@ class _Lru:
         self._size = size
         self._lock = threading.Lock()
         self._data: OrderedDict[Any, Any] = OrderedDict()
+
+    def has(self, key: Any) -> bool:
+        """Whether ``key`` is kept (without making it the most recently used)."""
+        with self._lock:
+            return key in self._data
 
     def get(self, key: Any, make: Callable[[], T]) -> T:
         with self._lock:
@@ -257,12 +269,16 @@ def _answer(
     rows = None if caseload is None else tables.indices([c for c in caseload if c in known])
     minimum = min_cohort if viewer.kind == "leader" else 0
 
-    states = TieStates(tables, ms)  # the trend's dates share the tie work
+    key = ms.model_dump_json()
+    wanted = [day for day in month_ends(at, months) if not cache.values.has((revision, day, key))]
+    # the trend's dates share the tie work, cut into runs on two threads
+    made = dict(zip(wanted, cohort_values_on(tables, wanted, ms), strict=True))
 
     def values_on(day: date) -> CohortValues:
-        return cache.values.get((revision, day, ms.model_dump_json()),
-                                lambda: cohort_values(tables, day, ms, states=states))
+        return cache.values.get((revision, day, key), lambda: made.get(day) or cohort_values(
+            tables, day, ms))
 
+    @functools.cache  # ``at`` is also the trend's last month end
     def measured(day: date) -> CohortMeasures:
         values = values_on(day)
         if viewer.kind == "leader":
@@ -272,6 +288,7 @@ def _answer(
     plan_tables: PlanTables = cache.plans.get(
         revision, lambda: _plan_tables(store, tables, recorded))
 
+    @functools.cache
     def plans_on(day: date) -> PlanFigures:
         return plan_figures(values_on(day), plan_values(plan_tables, day,
                                                         window_days=ms.window_days),

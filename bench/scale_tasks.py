@@ -23,7 +23,15 @@ def _cold(fn: Callable[[], Any]) -> dict[str, Any]:
     wall, cpu = time.perf_counter(), time.process_time()
     result = fn()
     return {"wall_s": time.perf_counter() - wall, "cpu_s": time.process_time() - cpu,
-            "peak_rss_mb": peak_rss_mb(), "result": result}
+            "peak_rss_mb": peak_rss_mb(), "result": _plain(result)}
+
+
+def _plain(result: Any) -> Any:
+    """Measures as plain JSON data (pydantic models dumped), for comparing runs."""
+    if isinstance(result, list):
+        return [_plain(r) for r in result]
+    dump = getattr(result, "model_dump", None)
+    return dump(mode="json") if dump is not None else result
 
 
 def _tables(db: str, how: str) -> Any:
@@ -40,18 +48,40 @@ def _tables(db: str, how: str) -> Any:
 
 
 def task_at(args: dict[str, Any]) -> dict[str, Any]:
-    """Cohort measures at one date, cold: read the store (``how``) then measure."""
+    """Cohort measures at one date, cold: read the store (``how``) then measure; the
+    read's own wall and CPU seconds beside the whole."""
+    read: dict[str, float] = {}
+
     def run() -> Any:
         from ecomap.measures.cohort import cohort_measures
 
+        wall, cpu = time.perf_counter(), time.process_time()
         tables = _tables(args["db"], args["how"])
+        read.update(read_wall_s=time.perf_counter() - wall,
+                    read_cpu_s=time.process_time() - cpu)
         return cohort_measures(tables, date.fromisoformat(args["at"]))
+    return {**_cold(run), **read}
+
+
+def task_plans(args: dict[str, Any]) -> dict[str, Any]:
+    """The dashboard's plan tables, cold: ``store.plan_tables()`` of every current child
+    (the packed plans columns)."""
+    def run() -> Any:
+        from graph.embedded import EmbeddedStore
+
+        store = EmbeddedStore(Path(args["db"]))
+        try:
+            tables = store.plan_tables()
+            return {"children": len(tables.child_ids)}
+        finally:
+            store.close()
     return _cold(run)
 
 
 def task_trend(args: dict[str, Any]) -> dict[str, Any]:
-    """The 24-month trend, cold: ``one_pass`` (cohort_trend, sharing the tie work between
-    dates) or ``by_month`` (cohort_measures at each month end, as the first round did)."""
+    """The 24-month trend, cold: ``one_pass`` (cohort_trend: the months share the tie
+    work, in two runs on two threads) or ``by_month`` (cohort_measures at each month end
+    on its own, as the first round did, with today's tables)."""
     def run() -> Any:
         from ecomap.measures.cohort import cohort_measures, cohort_trend, month_ends
 
@@ -142,6 +172,7 @@ def task_arithmetic(args: dict[str, Any]) -> dict[str, Any]:
 
 TASKS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "at": task_at, "trend": task_trend, "naive": task_naive, "arithmetic": task_arithmetic,
+    "plans": task_plans,
 }
 
 

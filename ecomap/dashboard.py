@@ -18,7 +18,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from ecomap.dashboard_plans import PlanFigures
-from ecomap.disclosure import NONE, Cell, suppressed_keys
+from ecomap.disclosure import CellCounter, suppressed_keys
 from ecomap.measures.cohort import CohortValues, scope_rows, summarise
 from ecomap.measures.figures import FIGURE_BASE, CohortMeasures, FigureName
 from ecomap.measures.settings import MeasureSettings
@@ -148,13 +148,6 @@ def base_flags(values: CohortValues) -> dict[str, B]:
     }
 
 
-def _cells(values: CohortValues, rows: I64) -> list[Cell]:
-    return [
-        (t if t is not None else NONE, s if s is not None else NONE)
-        for t, s in zip(values.team[rows], values.status[rows], strict=True)
-    ]
-
-
 def leader_measures(
     values: CohortValues,
     at: date,
@@ -190,7 +183,7 @@ def leader_measures(
     Figure(value=None, n=None, suppressed=True)
     """
     opened = scope_rows(values)
-    cells = _cells(values, opened)
+    cells = CellCounter(values.team[opened], values.status[opened])
     flags = base_flags(values)
     wanted = (team, status)
     rows = scope_rows(values, team=team, status=status)
@@ -199,10 +192,8 @@ def leader_measures(
     decided: dict[str, bool] = {}
     for name, base in FIGURE_BASE.items():
         if base not in decided:
-            counts: dict[Cell, int] = {}
-            for cell, flag in zip(cells, flags[base][opened], strict=True):
-                counts[cell] = counts.get(cell, 0) + int(flag)
-            decided[base] = wanted in suppressed_keys(counts, minimum)
+            decided[base] = wanted in suppressed_keys(cells.counts(flags[base][opened]),
+                                                      minimum)
         if decided[base]:
             update[name] = measures.figure(name).withheld()
     return measures.model_copy(update=update) if update else measures

@@ -18,7 +18,7 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
-from ecomap.disclosure import NONE, Cell, suppressed_keys
+from ecomap.disclosure import CellCounter, suppressed_keys
 from ecomap.measures.cohort import CohortValues, scope_rows
 from ecomap.measures.figures import Figure
 from ecomap.measures.plans_cohort import HOLDER_GROUPS, PlanTables, PlanValues, holders_chart
@@ -86,11 +86,6 @@ def _rate(hits: B, base: B) -> Figure:
     return Figure(value=value, n=n)
 
 
-def _cells(values: CohortValues, rows: I64) -> list[Cell]:
-    return [(t if t is not None else NONE, s if s is not None else NONE)
-            for t, s in zip(values.team[rows], values.status[rows], strict=True)]
-
-
 def plan_figures(
     values: CohortValues,
     plans: PlanValues,
@@ -144,14 +139,12 @@ def plan_figures(
     }
     if leader:
         opened = scope_rows(values)
-        cells = _cells(values, opened)
+        cells = CellCounter(values.team[opened], values.status[opened])
         decided: dict[str, bool] = {}
         for name, base in PLAN_FIGURE_BASE.items():
             if base not in decided:
-                counts: dict[Cell, int] = {}
-                for cell, flag in zip(cells, bases[base][opened], strict=True):
-                    counts[cell] = counts.get(cell, 0) + int(flag)
-                decided[base] = (team, status) in suppressed_keys(counts, minimum)
+                decided[base] = (team, status) in suppressed_keys(
+                    cells.counts(bases[base][opened]), minimum)
             if decided[base]:
                 figures[name] = figures[name].withheld()
     ids = [tables.child_ids[i] for i in chosen.tolist()]

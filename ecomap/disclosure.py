@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
+from numpy.typing import NDArray
 
 #: A cell of the table: (team, status) on the date; "" for none (never a real value).
 Cell = tuple[str, str]
@@ -37,6 +38,45 @@ Key = tuple[str | None, str | None]
 
 NONE = ""
 _TOLERANCE = 1e-7
+
+
+class CellCounter:
+    """Children's cells (their team and status on the date; :data:`NONE` for none),
+    numbered once, so the children behind each figure per cell are one ``bincount``.
+
+    >>> cells = CellCounter(np.array(["South", "South", None], dtype=object),
+    ...                     np.array(["early_help", "early_help", "looked_after"], dtype=object))
+    >>> cells.counts(np.array([True, False, True]))
+    {('South', 'early_help'): 1, ('', 'looked_after'): 1}
+    """
+
+    def __init__(self, teams: NDArray[np.object_], statuses: NDArray[np.object_]) -> None:
+        team_names, team_code = _factorize(teams)
+        status_names, status_code = _factorize(statuses)
+        code = team_code * len(status_names) + status_code
+        present, self._code = np.unique(code, return_inverse=True)
+        self.cells: list[Cell] = [(team_names[c // len(status_names)],
+                                   status_names[c % len(status_names)]) for c in present.tolist()]
+
+    def counts(self, flags: NDArray[np.bool_]) -> dict[Cell, int]:
+        """Per cell present, how many of its children ``flags`` selects (one flag per
+        child, in the order given)."""
+        per_cell = np.bincount(self._code.reshape(-1),
+                               weights=np.asarray(flags, dtype=np.float64),
+                               minlength=len(self.cells))
+        return {cell: int(n) for cell, n in zip(self.cells, per_cell.tolist(), strict=True)}
+
+
+def _factorize(values: NDArray[np.object_]) -> tuple[list[str], NDArray[np.int64]]:
+    """The distinct values (None as :data:`NONE`), in order of first appearance, and each
+    value's index among them."""
+    items = values.tolist()
+    index: dict[str | None, int] = dict.fromkeys(items, 0)
+    names = [NONE if v is None else str(v) for v in index]
+    for i, key in enumerate(index):
+        index[key] = i
+    codes = np.fromiter(map(index.__getitem__, items), dtype=np.int64, count=len(items))
+    return names, codes
 
 __all__ = [
     "NONE",

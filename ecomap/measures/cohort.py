@@ -11,7 +11,8 @@ graph work (density) and the per-child path is the oracle in tests.
 from __future__ import annotations
 
 import calendar
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -22,7 +23,7 @@ from ecomap.measures.figures import CohortMeasures, Figure
 from ecomap.measures.rounding import round_array, round_half_even
 from ecomap.measures.series import TieStates, strength_tenths
 from ecomap.measures.settings import DEFAULT_SETTINGS, MeasureSettings
-from ecomap.measures.tables import I64, B, CohortTables, rating
+from ecomap.measures.tables import I64, B, CohortTables, stored_rating
 
 F64 = NDArray[np.float64]
 
@@ -32,6 +33,7 @@ __all__ = [
     "cohort_measures",
     "cohort_trend",
     "cohort_values",
+    "cohort_values_on",
     "month_ends",
     "scope_rows",
     "strength_tenths",
@@ -68,40 +70,48 @@ class CohortValues:
     paid_share: F64
 
 
-def _pairs(tables: CohortTables, mask: B) -> B:
-    """Which (child, member) pairs have at least one child tie selected by ``mask``."""
-    present = np.zeros(len(tables.pair_child), dtype=bool)
-    present[tables.tie_pair[mask]] = True
+def _pairs_of(tables: CohortTables, mask: B) -> B:
+    """Per child tie: whether its (child, member) pair has a child tie selected by
+    ``mask`` (the tie's own flag, except where a child is tied twice to one person)."""
+    present = mask.copy()
+    shared = tables.shared_pair_ties
+    if len(shared):
+        pairs = tables.tie_pair[shared]
+        present[shared] = np.isin(pairs, pairs[mask[shared]])
     return present
 
 
 def _count_members(tables: CohortTables, mask: B) -> I64:
-    """Per child, the distinct members of the child ties selected by ``mask``."""
-    counts: I64 = np.bincount(
-        tables.pair_child[_pairs(tables, mask)], minlength=tables.n_children
-    ).astype(np.int64)
+    """Per child, the distinct members of the child ties selected by ``mask``: its
+    selected ties, less the ties beyond the first selected of one (child, member) pair."""
+    counts = tables.per_child_sum(mask)
+    shared = tables.shared_pair_ties
+    if len(shared):
+        chosen = shared[mask[shared]]
+        pairs, many = np.unique(tables.tie_pair[chosen], return_counts=True)
+        np.subtract.at(counts, tables.pair_child[pairs], many - 1)
     return counts
 
 
-def _top_sum(child: I64, tenths: I64, n_children: int, top: int) -> F64:
-    """Per child, the sum of its ``top`` largest values (tenths are 0..1000).
+def _top_sum(tables: CohortTables, tenths: I64, active: B, top: int) -> F64:
+    """Per child, the sum of the ``top`` largest strengths of its active ties (tenths
+    are 0..1000; inactive ties count as 0, which adds nothing).
 
     One sort of packed keys (child, then value descending: ``1024 - tenths`` fits in
-    11 bits), each value's rank within its child from the child's first position.
+    11 bits); the ties stay grouped by child, so each one's rank is its position in its
+    child's group.
     """
-    if len(child) == 0:
-        return np.zeros(n_children, dtype=np.float64)
-    key = np.sort(child * 2048 + (1024 - tenths))
-    c, v = key >> 11, 1024 - (key & 2047)
-    firsts = np.flatnonzero(np.concatenate(([True], c[1:] != c[:-1])))
-    rank = np.arange(len(c)) - np.repeat(firsts, np.diff(np.append(firsts, len(c))))
-    keep = rank < top
-    sums = np.bincount(c[keep], weights=v[keep].astype(np.float64), minlength=n_children)
-    return sums.astype(np.float64)
+    if len(tables.tie_child) == 0:
+        return np.zeros(tables.n_children, dtype=np.float64)
+    key = tables.tie_child * 2048 + (1024 - np.where(active, tenths, 0))
+    key.sort()
+    value = 1024 - (key & 2047)
+    value[tables.rank_in_child() >= top] = 0
+    return tables.per_child_sum(value).astype(np.float64)
 
 
 def _any_per_child(tables: CohortTables, mask: B) -> B:
-    result: B = np.bincount(tables.tie_child[mask], minlength=tables.n_children) > 0
+    result: B = tables.per_child_sum(mask) > 0
     return result
 
 
@@ -147,19 +157,16 @@ def cohort_values(
     if tables.n_observations:
         row = eff.row
         code = tables.obs_code[row]  # every rating of the tie's effective observation
-        trusted_value = rating(code, "trusted")
-        trust_tie = rated_tie & (trusted_value >= 0)
-        trusted_tie = rated_tie & (trusted_value == 1)
-        emotional = rating(code, "emotional")
-        emotional_tie = rated_tie & (emotional >= 2)
+        trust = stored_rating(code, "trusted")  # 0 none, 1 no, 2 yes
+        trust_tie = rated_tie & (trust > 0)
+        trusted_tie = rated_tie & (trust == 2)
+        emotional_tie = rated_tie & (stored_rating(code, "emotional") >= 2)
         support_tie = rated_tie & (
-            (emotional > 0)
-            | (rating(code, "practical") > 0)
-            | (rating(code, "informational") > 0)
+            (stored_rating(code, "emotional") > 0)
+            | (stored_rating(code, "practical") > 0)
+            | (stored_rating(code, "informational") > 0)
         )
-        answered_on = np.full(n, -1, dtype=np.int64)
-        np.maximum.at(answered_on, tables.tie_child[trust_tie],
-                      tables.obs_day[row[trust_tie]].astype(np.int64))
+        answered_on = tables.per_child_max(np.where(trust_tie, tables.obs_day[row], -1), -1)
     else:
         trust_tie = trusted_tie = emotional_tie = support_tie = np.zeros(len(active), bool)
         answered_on = np.full(n, -1, dtype=np.int64)
@@ -171,7 +178,7 @@ def cohort_values(
         paid_share = np.where(size > 0, round_array(paid / np.maximum(size, 1), 3), np.nan)
 
     rated = _any_per_child(tables, rated_tie)
-    top = _top_sum(tables.tie_child[active], tenths[active], n, s.clique_size)
+    top = _top_sum(tables, tenths, active, s.clique_size)
     network_strength = np.where(rated, round_array(top / (10 * s.clique_size), 1), np.nan)
 
     if states is not None:
@@ -180,13 +187,10 @@ def cohort_values(
         active0 = tables.active(t0)
         eff0 = tables.effective(t0, "combined")
         tenths0 = strength_tenths(tables, eff0, t0, s)
-    kept = active0 & _pairs(tables, active)[tables.tie_pair]
-    numerator = np.bincount(
-        tables.tie_child[kept], weights=tenths0[kept].astype(np.float64), minlength=n
-    )
-    denominator = np.bincount(
-        tables.tie_child[active0], weights=tenths0[active0].astype(np.float64), minlength=n
-    )
+    kept = active0 & _pairs_of(tables, active)
+    # sums of whole tenths: exact in float64, as a float sum of them would be
+    numerator = tables.per_child_sum(np.where(kept, tenths0, 0)).astype(np.float64)
+    denominator = tables.per_child_sum(np.where(active0, tenths0, 0)).astype(np.float64)
     with np.errstate(invalid="ignore", divide="ignore"):
         continuity = np.where(
             denominator > 0,
@@ -388,11 +392,50 @@ def cohort_trend(
     [('2024-01-31', 0, None), ('2024-02-29', 1, 0.0), ('2024-03-31', 1, 0.0)]
     """
     ids = list(child_ids) if child_ids is not None else None
-    states = TieStates(tables, settings)  # one pass: the months share the tie work
     rows = None if ids is None else tables.indices(ids)
-    trend = []
-    for point in month_ends(at, months):
-        values = cohort_values(tables, point, settings, states=states)
-        trend.append(summarise(values, scope_rows(values, rows, team=team, status=status),
-                               point, settings))
-    return trend
+    points = month_ends(at, months)
+    return [summarise(values, scope_rows(values, rows, team=team, status=status), point,
+                      settings)
+            for point, values in zip(points, cohort_values_on(tables, points, settings),
+                                     strict=True)]
+
+
+#: How many threads :func:`cohort_values_on` splits a run of dates between (numpy lets
+#: go of the interpreter in its loops, so the second core does half the months).
+WORKERS = 2
+
+
+def cohort_values_on(
+    tables: CohortTables,
+    dates: Sequence[date],
+    settings: MeasureSettings = DEFAULT_SETTINGS,
+    *,
+    workers: int = WORKERS,
+) -> list[CohortValues]:
+    """:func:`cohort_values` on each of ``dates`` (in that order), sharing the tie work
+    between dates (:class:`~ecomap.measures.series.TieStates`): the dates are cut into
+    ``workers`` runs of neighbouring dates, each worked through by its own states on
+    its own thread. The same values whatever ``workers`` is.
+
+    >>> from ecomap.model import EcomapDocument
+    >>> doc = EcomapDocument.model_validate({"format": "ecomap/1",
+    ...     "child": {"id": "c", "name": "C"},
+    ...     "people": [{"id": "p", "name": "P", "category": "family"}],
+    ...     "ties": [{"id": "t", "between": ["c", "p"], "started": "2024-02-10"}]})
+    >>> days = month_ends(date(2024, 3, 31), 3)
+    >>> [v.open.tolist() for v in cohort_values_on(CohortTables.from_documents([doc]), days)]
+    [[False], [True], [True]]
+    """
+    points = list(dates)
+    parts = max(1, min(workers, len(points)))
+    runs = [points[len(points) * i // parts : len(points) * (i + 1) // parts]
+            for i in range(parts)]
+
+    def work(run: list[date]) -> list[CohortValues]:
+        states = TieStates(tables, settings)  # one pass: the dates share the tie work
+        return [cohort_values(tables, point, settings, states=states) for point in run]
+
+    if parts == 1:
+        return work(points)
+    with ThreadPoolExecutor(parts) as pool:
+        return [values for run in pool.map(work, runs) for values in run]

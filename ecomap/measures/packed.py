@@ -259,37 +259,48 @@ def tables_from_packed(rows: Iterable[tuple[str, str | None, str | None, bytes, 
             member_parts.append(members)
         if values:
             value_parts.append(values)
-    ties_ = np.frombuffer(tie_bytes, dtype=TIE_DTYPE)
-    obs = np.frombuffer(obs_bytes, dtype=OBSERVATION_DTYPE)
+    obs = np.frombuffer(obs_bytes, dtype=OBSERVATION_DTYPE)  # kept: the columns are views
     eps = np.frombuffer(episode_bytes, dtype=EPISODE_DTYPE)
     per_child = np.frombuffer(n_ties, dtype=np.int64) if n_ties else np.zeros(0, np.int64)
     children = np.arange(len(child_ids), dtype=np.int64)
     tie_child = np.repeat(children, per_child)
+    ties_ = np.frombuffer(tie_bytes, dtype=TIE_DTYPE)  # read off, then let go
     codes = ties_["person"].astype(np.int64)
+    tie_columns = TieColumns(
+        child=tie_child, member=Members.lazy(lambda: _members(member_parts)),
+        start=ties_["start"].copy(), end=ties_["end"].copy(),
+        adult=(codes & 1) > 0, paid=(codes & 2) > 0, social_worker=(codes & 4) > 0,
+        category=(codes >> 3).astype(np.int8),
+    )
     # pairs: each child's numbered from 0, offset by the children before
     local = ties_["pair"].astype(np.int64)
     pairs_per_child = np.zeros(len(child_ids), dtype=np.int64)
     np.maximum.at(pairs_per_child, tie_child, local + 1)
-    pair_base = np.cumsum(pairs_per_child) - pairs_per_child
-    counts = np.empty(2 * len(ties_), dtype=np.int64)
-    counts[CHILD_SIDE::2], counts[ADULT_SIDE::2] = ties_["child_obs"], ties_["adult_obs"]
+    local += (np.cumsum(pairs_per_child) - pairs_per_child)[tie_child]
+    counts = np.empty(2 * len(ties_) + 1, dtype=np.int64)
+    counts[0] = 0
+    counts[1 + CHILD_SIDE::2], counts[1 + ADULT_SIDE::2] = ties_["child_obs"], ties_["adult_obs"]
+    del ties_, codes, tie_bytes
     return CohortTables.from_segments(
-        child_ids, teams, statuses,
-        TieColumns(
-            child=tie_child, member=Members.lazy(lambda: _members(member_parts)),
-            start=ties_["start"], end=ties_["end"],
-            adult=(codes & 1) > 0, paid=(codes & 2) > 0, social_worker=(codes & 4) > 0,
-            category=codes >> 3,
-        ),
-        tie_pair=pair_base[tie_child] + local,
+        child_ids, teams, statuses, tie_columns,
+        tie_pair=local,
         pair_child=np.repeat(children, pairs_per_child),
-        observations=SegmentColumns(
-            seg_start=np.concatenate(([0], np.cumsum(counts))),
-            day=obs["day"], code=obs["code"],
-        ),
+        observations=SegmentColumns(seg_start=np.cumsum(counts, out=counts),
+                                    day=obs["day"], code=obs["code"]),
         episodes=EpisodeColumns(
             np.repeat(children, np.frombuffer(n_eps, dtype=np.int64) if n_eps else
                       np.zeros(0, np.int64)),
-            eps["kind"], eps["start"], eps["end"],
-            json.loads("[" + ",".join(value_parts) + "]")),
+            eps["kind"], eps["start"], eps["end"], _episode_values(value_parts)),
     )
+
+
+def _episode_values(parts: list[str]) -> list[str | None]:
+    """The episodes' statuses and teams, decoded a few thousand children at a time with
+    one string object per distinct value (a few names, hundreds of thousands of
+    episodes)."""
+    names: dict[str | None, str | None] = {}
+    values: list[str | None] = []
+    for start in range(0, len(parts), 4096):
+        chunk: list[str | None] = json.loads("[" + ",".join(parts[start:start + 4096]) + "]")
+        values.extend(names.setdefault(v, v) for v in chunk)
+    return values

@@ -107,11 +107,15 @@ def _strength_table(closeness: float, contact: float, support: float, reciprocit
     d = np.minimum(ages / DAYS_PER_YEAR / full_years, 1.0)
     full = int(np.flatnonzero(d >= 1.0)[0])
     part, k = _parts(closeness, contact, support, reciprocity)
-    pairs, index = np.unique(np.stack([part, k], axis=1), axis=0, return_inverse=True)
-    total = pairs[:, :1] + duration * d[None, : full + 1] - critical * pairs[:, 1:]
+    parts, part_index = np.unique(part, return_inverse=True)
+    ks, k_index = np.unique(k, return_inverse=True)
+    # one row per (distinct part, distinct criticism term), one column per age
+    total = (parts[:, None, None] + duration * d[None, None, : full + 1]
+             - critical * ks[None, :, None]).reshape(len(parts) * len(ks), full + 1)
     raw = 100.0 * np.minimum(np.maximum(total, 0.0), 1.0)
     table = np.rint(round_array(raw, 1) * 10).astype(np.int16)
-    return index.reshape(-1).astype(np.int32), table, full
+    index = part_index.reshape(-1) * len(ks) + k_index.reshape(-1)
+    return index.astype(np.int32), table, full
 
 
 def _tenths(tables: CohortTables, at: date, code: NDArray[np.int32], rated: B,
@@ -168,26 +172,35 @@ class _Counter:
     def __init__(self, tables: CohortTables, at: date) -> None:
         self.upto = at.toordinal()
         self.counts = tables.counts_on(at)
+        self.next_day: NDArray[np.int32] | None = None  # made when first carried forward
+
+    def _next_days(self, tables: CohortTables) -> NDArray[np.int32]:
         starts, ends = tables.seg_start[:-1], tables.seg_start[1:]
         position = starts + self.counts
-        self.next_day = np.full(len(self.counts), np.iinfo(np.int32).max, dtype=np.int32)
+        next_day = np.full(len(self.counts), _NEVER, dtype=np.int32)
         waiting = position < ends
-        self.next_day[waiting] = tables.obs_day[position[waiting]]
+        next_day[waiting] = tables.obs_day[position[waiting]]
+        return next_day
 
     def advance(self, tables: CohortTables, day: int) -> None:
         """Count the observations dated after ``upto`` and on or before ``day``."""
+        if self.next_day is None:
+            self.next_day = self._next_days(tables)
         ready = np.flatnonzero(self.next_day <= day)
         ends = tables.seg_start[1:]
         while len(ready):
             self.counts[ready] += 1
             position = tables.seg_start[ready] + self.counts[ready]
             more = position < ends[ready]
-            self.next_day[ready[~more]] = np.iinfo(np.int32).max
+            self.next_day[ready[~more]] = _NEVER
             ready, position = ready[more], position[more]
             following = tables.obs_day[position]
             self.next_day[ready] = following
             ready = ready[following <= day]
         self.upto = day
+
+
+_NEVER = np.iinfo(np.int32).max
 
 
 class TieStates:
@@ -218,21 +231,21 @@ class TieStates:
         self.settings = settings
         self._counters: list[_Counter] = []
 
-    def _counts(self, at: date) -> I64:
-        """Per segment, the observations dated on or before ``at``: carried forward by
-        the counter that has counted furthest without passing ``at`` (a new one when
-        every counter is past it; at most two are kept)."""
+    def _counter(self, at: date) -> _Counter:
+        """A counter at ``at``: the one that has counted furthest without passing it,
+        carried forward (a new one when every counter is past it; at most two are
+        kept)."""
         day = at.toordinal()
         usable = [c for c in self._counters if c.upto <= day]
         if usable:
             counter = max(usable, key=lambda c: c.upto)
             counter.advance(self.tables, day)
-            return counter.counts
+            return counter
         if len(self._counters) >= 2:
             self._counters.remove(max(self._counters, key=lambda c: c.upto))
         counter = _Counter(self.tables, at)
         self._counters.append(counter)
-        return counter.counts
+        return counter
 
     def on(self, at: date) -> TieState:
         """Every child tie's state on ``at``."""
@@ -242,5 +255,5 @@ class TieStates:
         if t.n_observations == 0:
             none = np.zeros(n, dtype=np.int64)
             return TieState(at, active, Effective(np.zeros(n, dtype=bool), none), none)
-        eff = t.effective_from(self._counts(at), "combined")
+        eff = t.effective_from(self._counter(at).counts, "combined")
         return TieState(at, active, eff, _tenths(t, at, t.obs_code[eff.row], eff.rated, s))

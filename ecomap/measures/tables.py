@@ -69,6 +69,18 @@ def observation_codes(closeness: ArrayLike, contact: ArrayLike, emotional: Array
     return code
 
 
+def stored_rating(codes: NDArray[np.int32], name: str) -> NDArray[np.int32]:
+    """One rating of each of ``codes`` as stored in the code (``contact`` and ``trusted``
+    plus one: 0 is none), without converting it back (one shift and one mask).
+
+    >>> stored_rating(observation_codes([3], [-1], [2], [0], [0], [0], [1], [1]), "trusted")
+    array([2], dtype=int32)
+    """
+    shift, width = RATING_BITS[name]
+    result: NDArray[np.int32] = (codes >> shift) & ((1 << width) - 1)
+    return result
+
+
 def rating(codes: NDArray[np.int32], name: str) -> I8:
     """One rating of each of ``codes`` (:func:`observation_codes`), coded as in
     :class:`ObservationColumns`."""
@@ -281,6 +293,50 @@ class CohortTables:
         return self.members.count
 
     @cached_property
+    def _tie_groups(self) -> tuple[I64, I64, I64]:
+        """The children with child ties, the first tie row of each, and each tie's
+        position within its child's (ties come grouped by child, in the children's
+        order: :meth:`from_segments`)."""
+        counts = np.bincount(self.tie_child, minlength=self.n_children)
+        firsts = np.cumsum(counts) - counts
+        children = np.flatnonzero(counts)
+        position: I64 = np.arange(len(self.tie_child), dtype=np.int64) - np.repeat(
+            firsts, counts)
+        return children, firsts[children], position
+
+    def per_child_sum(self, values: ArrayLike) -> I64:
+        """Per child, the sum of one integer (or bool) per child tie; 0 without ties."""
+        column = np.asarray(values)
+        if column.dtype == np.bool_:
+            column = column.view(np.uint8)
+        result: I64 = np.zeros(self.n_children, dtype=np.int64)
+        children, firsts, _ = self._tie_groups
+        if len(children):
+            result[children] = np.add.reduceat(column, firsts, dtype=np.int64)
+        return result
+
+    def per_child_max(self, values: ArrayLike, empty: int) -> I64:
+        """Per child, the largest of one integer per child tie; ``empty`` without ties."""
+        result: I64 = np.full(self.n_children, empty, dtype=np.int64)
+        children, firsts, _ = self._tie_groups
+        if len(children):
+            result[children] = np.maximum.reduceat(np.asarray(values, dtype=np.int64), firsts)
+        return result
+
+    def rank_in_child(self) -> I64:
+        """Each child tie's position among its child's ties (0 for the first)."""
+        return self._tie_groups[2]
+
+    @cached_property
+    def shared_pair_ties(self) -> I64:
+        """The child ties whose (child, member) pair has other ties too (a child tied
+        twice to one person): the only ties where counting ties is not counting
+        members."""
+        per_pair = np.bincount(self.tie_pair, minlength=len(self.pair_child))
+        result: I64 = np.flatnonzero(per_pair[self.tie_pair] > 1)
+        return result
+
+    @cached_property
     def tie_known_start(self) -> I64:
         """Each child tie's start where known, else :data:`NULL_END` (no age)."""
         result: I64 = np.where(self.tie_start_known, self.tie_start, NULL_END)
@@ -382,21 +438,27 @@ class CohortTables:
         return result
 
     @cached_property
-    def _filled(self) -> I64:
-        """The segments holding observations (their first rows are ``np.add.reduceat``'s
-        strictly increasing indices)."""
-        result: I64 = np.flatnonzero(self.seg_start[:-1] < self.seg_start[1:])
-        return result
+    def _segment_heads(self) -> B:
+        """Per observation: whether it is the first of its segment."""
+        heads = np.zeros(self.n_observations, dtype=bool)
+        heads[self.seg_start[:-1][self.seg_start[:-1] < self.n_observations]] = True
+        return heads
 
     def counts_on(self, at: date) -> I64:
         """Per segment (one tie, one side), how many of its observations are dated on or
-        before ``at``: one pass over the observations' days, no temporaries their size
-        but one byte each."""
-        counts = np.zeros(len(self.seg_start) - 1, dtype=np.int64)
-        if self.n_observations:
-            within = (self.obs_day <= at.toordinal()).view(np.uint8)
-            filled = self._filled
-            counts[filled] = np.add.reduceat(within, self.seg_start[filled], dtype=np.int64)
+        before ``at``. Those are a prefix of the segment (it is sorted by day), so the
+        count is where the segment's first later observation is: found in one pass,
+        with temporaries of one byte per observation."""
+        starts, ends = self.seg_start[:-1], self.seg_start[1:]
+        counts: I64 = ends - starts
+        if self.n_observations == 0:
+            return counts
+        within = self.obs_day <= at.toordinal()
+        first_later = ~within  # ... whose previous observation is within or in another segment
+        first_later[1:] &= within[:-1] | self._segment_heads[1:]
+        position = np.flatnonzero(first_later)
+        segment = np.searchsorted(ends, position, side="right")
+        counts[segment] = position - starts[segment]
         return counts
 
     def effective_from(self, counts: I64, perspective: View) -> Effective:

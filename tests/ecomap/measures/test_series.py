@@ -119,3 +119,23 @@ def test_tabled_strengths_equal_the_formula_per_tie(
             assert np.array_equal(_tenths(tables, at, code, eff.rated, measure_settings),
                                   _tenths_directly(tables, at, code, eff.rated,
                                                    measure_settings))
+
+
+@pytest.mark.parametrize("workers", [1, 2, 5])
+def test_values_on_many_dates_are_the_same_on_any_number_of_threads(
+    synthetic: list[EcomapDocument], workers: int
+) -> None:
+    from dataclasses import fields
+
+    from ecomap.measures.cohort import cohort_values, cohort_values_on
+
+    tables = CohortTables.from_documents(synthetic)
+    days = month_ends(date(2025, 12, 31), 7)
+    got = cohort_values_on(tables, days, DEFAULT_SETTINGS, workers=workers)
+    assert len(got) == len(days)
+    for at, values in zip(days, got, strict=True):
+        want = cohort_values(tables, at, DEFAULT_SETTINGS)
+        for field in fields(want):
+            assert np.array_equal(getattr(values, field.name), getattr(want, field.name),
+                                  equal_nan=field.name in ("network_strength", "continuity",
+                                                           "paid_share"))
