@@ -39,8 +39,10 @@ False
 
 from __future__ import annotations
 
+import io
+import itertools
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from typing import IO, Any, TypeVar, cast
 
@@ -51,6 +53,9 @@ from ecomap import format as fmt
 from ecomap.errors import DocumentInvalid
 from ecomap.model import (
     CATEGORIES,
+    MEETING_KINDS,
+    PARTICIPATION_CODES,
+    PROGRESS_STATES,
     STATUSES,
     Child,
     EcomapDocument,
@@ -61,7 +66,8 @@ from ecomap.model import (
     Tie,
 )
 
-__all__ = ["build_checked", "is_certainly_valid", "parse_line", "read_documents_fast"]
+__all__ = ["build_checked", "checked", "is_certainly_valid", "json_lines", "parse_line",
+           "read_documents_fast"]
 
 _FIRST, _LAST = date(1900, 1, 1), date(2199, 12, 31)
 _SLUG = re.compile(r"[a-z][a-z0-9_]{0,63}")
@@ -378,18 +384,12 @@ def parse_line(lineno: int, line: bytes) -> EcomapDocument | DocumentInvalid:
     return fmt._line_result(lineno, text.lstrip("\ufeff") if lineno == 1 else text)
 
 
-def read_documents_fast(
-    fp: IO[bytes], *, parse: Callable[[int, bytes], EcomapDocument | DocumentInvalid] = parse_line
-) -> Iterator[EcomapDocument | DocumentInvalid]:
-    """:func:`ecomap.format.read_documents` for a binary stream, faster on JSON Lines.
-
-    A stream whose first non-blank line is a JSON object by itself is read as JSON
-    Lines, line by line through :func:`parse_line`; anything else (one pretty-printed
-    document, a list) is handed whole to :func:`ecomap.format.read_documents`.
+def json_lines(fp: IO[bytes]) -> Iterator[tuple[int, bytes]] | io.BytesIO:
+    """A binary stream's documents as :func:`ecomap.format.read_documents` finds them:
+    the numbered non-blank lines of JSON Lines (the first non-blank line is a JSON object
+    by itself), else the whole stream (one pretty-printed document, or a list) for
+    ``read_documents`` to read.
     """
-    import io
-    import itertools
-
     head: list[bytes] = []
     for line in fp:
         head.append(line)
@@ -402,10 +402,12 @@ def read_documents_fast(
     except orjson.JSONDecodeError:
         alone = False
     if not alone:
-        rest = io.BytesIO(b"".join(head) + fp.read())
-        yield from fmt.read_documents(rest)
-        return
-    for lineno, line in enumerate(itertools.chain(head, fp), start=1):
+        return io.BytesIO(b"".join(head) + fp.read())
+    return _numbered(itertools.chain(head, fp))
+
+
+def _numbered(lines: Iterable[bytes]) -> Iterator[tuple[int, bytes]]:
+    for lineno, line in enumerate(lines, start=1):
         stripped = line.lstrip()
         if not stripped:
             continue
@@ -415,4 +417,233 @@ def read_documents_fast(
                     continue
             except UnicodeDecodeError:
                 pass
+        yield lineno, line
+
+
+def read_documents_fast(
+    fp: IO[bytes], *, parse: Callable[[int, bytes], EcomapDocument | DocumentInvalid] = parse_line
+) -> Iterator[EcomapDocument | DocumentInvalid]:
+    """:func:`ecomap.format.read_documents` for a binary stream, faster on JSON Lines.
+
+    A stream whose first non-blank line is a JSON object by itself is read as JSON
+    Lines, line by line through :func:`parse_line`; anything else (one pretty-printed
+    document, a list) is handed whole to :func:`ecomap.format.read_documents`.
+    """
+    lines = json_lines(fp)
+    if isinstance(lines, io.BytesIO):
+        yield from fmt.read_documents(lines)
+        return
+    for lineno, line in lines:
         yield parse(lineno, line)
+
+
+# --------------------------------------------------------------------------- raw checking
+
+_DOCUMENT_KEYS_RAW = _DOCUMENT_KEYS | {"meetings"}
+_MEETING_KEYS = frozenset(
+    {"id", "kind", "on", "invited", "attended", "participation", "note", "plan"})
+_COMMITMENT_KEYS = frozenset({"id", "what", "who", "by", "progress"})
+_PROGRESS_KEYS = frozenset({"on", "state", "by"})
+_MEETING_KINDS = frozenset(MEETING_KINDS)
+_PARTICIPATION = frozenset(PARTICIPATION_CODES)
+_PROGRESS_STATES = frozenset(PROGRESS_STATES)
+
+
+def checked(raw: object) -> dict[str, Any] | None:
+    """``raw`` (decoded JSON) if it certainly keeps every FORMAT.md rule, completed in
+    place with what the model would fill in; else ``None`` (go the model's way).
+
+    No model object is made: this is the import's hot path (rows and packed columns
+    are built from what it returns). Completed means: every list the model defaults is
+    present (``people``, ``ties``, ``observations``, ``episodes``, ``meetings``, a
+    meeting's ``invited``, ``attended`` and ``plan``, a commitment's ``who`` and
+    ``progress``), every person has ``adult`` and ``paid``. Dates stay ``YYYY-MM-DD``
+    strings (checked: for them, text order is date order). A child whose ``status`` or
+    ``team`` the model would take from its episodes goes the model's way, as does an
+    empty child ``team`` (the model reads it as absent).
+
+    >>> doc = checked({"format": "ecomap/1", "child": {"id": "c", "name": "C"},
+    ...                "people": [{"id": "p", "name": "P", "category": "friend"}]})
+    >>> doc["people"][0]["adult"], doc["people"][0]["paid"], doc["meetings"]
+    (False, False, [])
+    >>> checked({"format": "ecomap/1", "child": {"id": "c", "name": "C"},
+    ...          "people": [{"id": "c", "name": "P", "category": "friend"}]}) is None
+    True
+    """
+    try:
+        return _checked(raw)
+    except _Breach:
+        return None
+
+
+def _checked(raw: object) -> dict[str, Any]:
+    d = _object(raw, _DOCUMENT_KEYS_RAW)
+    if d.get("format") != "ecomap/1" or "child" not in d:
+        raise _Breach
+    c = _object(d["child"], _CHILD_KEYS)
+    cid = _text(c.get("id"))
+    _text(c.get("name"))
+    _optional_day(c.get("birth_date"))
+    _optional_choice(c.get("status"), _STATUSES)
+    if c.get("team") is not None:
+        _text(c["team"])
+    people = d.setdefault("people", [])
+    known = _check_people(_list(people), cid)
+    ties = d.setdefault("ties", [])
+    started = _check_ties(_list(ties), known)
+    _check_observations(_list(d.setdefault("observations", [])), started)
+    _check_episodes(_list(d.setdefault("episodes", [])), c)
+    known.discard(cid)
+    _check_meetings(_list(d.setdefault("meetings", [])), known)
+    return d
+
+
+def _check_people(people: list[Any], cid: str) -> set[str]:
+    """Field rules, defaults filled in; ids unique and not the child's. Returns the ids
+    with the child's."""
+    known = {cid}
+    for p in people:
+        p = _object(p, _PERSON_KEYS)
+        pid = _text(p.get("id"))
+        _text(p.get("name"))
+        category = _choice(p.get("category"), _CATEGORIES)
+        _slug(p.get("role"))
+        adult = p.setdefault("adult", category != "friend")
+        paid = p.setdefault("paid", category in ("professional", "carer"))
+        if type(adult) is not bool or type(paid) is not bool or pid in known:
+            raise _Breach
+        known.add(pid)
+    return known
+
+
+def _check_ties(ties: list[Any], known: set[str]) -> dict[str, str | None]:
+    """Field rules; ids unique, two different known ends, not ended before started.
+    Returns each tie's start (text or None) by id."""
+    started: dict[str, str | None] = {}
+    for t in ties:
+        t = _object(t, _TIE_KEYS)
+        tid = _text(t.get("id"))
+        between = _list(t.get("between"))
+        if len(between) != 2:
+            raise _Breach
+        a, b = _text(between[0]), _text(between[1])
+        start, end = t.get("started"), t.get("ended")
+        if start is not None:
+            _day(start)
+        if end is not None:
+            _day(end)
+            if start is not None and end < start:
+                raise _Breach
+        _optional_choice(t.get("end_reason"), _END_REASONS)
+        if tid in started or a == b or a not in known or b not in known:
+            raise _Breach
+        started[tid] = start
+    return started
+
+
+def _check_observations(observations: list[Any], started: dict[str, str | None]) -> None:
+    """Field rules (inlined: most of a document is observations); each names a tie of
+    the document and is not dated before it started."""
+    days, keys, by_ok = _DAYS, _OBSERVATION_KEYS, _PERSPECTIVES
+    for o in observations:
+        if type(o) is not dict or not keys.issuperset(o):
+            raise _Breach
+        tie, on, by = o.get("tie"), o.get("on"), o.get("by")
+        closeness, contact, critical = o.get("closeness"), o.get("contact"), o.get("critical")
+        if (type(tie) is not str or tie not in started or type(by) is not str
+                or by not in by_ok
+                or (closeness is not None and (type(closeness) is not int
+                                               or not 1 <= closeness <= 3))
+                or (contact is not None and (type(contact) is not int or not 0 <= contact <= 4))
+                or (critical is not None and (type(critical) is not int
+                                              or not 1 <= critical <= 3))):
+            raise _Breach
+        if type(on) is not str or on not in days:
+            _day(on)
+        tie_started = started[tie]
+        if tie_started is not None and cast(str, on) < tie_started:
+            raise _Breach
+        support, direction, trusted, note = (o.get("support"), o.get("direction"),
+                                             o.get("trusted"), o.get("note"))
+        if support is not None:
+            s = _object(support, _SUPPORT_KEYS)
+            for value in s.values():
+                _rating(value, 1, 3)
+        if direction is not None:
+            _choice(direction, _DIRECTIONS)
+        if trusted is not None and type(trusted) is not bool:
+            raise _Breach
+        if note is not None:
+            _note(note)
+
+
+def _check_episodes(episodes: list[Any], child: dict[str, Any]) -> None:
+    """Field rules; end not before start; the status and team rules of
+    :func:`ecomap.episodes.episode_breaches`, with the child's values given."""
+    dated: dict[str, list[tuple[str, int, str | None]]] = {"status": [], "team": []}
+    for i, e in enumerate(episodes):
+        e = _object(e, _EPISODE_KEYS)
+        kind = _choice(e.get("kind"), _EPISODE_KINDS)
+        start, end = _day(e.get("start")), e.get("end")
+        if end is not None and _day(end) < start:
+            raise _Breach
+        _slug(e.get("reason"))
+        status, team = e.get("status"), e.get("team")
+        if status is not None:
+            _choice(status, _STATUSES)
+        if team is not None:
+            _text(team)
+        if (kind == "status") != (status is not None) or (kind == "team") != (team is not None):
+            raise _Breach  # a dated kind carries its value, and no other kind carries one
+        if kind in dated:
+            dated[kind].append((e["start"], i, end))
+    for kind, spans in dated.items():
+        if not spans:
+            continue
+        latest = max(spans, key=lambda span: (span[0], span[1]))  # a tie: the later one
+        if child.get(kind) is None or child[kind] != episodes[latest[1]][kind]:
+            raise _Breach  # absent: the model takes it from the episodes (its way)
+        spans.sort(key=lambda span: (span[0], span[1]))
+        for (_, _, before_end), (after_start, _, _) in itertools.pairwise(spans):
+            if before_end is None or before_end > after_start:
+                raise _Breach
+
+
+def _check_meetings(meetings: list[Any], people: set[str]) -> None:
+    """Field rules, defaults filled in; the rules of :mod:`ecomap.format_meetings`."""
+    meeting_ids: set[str] = set()
+    commitment_ids: set[str] = set()
+    for m in meetings:
+        m = _object(m, _MEETING_KEYS)
+        mid = _text(m.get("id"))
+        _choice(m.get("kind"), _MEETING_KINDS)
+        held = _day(m.get("on"))
+        for field in ("invited", "attended"):
+            for ref in _list(m.setdefault(field, [])):
+                if _text(ref) not in people:
+                    raise _Breach
+        _optional_choice(m.get("participation"), _PARTICIPATION)
+        _note(m.get("note"))
+        if mid in meeting_ids:
+            raise _Breach
+        meeting_ids.add(mid)
+        for k in _list(m.setdefault("plan", [])):
+            k = _object(k, _COMMITMENT_KEYS)
+            kid = _text(k.get("id"))
+            _text(k.get("what"))
+            for ref in _list(k.setdefault("who", [])):
+                if _text(ref) not in people:
+                    raise _Breach
+            _optional_day(k.get("by"))
+            if kid in commitment_ids:
+                raise _Breach
+            commitment_ids.add(kid)
+            last = held
+            for p in _list(k.setdefault("progress", [])):
+                p = _object(p, _PROGRESS_KEYS)
+                on = _day(p.get("on"))
+                _choice(p.get("state"), _PROGRESS_STATES)
+                _optional_choice(p.get("by"), _PERSPECTIVES)
+                if on < last:
+                    raise _Breach
+                last = on

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
-from typing import IO, Annotated
+from typing import IO, TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -37,6 +37,12 @@ from rich.progress import (
 from ecomap.errors import Breach, DocumentInvalid
 from ecomap.model import EcomapDocument
 from graph.base import GraphStore, ImportResult, StoreError
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
+
+    from api.cli.bulk_import import Tally
+    from graph.embedded import EmbeddedStore
 
 DEFAULT_BATCH = 200
 """Documents per call of the store's ``replace_many``.
@@ -250,6 +256,12 @@ def import_documents(
         int, typer.Option("--batch-size", help="Documents stored per transaction batch.")
     ] = DEFAULT_BATCH,
     progress: ProgressOption = None,
+    workers: Annotated[
+        int | None, typer.Option(
+            "--workers", help="Processes that parse and check while this one writes "
+            "(embedded store; 0: parse here too; default: 1 on a machine with 2+ cores).",
+            show_default=False)
+    ] = None,
 ) -> None:
     """Import ecomap/1 documents into the store, each child's network atomically.
 
@@ -272,7 +284,24 @@ def import_documents(
         stream = path.open("rb")
         size = path.stat().st_size
         name = path.name
-    db, target = _open_store(store)
+    if workers is not None and workers < 0:
+        raise typer.BadParameter(f"must be ≥ 0 (got {workers})", param_hint="'--workers'")
+    from api.cli.bulk_import import default_workers, start_workers
+    from graph.embedded import EmbeddedStore
+
+    processes = default_workers() if workers is None else workers
+    pool = start_workers(processes)
+    try:
+        db, target = _open_store(store)
+    except BaseException:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+        raise
+    if isinstance(db, EmbeddedStore):
+        _import_embedded(db, stream, size, name, target, batch_size, progress, pool, processes)
+        return
+    if pool is not None:
+        pool.shutdown()
     importer = _Importer(db, batch_size, actor=f"import:{name}")
     try:
         with stream, contextlib.ExitStack() as stack:
@@ -310,7 +339,44 @@ def import_documents(
         raise typer.Exit(1)
 
 
-def _report(importer: _Importer, name: str, target: str) -> None:
+def _import_embedded(db: EmbeddedStore, stream: IO[bytes], size: int | None, name: str,
+                     target: str, batch_size: int, progress: bool | None,
+                     pool: ProcessPoolExecutor | None, workers: int) -> None:
+    """The embedded store's import: worker processes parse and check, this one writes
+    (:mod:`api.cli.bulk_import`)."""
+    from api.cli.bulk_import import Tally, import_stream
+
+    tally = Tally()
+    try:
+        with stream, contextlib.ExitStack() as stack:
+            tick: Callable[[], None] = _nothing
+            if _show_progress(progress, size):
+                bar = stack.enter_context(_progress("bytes" if size else "documents"))
+                task = bar.add_task(f"importing {name}", total=size)
+
+                def tick() -> None:
+                    bar.update(task, completed=stream.tell() if size else tally.imported)
+            with _import_gc():
+                import_stream(stream, db, tally, actor=f"import:{name}", batch=batch_size,
+                              pool=pool, workers=workers, tick=tick)
+    except StoreError as exc:
+        _stderr().print(f"error: the store refused the import: {exc}")
+        raise typer.Exit(2) from None
+    except KeyboardInterrupt:
+        # Every document is atomic: what was committed stays, the batch in flight is undone.
+        typer.echo("interrupted", err=True)
+        _report(tally, name, target)
+        raise typer.Exit(130) from None
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
+        db.close()
+    _report(tally, name, target)
+    if tally.rejected:
+        raise typer.Exit(1)
+
+
+def _report(importer: _Importer | Tally, name: str, target: str) -> None:
     """Summary on stdout: counts, then each rejection (source, location, path, message)."""
     echo = typer.echo
     echo(f"imported {importer.imported}, rejected {len(importer.rejected)} "

@@ -42,7 +42,8 @@ CHILD_TABLES: tuple[tuple[str, str], ...] = (
 )
 
 
-def _ids(ids: list[str]) -> str:
+def ids_json(ids: list[str]) -> str:
+    """A list of person ids as the store keeps it (compact JSON text)."""
     return json.dumps(ids, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -62,10 +63,10 @@ def meeting_rows(doc: EcomapDocument) -> dict[str, list[Row]]:
     commitments: list[Row] = []
     progress: list[Row] = []
     for m in doc.meetings:
-        meetings.append((m.id, m.kind, m.on.isoformat(), _ids(m.invited), _ids(m.attended),
+        meetings.append((m.id, m.kind, m.on.isoformat(), ids_json(m.invited), ids_json(m.attended),
                          m.participation, m.note))
         for k in m.plan:
-            commitments.append((m.id, k.id, k.what, _ids(k.who), _iso(k.by)))
+            commitments.append((m.id, k.id, k.what, ids_json(k.who), _iso(k.by)))
             progress.extend((k.id, p.on.isoformat(), p.state, p.by) for p in k.progress)
     return {"meetings": meetings, "commitments": commitments, "progress": progress}
 

@@ -46,6 +46,7 @@ from graph.embedded.write import RevisionRow
 if TYPE_CHECKING:
     from ecomap.measures.plans_cohort import PlanTables
     from ecomap.measures.tables import CohortTables
+    from graph.embedded.bulk import Prepared, Rejected
 
 _BATCH_DOCUMENTS = 500  # documents per transaction (and revision) in replace_many
 _READ_BATCH = 200  # documents fetched per query round in iter_documents
@@ -180,10 +181,18 @@ class EmbeddedStore:
     def replace_many(
         self, docs: Iterable[EcomapDocument], *, actor: str, update_people: bool = True
     ) -> ImportResult:
+        from graph.embedded.bulk import Rejected, prepare_document
+
+        def prepared() -> Iterator[Prepared | Rejected]:
+            for doc in docs:
+                breaches = validate_document(doc)
+                yield (Rejected(doc.child.id, doc.child.id, breaches) if breaches
+                       else prepare_document(doc))
+
         result = ImportResult()
-        batch: list[EcomapDocument] = []
-        for doc in docs:
-            batch.append(doc)
+        batch: list[Prepared | Rejected] = []
+        for item in prepared():
+            batch.append(item)
             if len(batch) >= _BATCH_DOCUMENTS:
                 self._write_batch(batch, result, actor, update_people)
                 batch = []
@@ -191,27 +200,39 @@ class EmbeddedStore:
             self._write_batch(batch, result, actor, update_people)
         return result
 
-    def _write_batch(self, batch: list[EcomapDocument], result: ImportResult, actor: str,
-                     update_people: bool) -> None:
+    def import_prepared(self, batch: Sequence[Prepared], *, actor: str,
+                        update_people: bool = True) -> ImportResult:
+        """:meth:`replace_many` of documents already checked and turned into rows
+        (:mod:`graph.embedded.bulk`, the import's fast path): one transaction and
+        revision for the batch, each document atomic."""
+        result = ImportResult()
+        if batch:
+            self._write_batch(batch, result, actor, update_people)
+        return result
+
+    def _write_batch(self, batch: Sequence[Prepared | Rejected], result: ImportResult,
+                     actor: str, update_people: bool) -> None:
         """One transaction and revision for the batch; a savepoint per document keeps each
         atomic. A batch that stored nothing leaves no revision."""
+        from graph.embedded.bulk import Rejected
+
         with self._writing() as conn:
             rev = write.begin_revision(conn, RevisionRow(actor))
             stored = 0
-            for doc in batch:
-                breaches = validate_document(doc)
-                if breaches:
-                    result.rejected.append((doc.child.id, breaches))
+            for item in batch:
+                if isinstance(item, Rejected):
+                    result.rejected.append((item.source, item.breaches))
                     continue
+                cid = item.rows.child_id
                 conn.execute("SAVEPOINT doc")
                 try:
-                    write.write_child(conn, rev, doc, expected_version=None,
-                                      update_people=update_people)
+                    write.write_rows(conn, rev, item.rows, item.packed, expected_version=None,
+                                     update_people=update_people)
                 except (DocumentConflict, DocumentInvalid) as err:
                     conn.execute("ROLLBACK TO doc")
-                    result.rejected.append((doc.child.id, err.breaches))
+                    result.rejected.append((cid, err.breaches))
                 else:
-                    result.imported.append(doc.child.id)
+                    result.imported.append(cid)
                     stored += 1
                 finally:
                     conn.execute("RELEASE doc")

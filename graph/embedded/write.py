@@ -15,6 +15,7 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from ecomap.errors import Breach, DocumentInvalid
 from ecomap.model import EcomapDocument, Person
@@ -23,6 +24,9 @@ from graph.embedded import rows
 from graph.embedded.plans import pack_plans_row
 from graph.embedded.rows import Row
 from graph.embedded.schema import OPEN
+
+if TYPE_CHECKING:
+    from ecomap.measures.packed import PackedChild
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -172,7 +176,7 @@ def _differing(old: Row, new: Row) -> list[str]:
     return [n for n, a, b in zip(names, old, new, strict=True) if a != b]
 
 
-def write_people(conn: sqlite3.Connection, rev: int, doc: EcomapDocument, people: list[Row],
+def write_people(conn: sqlite3.Connection, rev: int, child_id: str, people: list[Row],
                  update_people: bool) -> set[str]:
     """Insert the document's new people; refuse (or, with ``update_people``, apply) changed
     details of existing ones. Returns the other children whose records that changed."""
@@ -196,12 +200,12 @@ def write_people(conn: sqlite3.Connection, rev: int, doc: EcomapDocument, people
                     "person edit"))
             changed.append(new)
     if breaches:
-        raise DocumentConflict(doc.child.id, breaches)
+        raise DocumentConflict(child_id, breaches)
     affected: set[str] = set()
     for new in changed:
         affected.update(children_of(conn, new[0]))
         set_person_row(conn, rev, new)
-    affected.discard(doc.child.id)
+    affected.discard(child_id)
     return affected
 
 
@@ -238,21 +242,33 @@ def write_child(conn: sqlite3.Connection, rev: int, doc: EcomapDocument, *,
 
     ``closed`` None keeps the record's closed flag (a new record is open).
     """
+    from ecomap.measures.packed import pack  # numpy: loaded when first needed
+
+    return write_rows(conn, rev, rows.to_rows(doc), pack(doc),
+                      expected_version=expected_version, update_people=update_people,
+                      closed=closed)
+
+
+def write_rows(conn: sqlite3.Connection, rev: int, r: rows.DocumentRows,
+               packed: PackedChild, *, expected_version: int | None, update_people: bool,
+               closed: bool | None = None) -> int:
+    """:func:`write_child` of the document whose rows are ``r`` and packed cohort columns
+    ``packed`` (both made from a valid document: the import's fast path makes them
+    without a model, :mod:`graph.embedded.bulk`)."""
     try:
-        return _write_child(conn, rev, doc, expected_version, update_people, closed)
+        return _write_rows(conn, rev, r, packed, expected_version, update_people, closed)
     except UnicodeEncodeError:  # a lone surrogate (e.g. JSON "\\ud800") cannot be stored
-        raise DocumentInvalid(doc.child.id, [
+        raise DocumentInvalid(r.child_id, [
             Breach("$", "contains text that is not valid Unicode (a lone surrogate)")]) from None
 
 
-def _write_child(conn: sqlite3.Connection, rev: int, doc: EcomapDocument,
-                 expected_version: int | None, update_people: bool,
-                 closed: bool | None) -> int:
-    cid = doc.child.id
+def _write_rows(conn: sqlite3.Connection, rev: int, r: rows.DocumentRows, packed: PackedChild,
+                expected_version: int | None, update_people: bool,
+                closed: bool | None) -> int:
+    cid = r.child_id
     check_version(conn, cid, expected_version)
     current = current_child(conn, cid)
-    r = rows.to_rows(doc)
-    affected = write_people(conn, rev, doc, r.people, update_people)
+    affected = write_people(conn, rev, cid, r.people, update_people)
     was_closed = bool(current[-1]) if current is not None else False
     set_child_row(conn, rev, cid, r.child, was_closed if closed is None else closed)
     left: list[str] = []
@@ -261,15 +277,15 @@ def _write_child(conn: sqlite3.Connection, rev: int, doc: EcomapDocument,
             gone = _sync(conn, table, columns, cid, rev, r.owned[table], current is None)
         except sqlite3.IntegrityError:
             if table in ("meetings", "commitments"):
-                raise _meeting_conflict(conn, doc, table) from None
+                raise _meeting_conflict(conn, r, table) from None
             if table != "ties":
                 raise
-            raise _tie_conflict(conn, doc) from None
+            raise _tie_conflict(conn, r) from None
         if table == "memberships":
             left = [g[0] for g in gone]
     if left:
         _retire_orphans(conn, rev, left)
-    pack_child(conn, doc)
+    store_packed(conn, cid, packed)
     repack(conn, affected)  # other children with a person whose details changed
     for other in sorted(affected):
         list_child(conn, rev, other)
@@ -281,10 +297,14 @@ def pack_child(conn: sqlite3.Connection, doc: EcomapDocument) -> None:
     the transaction that writes the child (erase deletes the row)."""
     from ecomap.measures.packed import pack  # numpy: loaded when first needed
 
-    packed = pack(doc)
+    store_packed(conn, doc.child.id, pack(doc))
+
+
+def store_packed(conn: sqlite3.Connection, child_id: str, packed: PackedChild) -> None:
+    """Make ``packed`` the child's packed cohort columns."""
     conn.execute("INSERT OR REPLACE INTO cohort_packed (child_id, ties, observations, members,"
                  " episodes, episode_values) VALUES (?, ?, ?, ?, ?, ?)",
-                 (doc.child.id, packed.ties, packed.observations, packed.members,
+                 (child_id, packed.ties, packed.observations, packed.members,
                   packed.episodes, packed.episode_values))
     pack_plans_row(conn, doc)  # the plans' columns (docs/meetings.md), likewise
 
@@ -299,31 +319,35 @@ def repack(conn: sqlite3.Connection, child_ids: Iterable[str]) -> None:
             pack_child(conn, rows.document(text))
 
 
-def _tie_conflict(conn: sqlite3.Connection, doc: EcomapDocument) -> StoreError:
+def _tie_conflict(conn: sqlite3.Connection, r: rows.DocumentRows) -> StoreError:
     """Explain a failed tie insert: which tie ids another child's network already owns."""
-    cid = doc.child.id
-    owned = {r[0] for r in conn.execute(
+    cid = r.child_id
+    tie_ids = [t[0] for t in r.owned["ties"]]
+    owned = {row[0] for row in conn.execute(
         f"SELECT id FROM ties WHERE rev_to = {OPEN} AND child_id != ? "
-        "AND id IN (SELECT value FROM json_each(?))",
-        (cid, json.dumps([t.id for t in doc.ties])))}
+        "AND id IN (SELECT value FROM json_each(?))", (cid, json.dumps(tie_ids)))}
     breaches = [
-        Breach(f"ties[{i}].id", f"tie id {t.id!r} already belongs to another child's network")
-        for i, t in enumerate(doc.ties) if t.id in owned
+        Breach(f"ties[{i}].id", f"tie id {tie_id!r} already belongs to another child's network")
+        for i, tie_id in enumerate(tie_ids) if tie_id in owned
     ]
     if not breaches:
         return StoreError(f"could not store the ties of child {cid!r}")
     return DocumentConflict(cid, breaches)
 
 
-def _meeting_conflict(conn: sqlite3.Connection, doc: EcomapDocument, table: str) -> StoreError:
+def _meeting_conflict(conn: sqlite3.Connection, r: rows.DocumentRows, table: str) -> StoreError:
     """Explain a failed meeting or commitment insert: ids another child's record owns."""
-    cid = doc.child.id
+    cid = r.child_id
+    meeting_at = {m[0]: i for i, m in enumerate(r.owned["meetings"])}
     if table == "meetings":
-        items = [(f"meetings[{i}].id", m.id) for i, m in enumerate(doc.meetings)]
+        items = [(f"meetings[{i}].id", mid) for mid, i in meeting_at.items()]
     else:
-        items = [(f"meetings[{i}].plan[{j}].id", k.id)
-                 for i, m in enumerate(doc.meetings) for j, k in enumerate(m.plan)]
-    owned = {r[0] for r in conn.execute(
+        items, within = [], [0] * len(meeting_at)
+        for k in r.owned["commitments"]:  # (meeting id, id, ...), meeting by meeting
+            i = meeting_at[k[0]]
+            items.append((f"meetings[{i}].plan[{within[i]}].id", k[1]))
+            within[i] += 1
+    owned = {row[0] for row in conn.execute(
         f"SELECT id FROM {table} WHERE rev_to = {OPEN} AND child_id != ? "
         "AND id IN (SELECT value FROM json_each(?))", (cid, json.dumps([i for _, i in items])))}
     what = "meeting" if table == "meetings" else "commitment"

@@ -15,6 +15,7 @@ from api.cli import app
 from ecomap.format import parse_document, read_documents
 from ecomap.model import EcomapDocument
 from ecomap.synth import synthesize
+from graph.embedded import EmbeddedStore
 
 _SCRIPT = Path(sys.executable).with_name("ecomap")
 ECOMAP = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-m", "api.cli"]
@@ -229,3 +230,29 @@ def test_import_holds_the_cycle_collector_and_gives_it_back() -> None:
         assert not gc.isenabled()  # left as it was found
     finally:
         gc.enable()
+
+
+# ---------------------------------------------------------------------- workers
+
+
+def test_parsing_here_or_in_workers_imports_and_reports_the_same(
+    synthetic_file: Path, tmp_path: Path
+) -> None:
+    lines = synthetic_file.read_text(encoding="utf-8").splitlines()
+    bad = json.loads(lines[2])
+    bad["observations"][1]["closeness"] = 7
+    text = "\n".join([*lines[:2], json.dumps(bad), "[oops", *lines[3:]]) + "\n"
+    (tmp_path / "mixed.jsonl").write_text(text, encoding="utf-8")
+    outcomes = []
+    for workers in ("0", "2"):
+        done = run("import", "mixed.jsonl", "--store", f"w{workers}.db", "--workers", workers,
+                   "--batch-size", "8", cwd=tmp_path)
+        assert done.returncode == 1, done.stderr
+        with EmbeddedStore(tmp_path / f"w{workers}.db") as store:
+            stored = list(store.iter_documents())
+        outcomes.append((done.stdout.replace(f"w{workers}.db", "DB"), stored))
+    assert outcomes[0] == outcomes[1]
+    assert outcomes[0][0].startswith("imported 29, rejected 2")
+    assert f"{bad['child']['id']} (line 3): observations[1].closeness:" in outcomes[0][0]
+    assert "line 4: $: not valid JSON" in outcomes[0][0]
+    assert outcomes[0][1] == [d for i, d in enumerate(documents(synthetic_file)) if i != 2]

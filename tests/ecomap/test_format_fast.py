@@ -4,6 +4,7 @@ the same breaches; the fast checker never accepts what the model rejects."""
 
 from __future__ import annotations
 
+import copy
 import io
 import json
 from pathlib import Path
@@ -18,7 +19,13 @@ from pydantic import BaseModel
 from ecomap import format as fmt
 from ecomap.errors import DocumentInvalid
 from ecomap.format import dump_document, read_documents
-from ecomap.format_fast import build_checked, is_certainly_valid, parse_line, read_documents_fast
+from ecomap.format_fast import (
+    build_checked,
+    checked,
+    is_certainly_valid,
+    parse_line,
+    read_documents_fast,
+)
 from ecomap.model import EcomapDocument
 from ecomap.synth import synthesize
 
@@ -179,6 +186,8 @@ def test_fast_and_model_paths_agree(raw: dict[str, Any]) -> None:
     if is_certainly_valid(raw):
         assert isinstance(model, EcomapDocument)  # never laxer than the model
         same_result(build_checked(raw), model)
+    if checked(copy.deepcopy(raw)) is not None:  # the raw checker neither
+        assert isinstance(model, EcomapDocument)
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -189,6 +198,7 @@ def test_valid_documents_take_the_fast_path(raw: dict[str, Any]) -> None:
     path, not a formality."""
     model = fmt._line_result(1, json.dumps(raw))
     assert is_certainly_valid(raw) == isinstance(model, EcomapDocument), model
+    assert (checked(copy.deepcopy(raw)) is not None) == isinstance(model, EcomapDocument)
 
 
 def test_synthetic_and_fixture_documents_take_the_fast_path() -> None:
@@ -251,6 +261,8 @@ def test_each_rule_at_its_edge(path: str, value: Any) -> None:
     model = fmt._line_result(1, line.decode())
     same_result(parse_line(1, line), model)
     if is_certainly_valid(raw):
+        assert isinstance(model, EcomapDocument)
+    if checked(json.loads(line)) is not None:
         assert isinstance(model, EcomapDocument)
 
 
