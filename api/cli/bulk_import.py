@@ -80,7 +80,14 @@ def _prepared(stream: IO[bytes], pool: ProcessPoolExecutor | None, workers: int,
     """The stream's documents prepared for the store, chunk by chunk, in file order."""
     from ecomap.format import read_documents
     from ecomap.format_fast import json_lines
-    from graph.embedded.bulk import prepare_document, prepare_lines, rejected
+    from graph.embedded.bulk import (
+        Chunk,
+        decode_chunk,
+        prepare_chunk,
+        prepare_document,
+        prepare_lines,
+        rejected,
+    )
 
     lines = json_lines(stream)
     if isinstance(lines, io.BytesIO):  # one document or a list: the model's reader
@@ -93,15 +100,15 @@ def _prepared(stream: IO[bytes], pool: ProcessPoolExecutor | None, workers: int,
             yield prepare_lines(chunk)
             tick()
         return
-    in_flight: deque[Future[list[Prepared | Rejected]]] = deque()
+    in_flight: deque[Future[Chunk]] = deque()
     depth = 2 * workers + 1  # bounded: the file is never read far ahead
     for chunk in _chunks(lines):
-        in_flight.append(pool.submit(prepare_lines, chunk))
+        in_flight.append(pool.submit(prepare_chunk, chunk))
         if len(in_flight) >= depth:
-            yield in_flight.popleft().result()
+            yield decode_chunk(in_flight.popleft().result())
             tick()
     while in_flight:
-        yield in_flight.popleft().result()
+        yield decode_chunk(in_flight.popleft().result())
         tick()
 
 

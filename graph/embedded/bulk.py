@@ -30,8 +30,17 @@ from graph.embedded.rows import DocumentRows, Row, ids_json
 if TYPE_CHECKING:
     from ecomap.measures.packed import PackedChild
 
-__all__ = ["Prepared", "Rejected", "prepare_document", "prepare_line", "prepare_lines",
-           "rows_from_checked"]
+__all__ = [
+    "Prepared",
+    "Rejected",
+    "decode_chunk",
+    "encode_chunk",
+    "prepare_chunk",
+    "prepare_document",
+    "prepare_line",
+    "prepare_lines",
+    "rows_from_checked",
+]
 
 
 @dataclass(frozen=True)
@@ -153,3 +162,56 @@ def prepare_lines(lines: Sequence[tuple[int, bytes]]) -> list[Prepared | Rejecte
 def rejected(err: DocumentInvalid) -> Rejected:
     """A reader's rejection as plain data (exceptions do not travel between processes)."""
     return Rejected(err.source, err.location, list(err.breaches))
+
+
+Chunk = tuple[bytes, list["PackedChild | Prepared | Rejected"]]
+
+
+def encode_chunk(items: Sequence[Prepared | Rejected]) -> Chunk:
+    """Prepared documents as a worker process sends them: the rows of every document
+    made on the fast path as one orjson text (a fraction of pickling their tuples), and
+    in order, each one's packed columns in its place (or the document whole, made on the
+    model's path: its text may hold what orjson does not write, a lone surrogate)."""
+    fast: list[Any] = []
+    rest: list[PackedChild | Prepared | Rejected] = []
+    for item in items:
+        if isinstance(item, Prepared):
+            r = item.rows
+            try:
+                text = orjson.dumps([r.child_id, r.child, r.people, r.owned])
+            except orjson.JSONEncodeError:
+                rest.append(item)
+                continue
+            fast.append(orjson.Fragment(text))
+            rest.append(item.packed)
+        else:
+            rest.append(item)
+    return orjson.dumps(fast), rest
+
+
+def decode_chunk(chunk: Chunk) -> list[Prepared | Rejected]:
+    """:func:`encode_chunk`'s items back (rows as lists: the writer takes either).
+
+    >>> doc = {"format": "ecomap/1", "child": {"id": "c", "name": "C"}}
+    >>> items = prepare_lines([(1, orjson.dumps(doc)), (2, b"{")])
+    >>> back = decode_chunk(encode_chunk(items))
+    >>> back[0].rows.child_id, back[0].packed == items[0].packed, back[1] == items[1]
+    ('c', True, True)
+    """
+    from ecomap.measures.packed import PackedChild
+
+    rows = iter(orjson.loads(chunk[0]))
+    out: list[Prepared | Rejected] = []
+    for item in chunk[1]:
+        if isinstance(item, PackedChild):
+            cid, child, people, owned = next(rows)
+            out.append(Prepared(DocumentRows(cid, tuple(child), [tuple(p) for p in people],
+                                             owned), item))
+        else:
+            out.append(item)
+    return out
+
+
+def prepare_chunk(lines: Sequence[tuple[int, bytes]]) -> Chunk:
+    """:func:`prepare_lines` as a worker process sends it back (:func:`encode_chunk`)."""
+    return encode_chunk(prepare_lines(lines))

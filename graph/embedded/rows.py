@@ -79,7 +79,8 @@ def _iso(d: date | None) -> str | None:
 class DocumentRows:
     """One document as row contents: ``child`` is ``CHILD_CONTENT``, ``people`` are
     ``PERSON_COLUMNS``, and ``owned`` holds each of ``CHILD_TABLES``' rows in document
-    order (a row's index is its ``ord``)."""
+    order (a row's index is its ``ord``; the import's fast path may give them as lists,
+    which the writer compares as tuples)."""
 
     child_id: str
     child: Row

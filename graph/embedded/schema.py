@@ -329,6 +329,18 @@ OPEN = 4611686018427387904  # 2**62, written out in the SQL above
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
+def _null(value: None) -> None:
+    return value
+
+
+# Binding None or a bool makes Python's sqlite3 look for an adapter (a registry miss, then
+# two attribute lookups) before it binds NULL or 1/0: ~0.4-0.7 us each, 20% of a bulk
+# import's insert time (an observation row has ~1.7 NULLs and ~0.75 booleans). Registered
+# adapters are found at the first lookup; they bind exactly what was bound before.
+sqlite3.register_adapter(type(None), _null)
+sqlite3.register_adapter(bool, int)
+
+
 def connect(target: str, *, wal: bool) -> sqlite3.Connection:
     """A connection with the store's settings; transactions are managed explicitly.
 

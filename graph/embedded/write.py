@@ -212,14 +212,18 @@ def write_people(conn: sqlite3.Connection, rev: int, child_id: str, people: list
 def _sync(conn: sqlite3.Connection, table: str, columns: str, child_id: str, rev: int,
           new: list[Row], fresh_child: bool) -> list[Row]:
     """Make ``new`` the child's current rows of ``table``; return the retired contents."""
-    old: dict[int, Row] = {} if fresh_child else {
-        r[0]: tuple(r[1:]) for r in conn.execute(
+    if fresh_child:  # nothing to compare with (the import's common case)
+        old: dict[int, Row] = {}
+        added = [(child_id, i, rev, *row) for i, row in enumerate(new)]
+    else:
+        old = {r[0]: tuple(r[1:]) for r in conn.execute(
             f"SELECT ord, {columns} FROM {table} WHERE child_id = ? AND rev_to = {OPEN}",
             (child_id,))}
+        new = [tuple(row) for row in new]  # rows may come as lists (graph.embedded.bulk)
+        added = [(child_id, i, rev, *row) for i, row in enumerate(new) if old.get(i) != row]
     gone = [o for o, row in old.items() if o >= len(new) or new[o] != row]
     _retire(conn, table, "child_id = ? AND ord = ?", [(child_id, o) for o in gone], rev)
     marks = ", ".join("?" * (len(new[0]) if new else 1))
-    added = [(child_id, i, rev, *row) for i, row in enumerate(new) if old.get(i) != row]
     if added:
         conn.executemany(
             f"INSERT INTO {table} (child_id, rev_to, ord, rev_from, {columns}) "
