@@ -1,11 +1,11 @@
-"""The import's fast path (ecomap/format_fast.py) agrees with the model path: on random
-documents, valid and broken, both accept the same, build equal documents and report
-the same breaches; the fast checker never accepts what the model rejects."""
+"""The import's fast checker (ecomap/format_fast.py) agrees with the model: on random
+documents, valid and broken, it never accepts what the model rejects, and of documents
+with good values it accepts every one the model does. (What the store makes of what it
+accepts, and the rejection reports, are compared in tests/graph/test_bulk.py.)"""
 
 from __future__ import annotations
 
 import copy
-import io
 import json
 from pathlib import Path
 from typing import Any
@@ -14,18 +14,10 @@ import orjson
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from pydantic import BaseModel
 
 from ecomap import format as fmt
-from ecomap.errors import DocumentInvalid
-from ecomap.format import dump_document, read_documents
-from ecomap.format_fast import (
-    build_checked,
-    checked,
-    is_certainly_valid,
-    parse_line,
-    read_documents_fast,
-)
+from ecomap.format import dump_document
+from ecomap.format_fast import checked
 from ecomap.model import EcomapDocument
 from ecomap.synth import synthesize
 
@@ -161,65 +153,49 @@ def one_breach(draw: st.DrawFn) -> dict[str, Any]:
     return doc
 
 
-def same_result(a: EcomapDocument | DocumentInvalid, b: EcomapDocument | DocumentInvalid
-                ) -> None:
-    if isinstance(a, DocumentInvalid) or isinstance(b, DocumentInvalid):
-        assert isinstance(a, DocumentInvalid) and isinstance(b, DocumentInvalid), (a, b)
-        assert (a.source, a.location, a.breaches) == (b.source, b.location, b.breaches)
-        return
-    assert a == b
-    assert set_fields(a) == set_fields(b)
+def model_takes(raw: dict[str, Any]) -> bool:
+    """Whether the model path reads ``raw`` (as a JSON Lines line) as a valid document."""
+    line = json.dumps(raw, ensure_ascii=False)
+    return isinstance(fmt._line_result(4, line), EcomapDocument)
 
 
-def set_fields(model: BaseModel) -> Any:
-    """Which fields were given, all the way down (what ``exclude_unset`` would keep)."""
-    return model.model_dump(exclude_unset=True)
-
-
-@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(raw=st.one_of(raw_documents(), one_breach()))
 @example(raw={"format": "ecomap/1", "child": {"id": "c", "name": "A"}})
-def test_fast_and_model_paths_agree(raw: dict[str, Any]) -> None:
-    line = json.dumps(raw, ensure_ascii=False).encode("utf-8")
-    model = fmt._line_result(4, line.decode("utf-8"))
-    same_result(parse_line(4, line), model)
-    if is_certainly_valid(raw):
-        assert isinstance(model, EcomapDocument)  # never laxer than the model
-        same_result(build_checked(raw), model)
-    if checked(copy.deepcopy(raw)) is not None:  # the raw checker neither
-        assert isinstance(model, EcomapDocument)
+def test_the_checker_is_never_laxer_than_the_model(raw: dict[str, Any]) -> None:
+    if checked(copy.deepcopy(raw)) is not None:
+        assert model_takes(raw)
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(raw=raw_documents(broken=False))
 def test_valid_documents_take_the_fast_path(raw: dict[str, Any]) -> None:
     """Of documents with only good values, the checker accepts every one the model does
     (and rejects those the cross-document rules break): the fast path is the common
     path, not a formality."""
-    model = fmt._line_result(1, json.dumps(raw))
-    assert is_certainly_valid(raw) == isinstance(model, EcomapDocument), model
-    assert (checked(copy.deepcopy(raw)) is not None) == isinstance(model, EcomapDocument)
+    assert (checked(copy.deepcopy(raw)) is not None) == model_takes(raw)
 
 
 def test_synthetic_and_fixture_documents_take_the_fast_path() -> None:
-    docs = list(synthesize(40, 3))
-    docs += [fmt.parse_document(p.read_text()) for p in sorted((ROOT / "fixtures").glob("*.json"))]
-    plain = [d for d in docs if not d.meetings]
-    assert len(plain) >= 40
-    for doc in plain:
-        raw = orjson.loads(dump_document(doc))
-        assert is_certainly_valid(raw), doc.child.id
-        assert build_checked(raw) == doc
+    docs = list(synthesize(40, 3)) + list(synthesize(10, 4, meetings=True))
+    docs += [fmt.parse_document(p.read_text(encoding="utf-8"))
+             for p in sorted(ROOT.glob("fixtures/**/*.json"))]
+    assert sum(bool(d.meetings) for d in docs) >= 5
+    for doc in docs:
+        assert checked(orjson.loads(dump_document(doc))) is not None, doc.child.id
 
 
-def test_a_document_with_meetings_goes_the_model_way_and_is_kept() -> None:
-    path = next(iter(sorted((ROOT / "fixtures" / "meetings").glob("*.json"))), None)
-    if path is None:
-        pytest.fail("fixtures/meetings has no document")
-    doc = fmt.parse_document(path.read_text())
-    line = dump_document(doc).encode()
-    assert not is_certainly_valid(orjson.loads(line))  # a field the checker does not know
-    assert parse_line(1, line) == doc
+def test_the_checker_completes_what_the_model_fills_in() -> None:
+    doc = checked({"format": "ecomap/1", "child": {"id": "c", "name": "C"},
+                   "people": [{"id": "p", "name": "P", "category": "carer"}],
+                   "meetings": [{"id": "m", "kind": "other", "on": "2024-01-01",
+                                 "plan": [{"id": "k", "what": "tea"}]}]})
+    assert doc is not None
+    assert (doc["people"][0]["adult"], doc["people"][0]["paid"]) == (True, True)
+    assert doc["ties"] == doc["observations"] == doc["episodes"] == []
+    meeting = doc["meetings"][0]
+    assert meeting["invited"] == meeting["attended"] == []
+    assert meeting["plan"][0]["who"] == meeting["plan"][0]["progress"] == []
 
 
 BASE = {"format": "ecomap/1", "child": {"id": "c", "name": "C", "birth_date": "2010-01-01"},
@@ -251,38 +227,12 @@ EDGES: list[tuple[str, Any]] = [
 
 @pytest.mark.parametrize(("path", "value"), EDGES)
 def test_each_rule_at_its_edge(path: str, value: Any) -> None:
+    assert checked(json.loads(json.dumps(BASE))) is not None
     raw = json.loads(json.dumps(BASE))
     *parents, last = path.split(".")
     node = raw
     for part in parents:
         node = node[int(part)] if part.isdigit() else node[part]
     node[int(last) if last.isdigit() else last] = value
-    line = json.dumps(raw).encode()
-    model = fmt._line_result(1, line.decode())
-    same_result(parse_line(1, line), model)
-    if is_certainly_valid(raw):
-        assert isinstance(model, EcomapDocument)
-    if checked(json.loads(line)) is not None:
-        assert isinstance(model, EcomapDocument)
-
-
-STREAMS = [
-    b'{"format":"ecomap/1","child":{"id":"a","name":"A"}}\n\n{oops\n'
-    b'{"format":"ecomap/1","child":{"id":"b","name":"B"},"ties":[{"id":"t","between":["b","x"]}]}\n'
-    b'\xff\xfe\n   \n{"format":"ecomap/1","child":{"id":"c","name":"C"}}',
-    b'\xef\xbb\xbf{"format":"ecomap/1","child":{"id":"a","name":"A"}}\r\n\xc2\xa0\n[1]\n',
-    b'\n\n{\n "format": "ecomap/1",\n "child": {"id": "a", "name": "A"}\n}\n',
-    b'[{"format":"ecomap/1","child":{"id":"a","name":"A"}}, {"format": "x"}]',
-    b'{"format":"ecomap/1","child":{"id":"a","name":"A","birth_date":NaN}}\n',
-    b"",
-    b"\n\n",
-]
-
-
-@pytest.mark.parametrize("data", STREAMS)
-def test_streams_read_the_same(data: bytes) -> None:
-    fast = list(read_documents_fast(io.BytesIO(data)))
-    model = list(read_documents(io.BytesIO(data)))
-    assert len(fast) == len(model)
-    for a, b in zip(fast, model, strict=True):
-        same_result(a, b)
+    if checked(copy.deepcopy(raw)) is not None:
+        assert model_takes(raw)

@@ -5,19 +5,21 @@ it rejects; on synthetic documents (with meetings), the fixtures, and random doc
 
 from __future__ import annotations
 
+import io
 import json
 import sqlite3
 from pathlib import Path
 from typing import Any
 
 import orjson
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ecomap import format as fmt
 from ecomap.errors import DocumentInvalid
-from ecomap.format import dump_document
-from ecomap.format_fast import checked
+from ecomap.format import dump_document, read_documents
+from ecomap.format_fast import checked, json_lines
 from ecomap.measures.packed import pack
 from ecomap.model import EcomapDocument
 from ecomap.synth import synthesize
@@ -125,7 +127,7 @@ def documents(draw: st.DrawFn) -> dict[str, Any]:
     return doc
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(raw=documents())
 def test_fast_rows_and_packed_columns_equal_the_models(raw: dict[str, Any]) -> None:
     line = json.dumps(raw, ensure_ascii=False).encode("utf-8")
@@ -159,3 +161,37 @@ def test_a_fast_import_is_the_model_import(tmp_path: Path) -> None:
         assert fast_db.execute(query).fetchall() == model_db.execute(query).fetchall(), table
     fast_db.close()
     model_db.close()
+
+
+STREAMS = [
+    b'{"format":"ecomap/1","child":{"id":"a","name":"A"}}\n\n{oops\n'
+    b'{"format":"ecomap/1","child":{"id":"b","name":"B"},"ties":[{"id":"t","between":["b","x"]}]}\n'
+    b'\xff\xfe\n   \n{"format":"ecomap/1","child":{"id":"c","name":"C"}}',
+    b'\xef\xbb\xbf{"format":"ecomap/1","child":{"id":"a","name":"A"}}\r\n\xc2\xa0\n[1]\n',
+    b'\n\n{\n "format": "ecomap/1",\n "child": {"id": "a", "name": "A"}\n}\n',
+    b'[{"format":"ecomap/1","child":{"id":"a","name":"A"}}, {"format": "x"}]',
+    b'{"format":"ecomap/1","child":{"id":"a","name":"A","birth_date":NaN}}\n',
+    b'{"format":"ecomap/1","child":{"id":"a","name":"\\ud800"}}\n',
+    b"",
+    b"\n\n",
+]
+
+
+@pytest.mark.parametrize("data", STREAMS)
+def test_streams_read_as_the_model_reads_them(data: bytes) -> None:
+    """JSON Lines go line by line through ``prepare_line``; anything else is the model
+    reader's (``json_lines`` hands it back whole): the same documents, the same reports."""
+    lines = json_lines(io.BytesIO(data))
+    model = list(read_documents(io.BytesIO(data)))
+    if isinstance(lines, io.BytesIO):
+        assert lines.read() == data
+        return
+    fast = [prepare_line(lineno, line) for lineno, line in lines]
+    assert len(fast) == len(model)
+    for a, b in zip(fast, model, strict=True):
+        if isinstance(b, DocumentInvalid):
+            assert isinstance(a, Rejected)
+            assert (a.source, a.location, a.breaches) == (b.source, b.location, b.breaches)
+        else:
+            assert isinstance(a, Prepared)
+            assert (a.rows, a.packed) == (to_rows(b), pack(b))
