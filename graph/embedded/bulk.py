@@ -29,6 +29,7 @@ from graph.embedded.rows import DocumentRows, Row, ids_json
 
 if TYPE_CHECKING:
     from ecomap.measures.packed import PackedChild
+    from ecomap.measures.packed_plans import PackedPlans
 
 __all__ = [
     "Prepared",
@@ -45,10 +46,12 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Prepared:
-    """A valid document as the store writes it: its rows and its packed cohort columns."""
+    """A valid document as the store writes it: its rows, its packed cohort columns and
+    its packed plan columns."""
 
     rows: DocumentRows
     packed: PackedChild
+    plans: PackedPlans
 
 
 @dataclass(frozen=True)
@@ -127,14 +130,16 @@ def rows_from_checked(doc: dict[str, Any]) -> DocumentRows:
 def prepare_document(doc: EcomapDocument) -> Prepared:
     """A model's rows and packed columns (the document is valid: checked by the caller)."""
     from ecomap.measures.packed import pack
+    from ecomap.measures.packed_plans import pack_plans
     from graph.embedded.rows import to_rows
 
-    return Prepared(to_rows(doc), pack(doc))
+    return Prepared(to_rows(doc), pack(doc), pack_plans(doc))
 
 
 def prepare_line(lineno: int, line: bytes) -> Prepared | Rejected:
     """One JSON Lines line, as :func:`ecomap.format.read_documents` reads it (the same
     documents accepted, the same breaches reported), prepared for the store."""
+    from ecomap.measures.packed_plans import pack_plans_checked
     from ecomap.measures.packed_raw import pack_checked
 
     try:
@@ -143,7 +148,7 @@ def prepare_line(lineno: int, line: bytes) -> Prepared | Rejected:
         raw = None
     doc = checked(raw) if type(raw) is dict else None
     if doc is not None:
-        return Prepared(rows_from_checked(doc), pack_checked(doc))
+        return Prepared(rows_from_checked(doc), pack_checked(doc), pack_plans_checked(doc))
     try:
         text: str | UnicodeDecodeError = line.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -164,16 +169,17 @@ def rejected(err: DocumentInvalid) -> Rejected:
     return Rejected(err.source, err.location, list(err.breaches))
 
 
-Chunk = tuple[bytes, list["PackedChild | Prepared | Rejected"]]
+Chunk = tuple[bytes, list["tuple[PackedChild, PackedPlans] | Prepared | Rejected"]]
 
 
 def encode_chunk(items: Sequence[Prepared | Rejected]) -> Chunk:
     """Prepared documents as a worker process sends them: the rows of every document
     made on the fast path as one orjson text (a fraction of pickling their tuples), and
-    in order, each one's packed columns in its place (or the document whole, made on the
-    model's path: its text may hold what orjson does not write, a lone surrogate)."""
+    in order, each one's packed cohort and plan columns in its place (or the document
+    whole, made on the model's path: its text may hold what orjson does not write, a
+    lone surrogate)."""
     fast: list[Any] = []
-    rest: list[PackedChild | Prepared | Rejected] = []
+    rest: list[tuple[PackedChild, PackedPlans] | Prepared | Rejected] = []
     for item in items:
         if isinstance(item, Prepared):
             r = item.rows
@@ -183,7 +189,7 @@ def encode_chunk(items: Sequence[Prepared | Rejected]) -> Chunk:
                 rest.append(item)
                 continue
             fast.append(orjson.Fragment(text))
-            rest.append(item.packed)
+            rest.append((item.packed, item.plans))
         else:
             rest.append(item)
     return orjson.dumps(fast), rest
@@ -198,15 +204,13 @@ def decode_chunk(chunk: Chunk) -> list[Prepared | Rejected]:
     >>> back[0].rows.child_id, back[0].packed == items[0].packed, back[1] == items[1]
     ('c', True, True)
     """
-    from ecomap.measures.packed import PackedChild
-
     rows = iter(orjson.loads(chunk[0]))
     out: list[Prepared | Rejected] = []
     for item in chunk[1]:
-        if isinstance(item, PackedChild):
+        if isinstance(item, tuple):
             cid, child, people, owned = next(rows)
             out.append(Prepared(DocumentRows(cid, tuple(child), [tuple(p) for p in people],
-                                             owned), item))
+                                             owned), *item))
         else:
             out.append(item)
     return out

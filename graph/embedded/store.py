@@ -226,8 +226,8 @@ class EmbeddedStore:
                 cid = item.rows.child_id
                 conn.execute("SAVEPOINT doc")
                 try:
-                    write.write_rows(conn, rev, item.rows, item.packed, expected_version=None,
-                                     update_people=update_people)
+                    write.write_rows(conn, rev, item.rows, item.packed, item.plans,
+                                     expected_version=None, update_people=update_people)
                 except (DocumentConflict, DocumentInvalid) as err:
                     conn.execute("ROLLBACK TO doc")
                     result.rejected.append((cid, err.breaches))

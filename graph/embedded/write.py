@@ -21,12 +21,13 @@ from ecomap.errors import Breach, DocumentInvalid
 from ecomap.model import EcomapDocument, Person
 from graph.base import DocumentConflict, ErasedCounts, StoreError, VersionConflict
 from graph.embedded import rows
-from graph.embedded.plans import pack_plans_row
+from graph.embedded.plans import store_plans
 from graph.embedded.rows import Row
 from graph.embedded.schema import OPEN
 
 if TYPE_CHECKING:
     from ecomap.measures.packed import PackedChild
+    from ecomap.measures.packed_plans import PackedPlans
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -247,27 +248,29 @@ def write_child(conn: sqlite3.Connection, rev: int, doc: EcomapDocument, *,
     ``closed`` None keeps the record's closed flag (a new record is open).
     """
     from ecomap.measures.packed import pack  # numpy: loaded when first needed
+    from ecomap.measures.packed_plans import pack_plans
 
-    return write_rows(conn, rev, rows.to_rows(doc), pack(doc),
+    return write_rows(conn, rev, rows.to_rows(doc), pack(doc), pack_plans(doc),
                       expected_version=expected_version, update_people=update_people,
                       closed=closed)
 
 
 def write_rows(conn: sqlite3.Connection, rev: int, r: rows.DocumentRows,
-               packed: PackedChild, *, expected_version: int | None, update_people: bool,
-               closed: bool | None = None) -> int:
-    """:func:`write_child` of the document whose rows are ``r`` and packed cohort columns
-    ``packed`` (both made from a valid document: the import's fast path makes them
-    without a model, :mod:`graph.embedded.bulk`)."""
+               packed: PackedChild, plans: PackedPlans, *, expected_version: int | None,
+               update_people: bool, closed: bool | None = None) -> int:
+    """:func:`write_child` of the document whose rows are ``r``, packed cohort columns
+    ``packed`` and packed plan columns ``plans`` (all made from a valid document: the
+    import's fast path makes them without a model, :mod:`graph.embedded.bulk`)."""
     try:
-        return _write_rows(conn, rev, r, packed, expected_version, update_people, closed)
+        return _write_rows(conn, rev, r, packed, plans, expected_version, update_people,
+                           closed)
     except UnicodeEncodeError:  # a lone surrogate (e.g. JSON "\\ud800") cannot be stored
         raise DocumentInvalid(r.child_id, [
             Breach("$", "contains text that is not valid Unicode (a lone surrogate)")]) from None
 
 
 def _write_rows(conn: sqlite3.Connection, rev: int, r: rows.DocumentRows, packed: PackedChild,
-                expected_version: int | None, update_people: bool,
+                plans: PackedPlans, expected_version: int | None, update_people: bool,
                 closed: bool | None) -> int:
     cid = r.child_id
     check_version(conn, cid, expected_version)
@@ -289,7 +292,7 @@ def _write_rows(conn: sqlite3.Connection, rev: int, r: rows.DocumentRows, packed
             left = [g[0] for g in gone]
     if left:
         _retire_orphans(conn, rev, left)
-    store_packed(conn, cid, packed)
+    store_packed(conn, cid, packed, plans)
     repack(conn, affected)  # other children with a person whose details changed
     for other in sorted(affected):
         list_child(conn, rev, other)
@@ -300,17 +303,20 @@ def pack_child(conn: sqlite3.Connection, doc: EcomapDocument) -> None:
     """Keep the child's packed cohort columns (docs/scale.md) equal to ``doc``: called in
     the transaction that writes the child (erase deletes the row)."""
     from ecomap.measures.packed import pack  # numpy: loaded when first needed
+    from ecomap.measures.packed_plans import pack_plans
 
-    store_packed(conn, doc.child.id, pack(doc))
+    store_packed(conn, doc.child.id, pack(doc), pack_plans(doc))
 
 
-def store_packed(conn: sqlite3.Connection, child_id: str, packed: PackedChild) -> None:
-    """Make ``packed`` the child's packed cohort columns."""
+def store_packed(conn: sqlite3.Connection, child_id: str, packed: PackedChild,
+                 plans: PackedPlans) -> None:
+    """Make ``packed`` the child's packed cohort columns, and ``plans`` its packed plan
+    columns."""
     conn.execute("INSERT OR REPLACE INTO cohort_packed (child_id, ties, observations, members,"
                  " episodes, episode_values) VALUES (?, ?, ?, ?, ?, ?)",
                  (child_id, packed.ties, packed.observations, packed.members,
                   packed.episodes, packed.episode_values))
-    pack_plans_row(conn, doc)  # the plans' columns (docs/meetings.md), likewise
+    store_plans(conn, child_id, plans)  # the plans' columns (docs/meetings.md), likewise
 
 
 def repack(conn: sqlite3.Connection, child_ids: Iterable[str]) -> None:

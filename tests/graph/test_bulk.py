@@ -1,7 +1,8 @@
 """The import's fast path (graph/embedded/bulk.py) writes exactly what the model path
-writes: the same rows (``rows.to_rows``) and the same packed cohort columns
-(``packed.pack``) for every document the model accepts, the same report for every one
-it rejects; on synthetic documents (with meetings), the fixtures, and random documents."""
+writes: the same rows (``rows.to_rows``), packed cohort columns (``packed.pack``) and
+packed plan columns (``packed_plans.pack_plans``) for every document the model accepts,
+the same report for every one it rejects; on synthetic documents (with meetings), the
+fixtures, and random documents."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from ecomap.errors import DocumentInvalid
 from ecomap.format import dump_document, read_documents
 from ecomap.format_fast import checked, json_lines
 from ecomap.measures.packed import pack
+from ecomap.measures.packed_plans import pack_plans
 from ecomap.model import EcomapDocument
 from ecomap.synth import synthesize
 from graph.embedded import EmbeddedStore
@@ -50,6 +52,7 @@ def same_as_model(lineno: int, line: bytes) -> Prepared | Rejected:
         assert isinstance(fast, Prepared), fast
         assert fast.rows == to_rows(model)
         assert fast.packed == pack(model)
+        assert fast.plans == pack_plans(model)
     return fast
 
 
@@ -153,7 +156,7 @@ def test_a_fast_import_is_the_model_import(tmp_path: Path) -> None:
             slow.replace_many(round_[:7], actor="i:x")
             slow.replace_many(round_[7:], actor="i:x")
         assert list(fast.iter_documents()) == list(slow.iter_documents())
-    tables = ["children", "people", "revision_children", "cohort_packed",
+    tables = ["children", "people", "revision_children", "cohort_packed", "plans_packed",
               *(table for table, _ in CHILD_TABLES)]
     fast_db, model_db = (sqlite3.connect(tmp_path / name) for name in ("fast.db", "model.db"))
     for table in tables:  # every row, revision ranges included
@@ -194,4 +197,4 @@ def test_streams_read_as_the_model_reads_them(data: bytes) -> None:
             assert (a.source, a.location, a.breaches) == (b.source, b.location, b.breaches)
         else:
             assert isinstance(a, Prepared)
-            assert (a.rows, a.packed) == (to_rows(b), pack(b))
+            assert (a.rows, a.packed, a.plans) == (to_rows(b), pack(b), pack_plans(b))
