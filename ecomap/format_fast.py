@@ -302,6 +302,7 @@ def _check_observations(observations: list[Any], started: dict[str, str | None])
     """Field rules (inlined: most of a document is observations); each names a tie of
     the document and is not dated before it started."""
     days, keys, by_ok = _DAYS, _OBSERVATION_KEYS, _PERSPECTIVES
+    support_keys, directions = _SUPPORT_KEYS, _DIRECTIONS
     for o in observations:
         if type(o) is not dict or not keys.issuperset(o):
             raise _Breach
@@ -318,17 +319,19 @@ def _check_observations(observations: list[Any], started: dict[str, str | None])
         if type(on) is not str or on not in days:
             _day(on)
         tie_started = started[tie]
-        if tie_started is not None and cast(str, on) < tie_started:
+        if tie_started is not None and on < tie_started:  # type: ignore[operator]  # on: text
             raise _Breach
         support, direction, trusted, note = (o.get("support"), o.get("direction"),
                                              o.get("trusted"), o.get("note"))
         if support is not None:
-            s = _object(support, _SUPPORT_KEYS)
-            for value in s.values():
-                _rating(value, 1, 3)
-        if direction is not None:
-            _choice(direction, _DIRECTIONS)
-        if trusted is not None and type(trusted) is not bool:
+            if type(support) is not dict or not support_keys.issuperset(support):
+                raise _Breach
+            for value in support.values():
+                if value is not None and (type(value) is not int or not 1 <= value <= 3):
+                    raise _Breach
+        if ((direction is not None and (type(direction) is not str
+                                        or direction not in directions))
+                or (trusted is not None and type(trusted) is not bool)):
             raise _Breach
         if note is not None:
             _note(note)
