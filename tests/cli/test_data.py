@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -256,3 +257,42 @@ def test_parsing_here_or_in_workers_imports_and_reports_the_same(
     assert f"{bad['child']['id']} (line 3): observations[1].closeness:" in outcomes[0][0]
     assert "line 4: $: not valid JSON" in outcomes[0][0]
     assert outcomes[0][1] == [d for i, d in enumerate(documents(synthetic_file)) if i != 2]
+
+
+def test_an_interrupted_import_keeps_whole_children_and_says_how_many(tmp_path: Path) -> None:
+    """Ctrl-C while the worker parses and this process writes: the batch in flight is
+    undone, every committed child is whole, and the summary counts exactly those."""
+    import signal
+    import sqlite3
+    import time
+
+    from ecomap.format import write_jsonl
+
+    docs = list(synthesize(200, 11))
+    with open(tmp_path / "many.jsonl", "w", encoding="utf-8") as fp:
+        write_jsonl(docs, fp)
+    environ = {k: v for k, v in os.environ.items() if not k.startswith(("ECOMAP_", "NEO4J_"))}
+    with subprocess.Popen(
+        [*ECOMAP, "import", "many.jsonl", "--store", "i.db", "--batch-size", "10",
+         "--workers", "1"], cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True, env={**environ, "COLUMNS": "200"}) as importer:
+        deadline = time.monotonic() + 120
+        while True:  # wait for the first committed batch, then interrupt
+            assert time.monotonic() < deadline, "the import never committed"
+            if (tmp_path / "i.db").exists():
+                with contextlib.closing(sqlite3.connect(tmp_path / "i.db", timeout=30)) as db:
+                    found = db.execute("SELECT name FROM sqlite_master WHERE name = "
+                                       "'revisions'").fetchone()
+                    if found and db.execute("SELECT count(*) FROM revisions").fetchone()[0]:
+                        break
+            time.sleep(0.01)
+        importer.send_signal(signal.SIGINT)
+        out, err = importer.communicate(timeout=120)
+    assert importer.returncode == 130, (out, err)
+    assert "interrupted" in err
+    with EmbeddedStore(tmp_path / "i.db") as store:
+        stored = list(store.iter_documents())
+    assert 10 <= len(stored) < len(docs)
+    assert out.startswith(f"imported {len(stored)}, rejected 0")
+    by_id = {d.child.id: d for d in docs}
+    assert all(d == by_id[d.child.id] for d in stored)
