@@ -1,27 +1,18 @@
 """One child's packed cohort columns (:func:`ecomap.measures.packed.pack`) from a document
 in its raw JSON form, checked and completed by :func:`ecomap.format_fast.checked`.
 
-The import's hot path builds no model objects: this is :func:`~ecomap.measures.packed.pack`
-read off the raw structure, byte for byte the same
+The import's hot path builds no model objects: this collects the same items as
+:func:`~ecomap.measures.packed.pack`, read off the raw structure, and ends in the same
+:func:`~ecomap.measures.packed.finish`, so the bytes are the same
 (``tests/graph/test_bulk.py`` compares the two on synthetic and random documents).
 """
 
 from __future__ import annotations
 
-import json
-import struct
 from datetime import date
 from typing import Any
 
-import numpy as np
-
-from ecomap.measures.packed import (
-    EPISODE_DTYPE,
-    OBSERVATION_DTYPE,
-    TIE_DTYPE,
-    PackedChild,
-    person_code,
-)
+from ecomap.measures.packed import PackedChild, finish, person_code
 from ecomap.measures.tables import (
     ADULT_SIDE,
     CHILD_SIDE,
@@ -33,18 +24,6 @@ from ecomap.measures.tables import (
 
 __all__ = ["pack_checked"]
 
-def _record(dtype: np.dtype[Any]) -> struct.Struct:
-    """The ``struct`` layout of one record of a packed dtype (little-endian, unaligned,
-    as numpy lays out a structured dtype): packing one record at a time this way costs
-    half of ``np.array`` of the tuples."""
-    codes = {np.dtype("<i8"): "q", np.dtype("<i4"): "i", np.dtype("i1"): "b"}
-    layout = struct.Struct("<" + "".join(codes[np.dtype(field[1])] for field in dtype.descr))
-    assert layout.size == dtype.itemsize, dtype
-    return layout
-
-
-_TIE, _OBSERVATION, _EPISODE = (_record(d) for d in (TIE_DTYPE, OBSERVATION_DTYPE,
-                                                      EPISODE_DTYPE))
 _ORDINALS: dict[str, int] = {}  # every date text seen (checked already), as an ordinal
 
 
@@ -60,6 +39,7 @@ def pack_checked(doc: dict[str, Any]) -> PackedChild:
     :func:`ecomap.format_fast.checked`).
 
     >>> from ecomap.format_fast import checked
+    >>> from ecomap.measures.packed import TIE_DTYPE
     >>> doc = checked({"format": "ecomap/1", "child": {"id": "c", "name": "C"},
     ...     "people": [{"id": "p", "name": "P", "category": "family"}],
     ...     "ties": [{"id": "t", "between": ["c", "p"], "started": "2024-01-01"}],
@@ -73,8 +53,8 @@ def pack_checked(doc: dict[str, Any]) -> PackedChild:
               for p in doc["people"]}
     tie_row: dict[str, int] = {}
     members: list[str] = []
-    spans: list[bytes] = []
-    ordinal, tie_record = _ordinal, _TIE.pack
+    spans: list[tuple[int, int, int]] = []
+    ordinal = _ordinal
     for tie in doc["ties"]:
         a, b = tie["between"]
         if cid != a and cid != b:
@@ -85,10 +65,10 @@ def pack_checked(doc: dict[str, Any]) -> PackedChild:
         tie_row[tie["id"]] = len(members)
         members.append(other)
         started, ended = tie.get("started"), tie.get("ended")
-        spans.append(tie_record(NULL_START if started is None else ordinal(started),
-                                NULL_END if ended is None else ordinal(ended), people[other]))
-    obs: list[bytes] = []
-    directions, record = DIRECTION_CODES, _OBSERVATION.pack
+        spans.append((NULL_START if started is None else ordinal(started),
+                      NULL_END if ended is None else ordinal(ended), people[other]))
+    obs: list[tuple[int, ...]] = []
+    directions = DIRECTION_CODES
     for o in doc["observations"]:
         row = tie_row.get(o["tie"])
         if row is None:
@@ -96,7 +76,7 @@ def pack_checked(doc: dict[str, Any]) -> PackedChild:
         get = o.get
         sup = get("support")
         contact, trusted, direction = get("contact"), get("trusted"), get("direction")
-        obs.append(record(
+        obs.append((
             row, ordinal(o["on"]), CHILD_SIDE if o["by"] == "child" else ADULT_SIDE,
             get("closeness") or 0,
             -1 if contact is None else contact,
@@ -108,15 +88,9 @@ def pack_checked(doc: dict[str, Any]) -> PackedChild:
             -1 if trusted is None else int(trusted),
         ))
     episodes = doc["episodes"]
-    packed_episodes = [_EPISODE.pack(episode_code(e["kind"]), ordinal(e["start"]),
-                                     NULL_END if e.get("end") is None else ordinal(e["end"]))
+    packed_episodes = [(episode_code(e["kind"]), ordinal(e["start"]),
+                        NULL_END if e.get("end") is None else ordinal(e["end"]))
                        for e in episodes]
     values = [e.get("status") if e["kind"] == "status" else e.get("team")
               if e["kind"] == "team" else None for e in episodes]
-    return PackedChild(
-        ties=b"".join(spans),
-        observations=b"".join(obs),
-        members=json.dumps(members)[1:-1],
-        episodes=b"".join(packed_episodes),
-        episode_values=json.dumps(values)[1:-1],
-    )
+    return finish(spans, obs, members, packed_episodes, values)
