@@ -12,7 +12,6 @@ from typing import Annotated, Any
 import typer
 
 from ecomap.errors import DocumentInvalid
-from ecomap.measures import child_measures
 from ecomap.measures.effective import VIEWS
 from ecomap.model import STATUSES, EcomapDocument
 
@@ -91,6 +90,8 @@ def measures(
             f"{perspective!r} is not one of {', '.join(VIEWS)}", param_hint="'--perspective'"
         )
     view: Any = perspective
+    from ecomap.measures import child_measures  # networkx: not for the dashboard command
+
     config = _settings()
     ms = config.measure_settings()
     window = config.window_days if window_days is None else window_days

@@ -26,7 +26,6 @@ from typing import Annotated
 import typer
 
 from api.settings import Settings
-from ecomap.measures import child_measures
 from ecomap.model import EcomapDocument
 from graph import open_store
 from graph.base import (
@@ -130,6 +129,8 @@ def verify_copy(
 ) -> Verification:
     """Compare revisions and counts, then each child's document, version, closed flag and
     measures on ``at``, in both stores."""
+    from ecomap.measures import child_measures  # networkx: loaded when a copy is checked
+
     found = Verification(source=source.counts(), target=target.counts())
     if found.source != found.target:
         found.problems.append(
