@@ -147,10 +147,9 @@ def plan_figures(
                     cells.counts(bases[base][opened]), minimum)
             if decided[base]:
                 figures[name] = figures[name].withheld()
-    ids = [tables.child_ids[i] for i in chosen.tolist()]
     hidden = leader and figures["meeting_rate"].suppressed
     bars = [HolderBar(**bar) if not hidden else HolderBar(
         holder=bar["holder"], commitments=None, children=None, suppressed=True)
-        for bar in holders_chart(tables, at, child_ids=ids, min_children=minimum or 1)]
+        for bar in holders_chart(tables, at, rows=chosen, min_children=minimum or 1)]
     assert [b.holder for b in bars] == list(HOLDER_GROUPS)
     return PlanFigures(at=at, holders=bars, **figures)

@@ -304,9 +304,11 @@ def holders_chart(
     at: date,
     *,
     child_ids: Iterable[str] | None = None,
+    rows: I64 | None = None,
     min_children: int = 1,
 ) -> list[dict[str, Any]]:
-    """Open commitments on ``at`` by who holds them, one bar per :data:`HOLDER_GROUPS`.
+    """Open commitments on ``at`` by who holds them, one bar per :data:`HOLDER_GROUPS`,
+    over ``child_ids`` or the children at ``rows`` of the tables (all when neither).
 
     Each bar: ``holder``, ``commitments`` (open commitments with at least one holder of
     that group; a commitment held by family and a professional counts in both),
@@ -324,7 +326,8 @@ def holders_chart(
     >>> holders_chart(PlanTables.from_documents([doc]), date(2024, 2, 1), min_children=5)[0]
     {'holder': 'family', 'commitments': None, 'children': None, 'suppressed': True}
     """
-    rows = tables.indices(child_ids)
+    if rows is None:
+        rows = tables.indices(child_ids)
     in_scope = np.zeros(tables.n_children, dtype=bool)
     in_scope[rows] = True
     opened = _open_commitments(tables, at) & in_scope[tables.commitment_child]
