@@ -295,12 +295,15 @@ def tables_from_packed(rows: Iterable[tuple[str, str | None, str | None, bytes, 
 
 
 def _episode_values(parts: list[str]) -> list[str | None]:
-    """The episodes' statuses and teams, decoded a few thousand children at a time with
-    one string object per distinct value (a few names, hundreds of thousands of
-    episodes)."""
+    """The episodes' statuses and teams: each distinct child's text decoded once (many
+    children carry the same few statuses and teams in the same order), one string object
+    per distinct value."""
     names: dict[str | None, str | None] = {}
+    decoded: dict[str, list[str | None]] = {}
     values: list[str | None] = []
-    for start in range(0, len(parts), 4096):
-        chunk: list[str | None] = json.loads("[" + ",".join(parts[start:start + 4096]) + "]")
-        values.extend(names.setdefault(v, v) for v in chunk)
+    for part in parts:
+        found = decoded.get(part)
+        if found is None:
+            found = decoded[part] = [names.setdefault(v, v) for v in json.loads(f"[{part}]")]
+        values.extend(found)
     return values
