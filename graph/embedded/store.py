@@ -250,7 +250,7 @@ class EmbeddedStore:
                 raise ChildNotFound(child_id)
             kind = "close" if closed else "reopen"
             rev = write.begin_revision(conn, RevisionRow(actor, reason, kind))
-            write.set_child_row(conn, rev, child_id, tuple(current[:-1]), closed)
+            write.set_child_row(conn, rev, child_id, tuple(current[:-1]), closed, current)
             return write.list_child(conn, rev, child_id)
 
     def close_record(self, child_id: str, *, actor: str, reason: str | None = None,

@@ -136,11 +136,15 @@ def _retire(conn: sqlite3.Connection, table: str, key: str, keys: Sequence[Row],
 
 
 def set_child_row(conn: sqlite3.Connection, rev: int, child_id: str, content: Row,
-                  closed: bool) -> None:
-    """Make ``content`` and ``closed`` the child's current row (a new row if either moved)."""
-    current = current_child(conn, child_id)
+                  closed: bool, current: Row | None) -> None:
+    """Make ``content`` and ``closed`` the child's current row (a new row if either moved),
+    ``current`` being its current row as :func:`current_child` gives it (None: none)."""
     new = (*content, int(closed))
     if current is not None and tuple(current) == new:
+        return
+    if current is None:  # a new record: nothing to retire
+        conn.execute(f"INSERT INTO children (id, rev_to, rev_from, {rows.CHILD_CONTENT}, "
+                     f"closed) VALUES (?, {OPEN}, ?, ?, ?, ?, ?, ?)", (child_id, rev, *new))
         return
     _retire(conn, "children", "id = ?", [(child_id,)], rev)
     conn.execute(f"INSERT INTO children (id, rev_to, rev_from, {rows.CHILD_CONTENT}, closed) "
@@ -273,11 +277,12 @@ def _write_rows(conn: sqlite3.Connection, rev: int, r: rows.DocumentRows, packed
                 plans: PackedPlans, expected_version: int | None, update_people: bool,
                 closed: bool | None) -> int:
     cid = r.child_id
-    check_version(conn, cid, expected_version)
+    if expected_version is not None:
+        check_version(conn, cid, expected_version)
     current = current_child(conn, cid)
     affected = write_people(conn, rev, cid, r.people, update_people)
     was_closed = bool(current[-1]) if current is not None else False
-    set_child_row(conn, rev, cid, r.child, was_closed if closed is None else closed)
+    set_child_row(conn, rev, cid, r.child, was_closed if closed is None else closed, current)
     left: list[str] = []
     for table, columns in rows.CHILD_TABLES:
         try:
