@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from api.cli import data, measures, migrate, record, serve, users
+from api.cli import data, importing, measures, migrate, record, serve, users
 
 app = typer.Typer(
     name="ecomap",
@@ -13,7 +13,7 @@ app = typer.Typer(
     add_completion=False,
 )
 
-for _module in (data, measures, record, serve, users, migrate):
+for _module in (importing, data, measures, record, serve, users, migrate):
     _module.register(app)
 
 

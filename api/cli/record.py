@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from api.cli.data import StoreOption, _open_store
+from api.cli.options import StoreOption, open_store
 from api.record_history import revision_entries
 from graph.base import ChildNotFound, RevisionNotFound, StoreError, VersionConflict
 
@@ -28,7 +28,7 @@ def history(
     """Print a child's revisions, newest first: number, time (UTC), who, why, and what
     changed in plain words. Read one with the API's `as_recorded`, or bring it back with
     `ecomap restore`."""
-    db, _ = _open_store(store, must_exist=True)
+    db, _ = open_store(store, must_exist=True)
     try:
         entries, count = revision_entries(db, child, limit=limit)
     except ChildNotFound:
@@ -58,7 +58,7 @@ def restore(
     revisions in between stay in the history)."""
     if not reason.strip():
         raise typer.BadParameter("give a reason", param_hint="'--reason'")
-    db, _ = _open_store(store, must_exist=True)
+    db, _ = open_store(store, must_exist=True)
     try:
         version = db.restore(child, revision, actor=_actor(), reason=reason.strip())
         latest = db.revision()

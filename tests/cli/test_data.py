@@ -217,7 +217,7 @@ def test_good_documents_beside_a_bad_one_are_imported(
 def test_import_holds_the_cycle_collector_and_gives_it_back() -> None:
     import gc
 
-    from api.cli.data import _import_gc
+    from api.cli.importing import _import_gc
 
     assert gc.isenabled()
     with pytest.raises(RuntimeError), _import_gc():
