@@ -275,10 +275,11 @@ def _target_rows(results: dict[str, Any]) -> list[str]:
                      verdict(walls[len(walls) // 2] <= 3)))
     naive, cols = ten.get("naive", {}), ten.get("at_columns", {})
     if naive.get("cpu_s") and cols.get("cpu_s"):
-        ratio = naive["cpu_s"] / cols["cpu_s"]
+        ratio = naive["wall_s"] / cols["wall_s"]
         rows.append(("engine incl. store read ≥ 50x naive, 10,000",
-                     f"{ratio:.0f}x CPU, {naive['wall_s'] / cols['wall_s']:.0f}x wall "
-                     "(cold processes, imports included)", verdict(ratio >= 50)))
+                     f"{ratio:.0f}x wall, {naive['cpu_s'] / cols['cpu_s']:.0f}x CPU (cold "
+                     "processes, imports included; the engine's CPU counts numpy's threads)",
+                     verdict(ratio >= 50)))
     imp = big.get("import", {})
     if imp.get("children_per_s"):
         rows.append((f"`ecomap import` ≥ 5,000 children/s, {big_n:,}",
