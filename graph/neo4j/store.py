@@ -509,11 +509,15 @@ class Neo4jStore:
         from ecomap.measures.plans_cohort import PlanTables
         from graph.neo4j.plans import read_packed_plans
 
-        if as_recorded is None:  # the current state: the packed columns, one read
-            found = self._read(lambda tx: read_packed_plans(
-                tx, resolve(tx, None), include_closed, child_ids))
-            if found is not None:
-                return found
+        def packed(tx: ReadTx) -> PlanTables | None:
+            latest = resolve(tx, None)  # the current state, also as recorded at the latest
+            if as_recorded is not None and resolve(tx, as_recorded) != latest:
+                return None
+            return read_packed_plans(tx, latest, include_closed, child_ids)
+
+        found = self._read(packed)  # the packed columns, one read
+        if found is not None:
+            return found
         return PlanTables.from_documents(list(self.iter_documents(
             child_ids, as_recorded=as_recorded, include_closed=include_closed)))
 
