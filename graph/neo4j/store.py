@@ -474,13 +474,8 @@ class Neo4jStore:
     ) -> CohortTables:
         from graph.neo4j.cohort import cohort_tables, read_all, read_packed
 
-        def packed(tx: ReadTx) -> CohortTables | None:
-            latest = resolve(tx, None)  # the current state, also as recorded at the latest
-            if as_recorded is not None and resolve(tx, as_recorded) != latest:
-                return None
-            return read_packed(tx, latest, include_closed, ids)
-
-        found = self._read(packed)  # the packed columns, one read
+        found = self._read(_packed_at_latest(  # the packed columns, one read
+            as_recorded, lambda tx, latest: read_packed(tx, latest, include_closed, ids)))
         if found is not None:
             return found
         if ids is None:  # every child: whole labels streamed in one transaction
@@ -509,13 +504,9 @@ class Neo4jStore:
         from ecomap.measures.plans_cohort import PlanTables
         from graph.neo4j.plans import read_packed_plans
 
-        def packed(tx: ReadTx) -> PlanTables | None:
-            latest = resolve(tx, None)  # the current state, also as recorded at the latest
-            if as_recorded is not None and resolve(tx, as_recorded) != latest:
-                return None
-            return read_packed_plans(tx, latest, include_closed, child_ids)
-
-        found = self._read(packed)  # the packed columns, one read
+        found = self._read(_packed_at_latest(  # the packed columns, one read
+            as_recorded,
+            lambda tx, latest: read_packed_plans(tx, latest, include_closed, child_ids)))
         if found is not None:
             return found
         return PlanTables.from_documents(list(self.iter_documents(
@@ -612,3 +603,18 @@ def _revision_props(tx: ReadTx, number: int) -> Row:
 
 
 __all__ = ["Neo4jStore"]
+
+
+def _packed_at_latest(
+    as_recorded: AsRecorded, read: Callable[[ReadTx, int], T | None]
+) -> Callable[[ReadTx], T | None]:
+    """A read of the packed columns, which hold the current state: also what was
+    recorded at the latest revision; None (the row path) for an earlier one."""
+
+    def packed(tx: ReadTx) -> T | None:
+        latest = resolve(tx, None)
+        if as_recorded is not None and resolve(tx, as_recorded) != latest:
+            return None
+        return read(tx, latest)
+
+    return packed
