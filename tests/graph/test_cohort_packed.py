@@ -19,20 +19,10 @@ from hypothesis import strategies as st
 from ecomap.format import parse_document
 from ecomap.measures.tables import CohortTables
 from ecomap.model import EcomapDocument, Person
-from graph.base import ChildNotFound, GraphStore, PersonNotFound, RevisionNotFound
+from graph.base import GraphStore
 from tests.graph.conftest import StoreFactory
+from tests.graph.edits import ACTOR, KIDS, POOL, Step, apply_edit, edit_steps
 from tests.graph.test_contract import assert_same_cohort
-
-ACTOR = "u-worker"
-POOL = ["p-a", "p-b", "p-c", "p-d"]
-KIDS = ["c-1", "c-2", "c-3"]
-DETAILS = [  # what a person edit may change to
-    {"category": "family"},
-    {"category": "friend"},
-    {"category": "professional", "role": "social_worker"},
-    {"category": "professional", "role": "teacher", "paid": False},
-    {"category": "carer", "adult": False},
-]
 
 
 def network(child: str, people: list[str], ratings: list[tuple[int, int, bool]],
@@ -66,41 +56,17 @@ def network(child: str, people: list[str], ratings: list[tuple[int, int, bool]],
     })
 
 
-def _operations() -> st.SearchStrategy[list[tuple[Any, ...]]]:
+def _operations() -> st.SearchStrategy[list[Step]]:
     write = st.tuples(st.just("write"), st.sampled_from(KIDS),
                       st.lists(st.sampled_from(POOL), unique=True, max_size=3),
                       st.lists(st.tuples(st.integers(0, 3), st.integers(1, 3), st.booleans()),
                                max_size=4),
                       st.booleans())
-    close = st.tuples(st.just("close"), st.sampled_from(KIDS))
-    reopen = st.tuples(st.just("reopen"), st.sampled_from(KIDS))
-    restore = st.tuples(st.just("restore"), st.sampled_from(KIDS), st.integers(0, 12))
-    person = st.tuples(st.just("person"), st.sampled_from(POOL), st.sampled_from(DETAILS))
-    erase = st.tuples(st.just("erase"), st.sampled_from(KIDS))
-    return st.lists(st.one_of(write, write, close, reopen, restore, person, person, erase),
-                    min_size=1, max_size=10)
+    return edit_steps(write, max_size=10)
 
 
-def _apply(store: GraphStore, op: tuple[Any, ...]) -> None:
-    """Do ``op``; a refusal (no such child, person or revision) is a step too."""
-    kind, target = op[0], op[1]
-    try:
-        if kind == "write":
-            store.replace(network(target, op[2], op[3], op[4]), actor=ACTOR,
-                          update_people=True)
-        elif kind == "close":
-            store.close_record(target, actor=ACTOR)
-        elif kind == "reopen":
-            store.reopen_record(target, actor=ACTOR)
-        elif kind == "restore":
-            store.restore(target, op[2], actor=ACTOR)
-        elif kind == "person":
-            store.update_person(Person.model_validate(
-                {"id": target, "name": target.upper(), **op[2]}), actor="u-admin")
-        else:
-            store.erase(target, actor="u-admin", reason="test")
-    except (ChildNotFound, PersonNotFound, RevisionNotFound):
-        pass
+def _apply(store: GraphStore, step: Step) -> None:
+    apply_edit(store, step, lambda op: network(op[1], op[2], op[3], op[4]))
 
 
 def _check(store: GraphStore) -> None:

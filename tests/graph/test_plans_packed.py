@@ -19,12 +19,12 @@ from hypothesis import strategies as st
 from ecomap.format import document_to_jsonable, parse_document
 from ecomap.measures.plans_cohort import PlanTables
 from ecomap.model import EcomapDocument, Person
-from graph.base import ChildNotFound, GraphStore, PersonNotFound, RevisionNotFound
+from graph.base import GraphStore
 from tests.ecomap.measures.test_packed_plans import assert_same_plans
 from tests.graph.conftest import StoreFactory
-from tests.graph.test_cohort_packed import DETAILS, KIDS, POOL, network
+from tests.graph.edits import ACTOR, KIDS, POOL, Step, apply_edit, edit_steps
+from tests.graph.test_cohort_packed import network
 
-ACTOR = "u-worker"
 STATES = ["agreed", "in_progress", "done", "not_done", "dropped"]
 # A commitment: (holders as indexes into the child's people, due month or None, states)
 COMMITMENT = st.tuples(st.lists(st.integers(0, 2), unique=True, max_size=2),
@@ -55,39 +55,15 @@ def with_meetings(child: str, people: list[str], ended: bool,
     return parse_document(raw)
 
 
-def _operations() -> st.SearchStrategy[list[tuple[Any, ...]]]:
+def _operations() -> st.SearchStrategy[list[Step]]:
     write = st.tuples(st.just("write"), st.sampled_from(KIDS),
                       st.lists(st.sampled_from(POOL), unique=True, max_size=3),
                       st.booleans(), st.lists(MEETING, max_size=2), st.integers(0, 1))
-    close = st.tuples(st.just("close"), st.sampled_from(KIDS))
-    reopen = st.tuples(st.just("reopen"), st.sampled_from(KIDS))
-    restore = st.tuples(st.just("restore"), st.sampled_from(KIDS), st.integers(0, 12))
-    person = st.tuples(st.just("person"), st.sampled_from(POOL), st.sampled_from(DETAILS))
-    erase = st.tuples(st.just("erase"), st.sampled_from(KIDS))
-    return st.lists(st.one_of(write, write, close, reopen, restore, person, person, erase),
-                    min_size=1, max_size=8)
+    return edit_steps(write, max_size=8)
 
 
-def _apply(store: GraphStore, op: tuple[Any, ...]) -> None:
-    """Do ``op``; a refusal (no such child, person or revision) is a step too."""
-    kind, target = op[0], op[1]
-    try:
-        if kind == "write":
-            store.replace(with_meetings(target, op[2], op[3], op[4], op[5]), actor=ACTOR,
-                          update_people=True)
-        elif kind == "close":
-            store.close_record(target, actor=ACTOR)
-        elif kind == "reopen":
-            store.reopen_record(target, actor=ACTOR)
-        elif kind == "restore":
-            store.restore(target, op[2], actor=ACTOR)
-        elif kind == "person":
-            store.update_person(Person.model_validate(
-                {"id": target, "name": target.upper(), **op[2]}), actor="u-admin")
-        else:
-            store.erase(target, actor="u-admin", reason="test")
-    except (ChildNotFound, PersonNotFound, RevisionNotFound):
-        pass
+def _apply(store: GraphStore, step: Step) -> None:
+    apply_edit(store, step, lambda op: with_meetings(op[1], op[2], op[3], op[4], op[5]))
 
 
 def _check(store: GraphStore, *, light: bool = False) -> None:
