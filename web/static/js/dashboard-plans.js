@@ -5,6 +5,8 @@
 // answer (data.plans, data.plans_trend); withheld figures say so.
 // Self-mounting: dashboard.js calls showPlans(data) after each load (docs/meetings.md).
 
+import { h } from "./dom.js";
+
 const FIGURES = [
   ["meeting_rate", "Had a meeting", "Share of children with a family meeting, conference or review in the year.", "children"],
   ["median_commitments_kept_rate", "Commitments kept (median)", "Of the commitments due in the year, the share done, for the middle child.", "with commitments due"],
@@ -13,15 +15,6 @@ const FIGURES = [
 ];
 const HOLDERS = { family: "Family", friend: "Friends", community: "Community", volunteer: "Volunteers", carer: "Carers", professional: "Professionals", child: "The child" };
 
-function h(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === null || v === undefined || v === false) continue;
-    if (k === "text") node.textContent = v; else node.setAttribute(k, v === true ? "" : v);
-  }
-  node.append(...children.filter((c) => c !== null && c !== undefined));
-  return node;
-}
 
 const pct = (v) => (v === null || v === undefined ? "—" : `${Math.round(v * 1000) / 10}%`);
 

@@ -4,7 +4,7 @@
 
 import { api, describe } from "./api.js";
 import { drawEcomap } from "./ecomap-svg.js";
-import { h } from "./editor-panel.js";
+import { h } from "./dom.js";
 
 const PAGE = 20;
 

@@ -6,22 +6,12 @@
 // for "ecomap:changed" to reload after a write (docs/meetings.md).
 
 import { api, describe, today } from "./api.js";
+import { h } from "./dom.js";
 
 const STATE_WORDS = { agreed: "agreed", in_progress: "happening", done: "done", not_done: "not done", dropped: "dropped" };
 const ANSWER_WORDS = { yes: "yes", a_bit: "a bit", no: "no" };
 const MARK_WORDS = { invited: "invited", attended: "came" };
 
-function h(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === null || v === undefined || v === false) continue;
-    if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
-    else if (k === "text") node.textContent = v;
-    else node.setAttribute(k, v === true ? "" : v);
-  }
-  node.append(...children.filter((c) => c !== null && c !== undefined));
-  return node;
-}
 
 function firstName(name) { return (name || "").split(" ")[0]; }
 

@@ -2,17 +2,8 @@
 // child's measures, written as short tables a worker can read aloud.
 
 import { CATEGORIES, CATEGORY_LABELS, COMPONENT_LABELS, LINE_LABELS, RING_LABELS } from "./ecomap-style.js";
+import { h } from "./dom.js";
 
-export function h(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === undefined || v === null || v === false) continue;
-    if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
-    else node.setAttribute(k, v === true ? "" : v);
-  }
-  for (const c of children.flat()) if (c !== null && c !== undefined) node.append(c);
-  return node;
-}
 
 const show = (v) => (v === null || v === undefined ? "—" : String(v));
 const pct = (v) => (v === null || v === undefined ? "—" : `${Math.round(v * 1000) / 10}%`);

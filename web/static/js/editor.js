@@ -4,7 +4,8 @@
 import { api, describe, signOut, today } from "./api.js";
 import { anchorOf, isDate, stepMonth } from "./dates.js";
 import { drawEcomap } from "./ecomap-svg.js";
-import { changesPanel, h, listView, measuresPanel, memberPanel } from "./editor-panel.js";
+import { h } from "./dom.js";
+import { changesPanel, listView, measuresPanel, memberPanel } from "./editor-panel.js";
 import { downloadPng, downloadSvg } from "./export.js";
 import { openEndTie, openObservation, openPerson, openTie } from "./editor-forms.js";
 import { mountHistory } from "./editor-history.js";

@@ -4,20 +4,10 @@
 // progress, no scores (docs/meetings.md). Self-mounting; trust.js calls mountHelping().
 
 import { api } from "./api.js";
+import { h } from "./dom.js";
 
 const ANSWERS = [["yes", "Yes"], ["a_bit", "A bit"], ["no", "No"]];
 
-function h(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === null || v === undefined || v === false) continue;
-    if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
-    else if (k === "text") node.textContent = v;
-    else node.setAttribute(k, v === true ? "" : v);
-  }
-  node.append(...children.filter((c) => c !== null && c !== undefined));
-  return node;
-}
 
 function names(who) {
   if (!who.length) return "You";

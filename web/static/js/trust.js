@@ -7,6 +7,7 @@ import { firstName as first } from "./names.js";
 import { drawCircles } from "./trust-circles.js";
 import { enableDragging } from "./trust-drag.js";
 import { mountHelping } from "./trust-helping.js";
+import { h } from "./dom.js";
 
 const token = document.body.dataset.token;
 const auth = { Authorization: `Link ${token}` };
@@ -39,15 +40,6 @@ function say(message, good = false) {
   $("status").classList.toggle("good", good);
 }
 
-function h(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === null || v === undefined || v === false) continue;
-    if (k.startsWith("on")) node.addEventListener(k.slice(2), v); else node.setAttribute(k, v === true ? "" : v);
-  }
-  node.append(...children.flat().filter((c) => c !== null && c !== undefined));
-  return node;
-}
 
 function firstName(name) { return first(name, 11); }
 
