@@ -42,6 +42,7 @@ from graph.embedded import rows, write
 from graph.embedded.plans import MISSING_PLANS
 from graph.embedded.schema import OPEN, connect, migrate
 from graph.embedded.write import RevisionRow
+from graph.timestamps import from_us, to_us
 
 if TYPE_CHECKING:
     from ecomap.measures.plans_cohort import PlanTables
@@ -573,7 +574,7 @@ def _resolve(conn: sqlite3.Connection, as_recorded: AsRecorded) -> int | None:
         if as_recorded.tzinfo is None:
             raise RevisionNotFound(as_recorded, latest)
         row = conn.execute("SELECT max(number) FROM revisions WHERE at_us <= ?",
-                           (write.to_us(as_recorded),)).fetchone()
+                           (to_us(as_recorded),)).fetchone()
         number = 0 if row[0] is None else int(row[0])
     else:
         number = int(as_recorded)
@@ -620,6 +621,6 @@ def _revisions(conn: sqlite3.Connection, clause: str, params: Sequence[Any]) -> 
             "SELECT child_id FROM revision_children WHERE revision = ? ORDER BY child_id",
             (number,)))
         counts = None if erased is None else ErasedCounts(**json.loads(erased))
-        out.append(Revision(number, write.from_us(at_us), actor, reason, children, kind,
+        out.append(Revision(number, from_us(at_us), actor, reason, children, kind,
                             restored, counts))
     return out

@@ -14,7 +14,7 @@ import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from ecomap.errors import Breach, DocumentInvalid
@@ -24,31 +24,11 @@ from graph.embedded import rows
 from graph.embedded.plans import store_plans
 from graph.embedded.rows import Row
 from graph.embedded.schema import OPEN
+from graph.timestamps import to_us
 
 if TYPE_CHECKING:
     from ecomap.measures.packed import PackedChild
     from ecomap.measures.packed_plans import PackedPlans
-
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-def to_us(moment: datetime) -> int:
-    """Microseconds since 1970-01-01 UTC of an aware datetime.
-
-    >>> to_us(datetime(1970, 1, 1, 0, 0, 1, 5, tzinfo=UTC))
-    1000005
-    """
-    return (moment - EPOCH) // timedelta(microseconds=1)
-
-
-def from_us(us: int) -> datetime:
-    """The UTC datetime of ``to_us``'s integer, exactly.
-
-    >>> from_us(1000005).isoformat()
-    '1970-01-01T00:00:01.000005+00:00'
-    """
-    return EPOCH + timedelta(microseconds=us)
-
 
 @dataclass(frozen=True)
 class RevisionRow:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import neo4j
@@ -18,26 +18,7 @@ import neo4j
 from graph.base import AsRecorded, ErasedCounts, Revision, RevisionNotFound
 from graph.neo4j import cypher
 from graph.neo4j.rows import Fetched, Row
-
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-def to_us(moment: datetime) -> int:
-    """Microseconds since 1970-01-01 UTC of an aware datetime.
-
-    >>> to_us(datetime(1970, 1, 1, 0, 0, 1, 5, tzinfo=UTC))
-    1000005
-    """
-    return (moment - EPOCH) // timedelta(microseconds=1)
-
-
-def from_us(us: int) -> datetime:
-    """The UTC datetime of :func:`to_us`'s integer, exactly.
-
-    >>> from_us(1000005).isoformat()
-    '1970-01-01T00:00:01.000005+00:00'
-    """
-    return EPOCH + timedelta(microseconds=int(us))
+from graph.timestamps import from_us, to_us
 
 
 class ReadTx:
