@@ -32,7 +32,6 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
-from numpy.typing import NDArray
 
 from ecomap.measures.tables import (
     ADULT_SIDE,
@@ -224,15 +223,6 @@ def pack(doc: EcomapDocument) -> PackedChild:
     return finish(spans, obs, members, episodes, values)
 
 
-def _members(parts: list[str]) -> NDArray[np.int64]:
-    """Each tie's member numbered by first appearance over every child (decoded from the
-    packed JSON texts when first asked for)."""
-    members: list[str] = json.loads("[" + ",".join(parts) + "]")
-    index: dict[str, int] = {}
-    return np.fromiter((index.setdefault(m, len(index)) for m in members), np.int64,
-                       len(members))
-
-
 def tables_from_packed(rows: Iterable[tuple[str, str | None, str | None, bytes, bytes, str,
                                             bytes, str]]) -> CohortTables:
     """The cohort tables of ``rows`` (:class:`PackedRow` or plain tuples of the same eight,
@@ -267,7 +257,7 @@ def tables_from_packed(rows: Iterable[tuple[str, str | None, str | None, bytes, 
     ties_ = np.frombuffer(tie_bytes, dtype=TIE_DTYPE)  # read off, then let go
     codes = ties_["person"].astype(np.int64)
     tie_columns = TieColumns(
-        child=tie_child, member=Members.lazy(lambda: _members(member_parts)),
+        child=tie_child, member=Members.from_json(*member_parts),
         start=ties_["start"].copy(), end=ties_["end"].copy(),
         adult=(codes & 1) > 0, paid=(codes & 2) > 0, social_worker=(codes & 4) > 0,
         category=(codes >> 3).astype(np.int8),

@@ -13,6 +13,7 @@ no copy of the observations.
 from __future__ import annotations
 
 import dataclasses
+import json
 from array import array
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -108,9 +109,10 @@ class Members:
     ([0, 1, 0], 2)
     """
 
-    def __init__(self, make: Callable[[], I64]) -> None:
+    def __init__(self, make: Callable[[], I64], parts: Sequence[str] = ()) -> None:
         self._make = make
         self._codes: I64 | None = None
+        self._parts = parts
 
     @classmethod
     def of(cls, codes: ArrayLike) -> Members:
@@ -123,6 +125,22 @@ class Members:
         """Members numbered by ``make()`` on first use."""
         return cls(make)
 
+    @classmethod
+    def from_json(cls, *parts: str) -> Members:
+        """Members from their ids as JSON list items without the brackets (``"p","q"``),
+        given in one or many texts, numbered by first appearance on first use.
+
+        >>> Members.from_json('"p","q"', '"p"').codes.tolist()
+        [0, 1, 0]
+        """
+        kept = [part for part in parts if part]
+        return cls(lambda: _numbered(kept), kept)
+
+    @property
+    def json(self) -> str | None:
+        """The ids as JSON list items when made by :meth:`from_json` (else None)."""
+        return ",".join(self._parts) if self._parts else None
+
     @property
     def codes(self) -> I64:
         """One integer per child tie."""
@@ -134,6 +152,13 @@ class Members:
     def count(self) -> int:
         """How many different people."""
         return len(np.unique(self.codes))
+
+
+def _numbered(parts: Sequence[str]) -> I64:
+    """The ids in JSON list items, each numbered by its first appearance."""
+    ids: list[str] = json.loads("[" + ",".join(parts) + "]")
+    index: dict[str, int] = {}
+    return np.fromiter((index.setdefault(m, len(index)) for m in ids), np.int64, len(ids))
 
 
 @dataclass(frozen=True)

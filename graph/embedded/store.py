@@ -38,7 +38,7 @@ from graph.base import (
     StoreCounts,
     StoreError,
 )
-from graph.embedded import rows, write
+from graph.embedded import rows, snapshots, write
 from graph.embedded.plans import MISSING_PLANS
 from graph.embedded.schema import OPEN, connect, migrate
 from graph.embedded.write import RevisionRow
@@ -287,7 +287,9 @@ class EmbeddedStore:
             conn.execute("UPDATE revisions SET erased = ? WHERE number = ?",
                          (json.dumps(_erased_json(counts)), rev))
             write.list_child(conn, rev, child_id, version=0)
-            return counts
+        if not self._memory:  # committed: the columns files may hold the child
+            snapshots.discard(self._target)
+        return counts
 
     def update_person(self, person: Person, *, actor: str,
                       reason: str | None = None) -> Revision:
@@ -451,16 +453,27 @@ class EmbeddedStore:
         as_recorded: AsRecorded = None,
         include_closed: bool = False,
     ) -> CohortTables:
+        from ecomap.measures.columns_file import cohort_from_snapshot, cohort_snapshot
         from graph.embedded.cohort import (  # numpy: loaded when first needed
             cohort_tables,
             packed_cohort_tables,
         )
 
+        whole = ids is None and not include_closed and not self._memory
         with self._reading() as conn:
             r = _resolve(conn, as_recorded)
-            if r is None:
+            if r is not None:
+                return cohort_tables(conn, ids, r, include_closed)
+            if not whole:
                 return packed_cohort_tables(conn, ids, include_closed)
-            return cohort_tables(conn, ids, r, include_closed)
+            key = snapshots.key(conn)  # the whole current cohort: its columns file first
+            kept = snapshots.load(self._target, "cohort", key, cohort_from_snapshot)
+            if kept is not None:
+                return kept
+            tables = packed_cohort_tables(conn, None)
+        snapshots.save(self._target, "cohort", cohort_snapshot(tables, key),
+                       lambda: self.revision() == key["revision"])
+        return tables
 
     def plan_tables(
         self,
@@ -469,14 +482,24 @@ class EmbeddedStore:
         as_recorded: AsRecorded = None,
         include_closed: bool = False,
     ) -> PlanTables:
+        from ecomap.measures.columns_file import plans_from_snapshot, plans_snapshot
         from ecomap.measures.plans_cohort import PlanTables
         from graph.embedded.plans import packed_plan_tables
 
+        whole = child_ids is None and not include_closed and not self._memory
         with self._reading() as conn:
             r = _resolve(conn, as_recorded)
+            key = snapshots.key(conn) if whole and r is None else None
+            kept = (None if key is None else
+                    snapshots.load(self._target, "plans", key, plans_from_snapshot))
+            if kept is not None:  # the whole current cohort's: its columns file
+                return kept
             found = (packed_plan_tables(conn, child_ids, include_closed) if r is None
                      else None)  # an earlier revision: from its documents
         if found is not None:
+            if key is not None:
+                snapshots.save(self._target, "plans", plans_snapshot(found, key),
+                               lambda: self.revision() == key["revision"])
             return found
         return PlanTables.from_documents(list(self.iter_documents(
             child_ids, as_recorded=as_recorded, include_closed=include_closed)))

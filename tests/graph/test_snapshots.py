@@ -1,0 +1,139 @@
+"""The columns files beside an embedded store (docs/scale.md, "The snapshot"): a whole
+current read is answered from the file when it holds the latest revision, and from the
+rows otherwise; a stale, damaged or foreign file is never read as the current state;
+erasing a child removes the files. Mirrors graph/embedded/snapshots.py (the random-edit
+contract tests in test_cohort_packed.py and test_plans_packed.py also run on a file
+store, reading through the files after every step)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ecomap.measures.plans_cohort import PlanTables
+from ecomap.measures.tables import CohortTables
+from graph.embedded import EmbeddedStore, snapshots
+from tests.ecomap.measures.test_packed_plans import assert_same_plans
+from tests.graph.test_contract import assert_same_cohort
+from tests.graph.test_plans_packed import with_meetings
+
+ACTOR = "tester"
+
+
+def _fill(store: EmbeddedStore, count: int = 6) -> None:
+    for i in range(count):
+        store.replace(with_meetings(f"c-{i}", ["p", "q", "r"][: i % 4], i % 2 == 0,
+                                    [(i % 12 + 1, i % 8, [([0], 3, ["done"])])]), actor=ACTOR)
+
+
+def _rows_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make the stores' row reads of the current state fail (so a passing read came from
+    the columns files)."""
+    def refuse(*_: Any, **__: Any) -> Any:
+        raise AssertionError("read the rows")
+
+    monkeypatch.setattr("graph.embedded.cohort.packed_cohort_tables", refuse)
+    monkeypatch.setattr("graph.embedded.plans.packed_plan_tables", refuse)
+
+
+def _assert_current(store: EmbeddedStore) -> None:
+    docs = list(store.iter_documents())
+    assert_same_cohort(store.cohort_tables(), CohortTables.from_documents(docs))
+    assert_same_plans(store.plan_tables(), PlanTables.from_documents(docs))
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "ecomap.db"
+
+
+def test_a_whole_read_writes_the_files_and_the_next_reader_maps_them(
+        db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with EmbeddedStore(db) as store:
+        _fill(store)
+        _assert_current(store)
+        assert all(snapshots.path_for(str(db), kind).exists() for kind in snapshots.KINDS)
+        assert (snapshots.path_for(str(db), "cohort").stat().st_mode & 0o077) == 0
+    with EmbeddedStore(db) as again:  # another process, in effect
+        _rows_refused(monkeypatch)
+        _assert_current(again)
+        with pytest.raises(AssertionError, match="read the rows"):  # the refusal is real
+            again.cohort_tables(["c-1"])
+
+
+def test_after_a_write_the_file_is_stale_and_the_rows_answer(
+        db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with EmbeddedStore(db) as store:
+        _fill(store)
+        before = store.cohort_tables()
+        store.replace(with_meetings("c-9", ["p"], True, [(2, 1, [([0], 4, ["agreed"])])]),
+                      actor=ACTOR)
+        after = store.cohort_tables()  # not the file: it holds the revision before
+        assert "c-9" in after.child_ids and "c-9" not in before.child_ids
+        _assert_current(store)
+        store.close_record("c-1", actor=ACTOR)
+        assert "c-1" not in store.cohort_tables().child_ids
+        _assert_current(store)
+        _rows_refused(monkeypatch)  # rewritten for this revision by the reads above
+        _assert_current(store)
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "empty", "other store"])
+def test_a_damaged_or_foreign_file_is_not_read(db: Path, tmp_path: Path, damage: str) -> None:
+    with EmbeddedStore(db) as store:
+        _fill(store)
+        store.cohort_tables()
+        path = snapshots.path_for(str(db), "cohort")
+        data = path.read_bytes()
+        if damage == "garbage":
+            path.write_bytes(b"\x00" * 100 + data[100:])
+        elif damage == "truncated":
+            path.write_bytes(data[: len(data) // 2])
+        elif damage == "empty":
+            path.write_bytes(b"")
+        else:  # another store's file at this path: same revision number, another time
+            other = tmp_path / "other" / "ecomap.db"
+            with EmbeddedStore(other) as elsewhere:
+                _fill(elsewhere, 3)
+                elsewhere.replace(with_meetings("z-1", [], False, []), actor=ACTOR)
+                elsewhere.replace(with_meetings("z-2", [], False, []), actor=ACTOR)
+                elsewhere.replace(with_meetings("z-3", [], False, []), actor=ACTOR)
+                elsewhere.cohort_tables()
+                assert elsewhere.revision() == store.revision()
+            path.write_bytes(snapshots.path_for(str(other), "cohort").read_bytes())
+        _assert_current(store)
+        assert path.read_bytes() == data  # written again, whole
+
+
+def test_erasing_a_child_removes_the_files(db: Path) -> None:
+    with EmbeddedStore(db) as store:
+        _fill(store)
+        _assert_current(store)
+        store.erase("c-2", actor=ACTOR, reason="asked to")
+        assert not any(snapshots.path_for(str(db), k).exists() for k in snapshots.KINDS)
+        assert "c-2" not in store.cohort_tables().child_ids
+        _assert_current(store)
+
+
+def test_a_file_is_not_kept_when_a_write_came_in_between(db: Path) -> None:
+    with EmbeddedStore(db) as store:
+        _fill(store)
+        tables = store.cohort_tables()
+        snapshots.path_for(str(db), "cohort").unlink()
+        key = {"revision": 1, "at_us": 0, "packed": 2}
+        from ecomap.measures.columns_file import cohort_snapshot
+
+        snapshots.save(str(db), "cohort", cohort_snapshot(tables, key), lambda: False)
+        # no file, no temporary left behind
+        assert [p.name for p in db.parent.iterdir() if "columns" in p.name] == []
+
+
+def test_memory_stores_and_partial_reads_write_no_file(db: Path) -> None:
+    with EmbeddedStore(db) as store:
+        _fill(store)
+        store.cohort_tables(["c-1", "c-2"])
+        store.cohort_tables(include_closed=True)
+        store.plan_tables(["c-1"])
+        assert not any(p.name.endswith(".columns") for p in db.parent.iterdir())
