@@ -321,6 +321,18 @@ MIGRATIONS: tuple[str, ...] = (
     """
     DELETE FROM cohort_packed;
     """,
+    # The schema version at which every current child was last found packed (cohort and
+    # plans columns). Every write packs in its own transaction, so it stays true until a
+    # migration empties a packed table: opening the store checks the children only while
+    # this differs from the schema version (docs/scale.md), not at every open (0.19 s at
+    # 100,000 children).
+    """
+    CREATE TABLE packed_check (
+        id      INTEGER PRIMARY KEY CHECK (id = 1),
+        version INTEGER NOT NULL
+    );
+    INSERT INTO packed_check (id, version) VALUES (1, 0);
+    """,
 )
 
 #: ``rev_to`` of a current row (no revision has replaced it yet).

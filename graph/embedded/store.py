@@ -40,7 +40,7 @@ from graph.base import (
 )
 from graph.embedded import rows, snapshots, write
 from graph.embedded.plans import MISSING_PLANS
-from graph.embedded.schema import OPEN, connect, migrate
+from graph.embedded.schema import OPEN, connect, migrate, schema_version
 from graph.embedded.write import RevisionRow
 from graph.timestamps import from_us, to_us
 
@@ -564,18 +564,22 @@ def _check(doc: EcomapDocument) -> None:
 
 def _pack_missing(conn: sqlite3.Connection) -> None:
     """Pack the current children that have no packed cohort or plan columns yet (a store
-    made before they existed), in one write transaction; a no-op once every child has
-    them."""
+    made before they existed, or whose layout a migration emptied), in one write
+    transaction, and note that every child is packed at this schema version
+    (table ``packed_check``): later opens skip the check."""
     missing = f"""SELECT id FROM children c WHERE rev_to = {OPEN} AND NOT EXISTS
         (SELECT 1 FROM cohort_packed k WHERE k.child_id = c.id) UNION {MISSING_PLANS}"""
-    if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'plans_packed'"
-                    ).fetchone() is None:  # a schema held back (tests of older migrations)
+    version = schema_version(conn)
+    try:
+        checked = conn.execute("SELECT version FROM packed_check").fetchone()[0]
+    except sqlite3.OperationalError:  # a schema held back (tests of older migrations)
         return
-    if conn.execute(missing + " LIMIT 1").fetchone() is None:
+    if checked == version:
         return
     conn.execute("BEGIN IMMEDIATE")
     try:
         write.repack(conn, [row[0] for row in conn.execute(missing)])
+        conn.execute("UPDATE packed_check SET version = ?", (version,))
     except BaseException:
         conn.execute("ROLLBACK")
         raise

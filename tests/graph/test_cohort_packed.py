@@ -124,8 +124,33 @@ def test_a_store_without_packed_columns_packs_them_when_opened(tmp_path: Path) -
         store.replace(network("c-2", ["p-a"], [(0, 3, False)], True), actor=ACTOR)
     with sqlite3.connect(path) as conn:
         conn.execute("DELETE FROM cohort_packed")
+        conn.execute("UPDATE packed_check SET version = 0")  # as before the check was noted
     with EmbeddedStore(path) as store:
         assert store.cohort_tables().n_observations == 3
+        _check(store)
+
+
+def test_a_store_found_packed_is_not_checked_again_until_a_migration(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Opening notes that every child is packed at this schema version; later opens skip
+    the check (every write packs in its own transaction)."""
+    from graph.embedded import EmbeddedStore, write
+    from graph.embedded.schema import SCHEMA_VERSION
+
+    path = tmp_path / "ecomap.db"
+    with EmbeddedStore(path) as store:
+        store.replace(network("c-1", ["p-a"], [(0, 2, True)], False), actor=ACTOR)
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT version FROM packed_check").fetchone()[0] == SCHEMA_VERSION
+        conn.execute("UPDATE packed_check SET version = ?", (SCHEMA_VERSION - 1,))
+
+    def refuse(*_: Any) -> None:
+        raise AssertionError("checked again")
+
+    with EmbeddedStore(path):  # the note is of another version: checked (and noted)
+        pass
+    monkeypatch.setattr(write, "repack", refuse)
+    with EmbeddedStore(path) as store:  # noted: not checked
         _check(store)
 
 
@@ -154,16 +179,18 @@ def test_a_store_packed_in_the_older_layout_packs_again_when_opened(tmp_path: Pa
     PACKED_FORMAT 2; here: that version set back and the columns replaced by bytes of
     another layout) is packed again by the migration, equal to the documents."""
     from graph.embedded import EmbeddedStore
-    from graph.embedded.schema import SCHEMA_VERSION
+    from graph.embedded.schema import MIGRATIONS
 
     path = tmp_path / "ecomap.db"
     with EmbeddedStore(path) as store:
         store.replace(network("c-1", ["p-a", "p-b"], [(0, 2, True), (1, 1, False)], False),
                       actor=ACTOR)
-    with sqlite3.connect(path) as conn:
+    emptied = MIGRATIONS.index(next(m for m in MIGRATIONS if "DELETE FROM cohort_packed" in m))
+    with sqlite3.connect(path) as conn:  # the store as it was before that migration
         conn.execute("UPDATE cohort_packed SET observations = zeroblob(34)")
-        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION - 1}")
-        conn.execute("DELETE FROM schema_version WHERE version = ?", (SCHEMA_VERSION,))
+        conn.execute(f"PRAGMA user_version = {emptied}")
+        conn.execute("DELETE FROM schema_version WHERE version > ?", (emptied,))
+        conn.execute("DROP TABLE packed_check")
     with EmbeddedStore(path) as store:
         assert store.cohort_tables().n_observations == 2
         _check(store)
