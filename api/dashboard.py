@@ -19,16 +19,12 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Annotated, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import numpy as np
-from fastapi import Depends, Query, Request
 
-from api.accounts import Accounts
 from api.auth.principal import Principal
-from api.child_access import AsRecordedQ, resolve_as_recorded
-from api.deps import AtQ, CurrentUser, StoreDep, TodayDep
-from api.errors import ApiError, ErrorDetail
+from api.error_shape import ApiError, ErrorDetail
 from api.settings import Settings
 from ecomap.dashboard import (
     AskAgain,
@@ -51,16 +47,15 @@ from ecomap.measures.figures import CohortMeasures
 from ecomap.measures.plans_cohort import PlanTables, plan_values
 from ecomap.measures.settings import MeasureSettings
 from ecomap.measures.tables import NULL_END, STATUS_EPISODE, CohortTables
-from ecomap.model import Status
 from graph.base import GraphStore, StoreError
+
+if TYPE_CHECKING:
+    from api.accounts import Accounts
 
 T = TypeVar("T")
 
 __all__ = [
     "DashboardCache",
-    "DashboardCacheDep",
-    "DashboardRequest",
-    "DashboardRequestDep",
     "Viewer",
     "asking",
     "check_at",
@@ -314,57 +309,3 @@ def _answer(
         plans=plans_on(at),
         plans_trend=[plans_on(day) for day in month_ends(at, months)],
     )
-
-
-# ---------------------------------------------------------------- the request, parsed once
-# (the JSON route, its CSV and the page's figures take the same query)
-
-TeamQ = Annotated[str | None, Query(max_length=100, description="Only this team (on the date).")]
-StatusQ = Annotated[Status | None, Query(description="Only this status (on the date).")]
-WorkerQ = Annotated[str | None, Query(max_length=64, description="A worker's own caseload.")]
-MonthsQ = Annotated[int, Query(ge=1, le=60, description="How many month ends in the trend.")]
-
-
-@dataclass(frozen=True)
-class DashboardRequest:
-    """One dashboard request resolved against the user's role and today's date."""
-
-    user: Principal
-    viewer: Viewer
-    at: date
-    team: str | None
-    status: Status | None
-    months: int
-    as_recorded: int | None = None
-
-
-def dashboard_request(
-    user: CurrentUser,
-    today: TodayDep,
-    store: StoreDep,
-    at: AtQ = None,
-    team: TeamQ = None,
-    status: StatusQ = None,
-    worker: WorkerQ = None,
-    months: MonthsQ = 12,
-    as_recorded: AsRecordedQ = None,
-) -> DashboardRequest:
-    """The query every dashboard route takes: role rules, then ``at`` (default today; a
-    date after today is a 422 naming ``at``)."""
-    viewer = viewer_for(user, team=team, worker=worker)
-    when = check_at(at or today, today)
-    wanted = resolve_as_recorded(store, as_recorded)  # a revision or a time: the store then
-    revision = store.revision_at(wanted) if wanted is not None else None
-    return DashboardRequest(user, viewer, when, viewer.team or team, status, months, revision)
-
-
-def dashboard_cache(request: Request) -> DashboardCache:
-    """The app's dashboard cache (made on first use)."""
-    cache: DashboardCache | None = getattr(request.app.state, "dashboard_cache", None)
-    if cache is None:
-        cache = request.app.state.dashboard_cache = DashboardCache()
-    return cache
-
-
-DashboardRequestDep = Annotated[DashboardRequest, Depends(dashboard_request)]
-DashboardCacheDep = Annotated[DashboardCache, Depends(dashboard_cache)]

@@ -1,4 +1,8 @@
-"""One JSON error shape for every failure: ``{"error": {code, message, details}}``."""
+"""One JSON error shape for every failure: ``{"error": {code, message, details}}``.
+
+The shape and :class:`ApiError` live in :mod:`api.error_shape` (no web framework, so
+services outside the app can raise them); they are re-exported here with the handlers
+that turn every failure into a response."""
 
 from __future__ import annotations
 
@@ -12,86 +16,20 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from neo4j.exceptions import DatabaseUnavailable, ServiceUnavailable, SessionExpired
-from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+# re-exported (``X as X``): routes import the shape from here, with its handlers
+from api.error_shape import ApiError as ApiError
+from api.error_shape import ErrorBody as ErrorBody
+from api.error_shape import ErrorDetail as ErrorDetail
+from api.error_shape import ErrorResponse as ErrorResponse
+from api.error_shape import code_for
 from ecomap.format import DocumentInvalid
 from graph.base import Breach, ChildNotFound, DocumentConflict, StoreError, VersionConflict
 
 log = logging.getLogger("ecomap.api")
 #: Driver errors meaning the Neo4j server cannot be reached or serve, not a bad request.
 NEO4J_FAULTS = (ServiceUnavailable, SessionExpired, DatabaseUnavailable)
-
-_CODES = {
-    400: "bad_request",
-    401: "unauthorized",
-    403: "forbidden",
-    404: "not_found",
-    405: "method_not_allowed",
-    406: "not_acceptable",
-    409: "conflict",
-    412: "precondition_failed",
-    413: "too_large",
-    415: "unsupported_media_type",
-    422: "invalid",
-    428: "precondition_required",
-    429: "too_many_requests",
-    500: "internal",
-    503: "unavailable",
-}
-
-
-class ErrorDetail(BaseModel):
-    """One thing wrong: which field (a JSON path or parameter name) and why."""
-
-    field: str = Field(description="JSON path of the bad field, or the parameter's name.")
-    message: str
-
-
-class ErrorBody(BaseModel):
-    code: str = Field(description="Stable machine-readable code, e.g. `invalid`, `conflict`.")
-    message: str = Field(description="A sentence for people.")
-    details: list[ErrorDetail] = Field(default_factory=list)
-
-
-class ErrorResponse(BaseModel):
-    """The shape of every error response."""
-
-    error: ErrorBody
-
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "error": {
-                        "code": "invalid",
-                        "message": "the request has 1 invalid field",
-                        "details": [{"field": "ties[2].ended", "message": "is before started"}],
-                    }
-                }
-            ]
-        }
-    )
-
-
-class ApiError(Exception):
-    """Raised by routes to answer with the error shape."""
-
-    def __init__(
-        self,
-        status: int,
-        message: str,
-        *,
-        code: str | None = None,
-        details: Sequence[ErrorDetail] = (),
-        headers: dict[str, str] | None = None,
-    ) -> None:
-        super().__init__(message)
-        self.status = status
-        self.code = code or _CODES.get(status, "error")
-        self.message = message
-        self.details = list(details)
-        self.headers = headers
 
 
 def error_response(
@@ -105,7 +43,7 @@ def error_response(
     """A response in the one error shape."""
     body = ErrorResponse(
         error=ErrorBody(
-            code=code or _CODES.get(status, "error"), message=message, details=list(details)
+            code=code or code_for(status), message=message, details=list(details)
         )
     )
     return JSONResponse(body.model_dump(mode="json"), status_code=status, headers=headers)

@@ -91,6 +91,7 @@ class Settings(BaseSettings):
     )
     login_account_limit: str = Field(
         "5/minute;20/hour;100/day",
+        validate_default=False,  # parsed by the app's throttle; see _limits
         description=(
             "Failed sign-ins allowed per username (`ECOMAP_LOGIN_ACCOUNT_LIMIT`), as windows "
             "that must all hold, written `N/second|minute|hour|day` and joined by `;`. "
@@ -100,6 +101,7 @@ class Settings(BaseSettings):
     )
     login_address_limit: str = Field(
         "60/minute;600/hour",
+        validate_default=False,  # parsed by the app's throttle; see _limits
         description=(
             "Sign-in attempts allowed per client address (`ECOMAP_LOGIN_ADDRESS_LIMIT`), "
             "same form. `ecomap serve` does not trust proxy headers, so behind a reverse "
@@ -154,6 +156,8 @@ class Settings(BaseSettings):
     @field_validator("login_account_limit", "login_address_limit")
     @classmethod
     def _limits(cls, value: str) -> str:
+        # Only a value someone set is checked here (the defaults are parsed when the app
+        # builds its throttle): the ``limits`` library costs a command line ~0.08 s to load.
         from api.auth.throttle import parse_limits
 
         try:

@@ -9,22 +9,15 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO, Annotated
+from typing import IO, TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    DownloadColumn,
-    MofNCompleteColumn,
-    Progress,
-    TaskProgressColumn,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
 
 from graph.base import GraphStore, StoreError
+
+if TYPE_CHECKING:  # rich draws progress bars only: loaded when one is shown
+    from rich.console import Console
+    from rich.progress import Progress
 
 PROGRESS_BYTES = 1 << 20
 """Files at least this large get a progress bar (when stderr is a terminal)."""
@@ -64,6 +57,8 @@ def open_store(store: Path | None, *, must_exist: bool = False) -> tuple[GraphSt
 
 def stderr_console() -> Console:
     """A console on stderr (messages and progress; stdout carries the data)."""
+    from rich.console import Console
+
     return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
@@ -73,6 +68,17 @@ def no_progress() -> None:
 
 def progress_bar(unit: str) -> Progress:
     """A progress bar on stderr: bytes when the size is known, else a running count."""
+    from rich.progress import (
+        BarColumn,
+        DownloadColumn,
+        MofNCompleteColumn,
+        Progress,
+        TaskProgressColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
     columns = (
         [TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(),
          DownloadColumn(), TimeElapsedColumn(), TimeRemainingColumn()]

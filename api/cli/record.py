@@ -8,7 +8,6 @@ from typing import Annotated
 import typer
 
 from api.cli.options import StoreOption, open_store
-from api.record_history import revision_entries
 from graph.base import ChildNotFound, RevisionNotFound, StoreError, VersionConflict
 
 
@@ -28,6 +27,8 @@ def history(
     """Print a child's revisions, newest first: number, time (UTC), who, why, and what
     changed in plain words. Read one with the API's `as_recorded`, or bring it back with
     `ecomap restore`."""
+    from api.record_history import revision_entries
+
     db, _ = open_store(store, must_exist=True)
     try:
         entries, count = revision_entries(db, child, limit=limit)

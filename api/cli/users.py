@@ -5,18 +5,20 @@ from __future__ import annotations
 
 import sys
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from api.accounts import ROLES, Accounts, UserExists
-from api.auth.passwords import hash_password, password_problem
-from api.settings import Settings
+if TYPE_CHECKING:  # the accounts and password libraries load only for these commands
+    from api.accounts import Accounts
 
 user_app = typer.Typer(help="User accounts and allocations (admins).", no_args_is_help=True)
 
 
 def _accounts() -> Accounts:
+    from api.accounts import Accounts
+    from api.settings import Settings
+
     settings = Settings()
     path = settings.accounts_path()
     if path == ":memory:":
@@ -28,6 +30,8 @@ def _accounts() -> Accounts:
 
 
 def _read_password(from_stdin: bool, *user_inputs: str | None) -> str:
+    from api.auth.passwords import password_problem
+
     if from_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
@@ -51,6 +55,9 @@ def add(
     ] = False,
 ) -> None:
     """Add a user; the password is asked for (or read from stdin) and stored as argon2id."""
+    from api.accounts import ROLES, UserExists
+    from api.auth.passwords import hash_password
+
     if role not in ROLES:
         typer.echo(f"--role must be one of {', '.join(ROLES)}", err=True)
         raise typer.Exit(2)
@@ -154,6 +161,8 @@ def reset_password(
     ] = False,
 ) -> None:
     """Set a new password: the old one stops working and every session ends at once."""
+    from api.auth.passwords import hash_password
+
     accounts = _accounts()
     try:
         _existing(accounts, username)

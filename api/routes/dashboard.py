@@ -13,7 +13,8 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 from pydantic import BaseModel
 
-from api.dashboard import DashboardCacheDep, DashboardRequestDep, asking, dashboard
+from api.dashboard import asking, dashboard
+from api.dashboard_request import DashboardCacheDep, DashboardRequestDep
 from api.deps import AccountsDep, AuditorDep, CurrentUser, SettingsDep, StoreDep, TodayDep
 from api.errors import ERROR_RESPONSES, ApiError
 from ecomap.dashboard import AskAgain, Dashboard

@@ -9,7 +9,8 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
-from api.dashboard import DashboardCacheDep, DashboardRequestDep, dashboard
+from api.dashboard import dashboard
+from api.dashboard_request import DashboardCacheDep, DashboardRequestDep
 from api.deps import AccountsDep, CurrentUser, SettingsDep, StoreDep
 from web.figures import dashboard_figures, plans_figures
 from web.pages.shell import page

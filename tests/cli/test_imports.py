@@ -1,0 +1,65 @@
+"""The command line loads only what the command it runs needs: ``ecomap dashboard`` (a cold
+start measured by docs/scale.md) loads no web framework, Neo4j driver, graph library,
+charting or terminal-drawing library, and no password hashing."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from ecomap.model import EcomapDocument
+from graph.embedded import EmbeddedStore
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+
+#: Packages the dashboard command must not load (each costs tens to hundreds of ms).
+NOT_FOR_THE_DASHBOARD = ("fastapi", "starlette", "neo4j", "networkx", "plotly", "rich",
+                         "uvicorn", "argon2", "zxcvbn", "limits")
+
+# Runs the console app as ``ecomap`` would, then writes the top-level packages loaded
+# as the last line of stderr (also when the command exits, as typer's apps do).
+WRAPPER = """
+import atexit, json, sys
+atexit.register(lambda: sys.stderr.write(
+    "\\n" + json.dumps(sorted({m.split(".")[0] for m in sys.modules})) + "\\n"))
+from api.cli import main
+sys.argv = ["ecomap", *sys.argv[1:]]
+main()
+"""
+
+
+def loaded(*args: str) -> tuple[subprocess.CompletedProcess[str], set[str]]:
+    root = str(Path(__file__).resolve().parents[2])
+    env = {**os.environ, "PYTHONPATH": root, "NO_COLOR": "1", "TERM": "dumb"}
+    done = subprocess.run([sys.executable, "-c", WRAPPER, *args], capture_output=True,
+                          text=True, env=env, timeout=60, cwd=root)
+    return done, set(json.loads(done.stderr.strip().splitlines()[-1]))
+
+
+def test_the_dashboard_command_loads_no_web_or_driver_code(tmp_path: Path) -> None:
+    path = tmp_path / "ecomap.db"
+    store = EmbeddedStore(path)
+    doc = EcomapDocument.model_validate_json(
+        (FIXTURES / "foster-care-after-move.json").read_text())
+    store.replace(doc, actor="import:fixtures")
+    store.close()
+
+    done, modules = loaded("dashboard", "--store", str(path), "--at", "2024-12-31",
+                           "--months", "2")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["measures"]["children"] == 1  # it did the work
+    assert {"api", "ecomap", "graph", "numpy", "typer"} <= modules
+    assert modules.isdisjoint(NOT_FOR_THE_DASHBOARD), modules & set(NOT_FOR_THE_DASHBOARD)
+
+
+def test_help_still_lists_every_command_without_loading_them() -> None:
+    done, modules = loaded("--help")
+    assert done.returncode == 0, done.stderr
+    for name in ("import", "export", "synth", "measures", "dashboard", "history", "restore",
+                 "serve", "demo", "user", "migrate"):
+        assert name in done.stdout
+    assert modules.isdisjoint({"fastapi", "starlette", "neo4j", "networkx", "plotly",
+                               "uvicorn", "argon2", "zxcvbn"})
