@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -21,7 +21,7 @@ from numpy.typing import NDArray
 
 from ecomap.measures.figures import CohortMeasures, Figure
 from ecomap.measures.rounding import round_array, round_half_even
-from ecomap.measures.series import TieStates, strength_tenths
+from ecomap.measures.series import TieState, TieStates, strength_tenths
 from ecomap.measures.settings import DEFAULT_SETTINGS, MeasureSettings
 from ecomap.measures.tables import I64, B, CohortTables, stored_rating
 
@@ -121,11 +121,14 @@ def cohort_values(
     settings: MeasureSettings,
     *,
     states: TieStates | None = None,
+    then: Future[TieState] | None = None,
 ) -> CohortValues:
     """Per-child values on ``at`` (combined perspective) for every child of the tables.
 
     ``states`` (built with the same settings) shares the per-date tie work between the
-    calls of a trend; without it, each call does that work on its own.
+    calls of a trend; without it, each call does that work on its own. ``then``, with
+    ``states``, is the window start's tie state being worked out meanwhile (on another
+    thread).
 
     Examples
     --------
@@ -147,7 +150,8 @@ def cohort_values(
     t0 = at - timedelta(days=s.window_days)
     case = tables.case_on(at)
     if states is not None:
-        now, then = states.on(at), states.on(t0)
+        now = states.on(at)
+        start = then.result() if then is not None else states.on(t0)
         active, eff, tenths = now.active, now.effective, now.tenths
     else:
         active = tables.active(at)
@@ -182,7 +186,7 @@ def cohort_values(
     network_strength = np.where(rated, round_array(top / (10 * s.clique_size), 1), np.nan)
 
     if states is not None:
-        active0, tenths0 = then.active, then.tenths
+        active0, tenths0 = start.active, start.tenths
     else:
         active0 = tables.active(t0)
         eff0 = tables.effective(t0, "combined")
@@ -415,7 +419,8 @@ def cohort_values_on(
     """:func:`cohort_values` on each of ``dates`` (in that order), sharing the tie work
     between dates (:class:`~ecomap.measures.series.TieStates`): the dates are cut into
     ``workers`` runs of neighbouring dates, each worked through by its own states on
-    its own thread. The same values whatever ``workers`` is.
+    its own thread (one date: its window start's tie state on a second thread). The
+    same values whatever ``workers`` is.
 
     >>> from ecomap.model import EcomapDocument
     >>> doc = EcomapDocument.model_validate({"format": "ecomap/1",
@@ -427,6 +432,13 @@ def cohort_values_on(
     [[False], [True], [True]]
     """
     points = list(dates)
+    if len(points) == 1 and workers > 1:  # one date: its window start on another thread
+        at = points[0]
+        with ThreadPoolExecutor(1) as pool:
+            then = pool.submit(TieStates(tables, settings).on,
+                               at - timedelta(days=settings.window_days))
+            return [cohort_values(tables, at, settings, states=TieStates(tables, settings),
+                                  then=then)]
     parts = max(1, min(workers, len(points)))
     runs = [points[len(points) * i // parts : len(points) * (i + 1) // parts]
             for i in range(parts)]

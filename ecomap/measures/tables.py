@@ -463,30 +463,26 @@ class CohortTables:
         return result
 
     @cached_property
-    def _segment_heads(self) -> B:
-        """Per observation: whether it is the first of its segment."""
-        heads = np.zeros(self.n_observations, dtype=bool)
-        heads[self.seg_start[:-1][self.seg_start[:-1] < self.n_observations]] = True
-        return heads
+    def _observed_segments(self) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+        """The segments holding observations, and where each starts."""
+        starts = self.seg_start[:-1]
+        observed = np.flatnonzero(self.seg_start[1:] > starts)
+        return observed, starts[observed].astype(np.intp)
 
-    def counts_on(self, at: date) -> I64:
+    def counts_on(self, at: date) -> NDArray[np.int32]:
         """Per segment (one tie, one side), how many of its observations are dated on or
-        before ``at``. Those are a prefix of the segment (it is sorted by day), so the
-        count is where the segment's first later observation is: found in one pass,
-        with temporaries of one byte per observation."""
-        starts, ends = self.seg_start[:-1], self.seg_start[1:]
-        counts: I64 = ends - starts
+        before ``at``: one pass over the days, summed per segment (``reduceat`` over the
+        segments that have observations), with one byte per observation and four per
+        segment as temporaries."""
+        counts = np.zeros(len(self.seg_start) - 1, dtype=np.int32)
         if self.n_observations == 0:
             return counts
-        within = self.obs_day <= at.toordinal()
-        first_later = ~within  # ... whose previous observation is within or in another segment
-        first_later[1:] &= within[:-1] | self._segment_heads[1:]
-        position = np.flatnonzero(first_later)
-        segment = np.searchsorted(ends, position, side="right")
-        counts[segment] = position - starts[segment]
+        within = (self.obs_day <= at.toordinal()).view(np.uint8)
+        observed, firsts = self._observed_segments
+        counts[observed] = np.add.reduceat(within, firsts, dtype=np.int32)
         return counts
 
-    def effective_from(self, counts: I64, perspective: View) -> Effective:
+    def effective_from(self, counts: NDArray[np.integer[Any]], perspective: View) -> Effective:
         """Each child tie's effective observation given :meth:`counts_on` of a date."""
         last = self.seg_start[:-1] + counts - 1
         child_ok, child_row = counts[CHILD_SIDE::2] > 0, last[CHILD_SIDE::2]

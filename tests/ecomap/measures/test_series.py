@@ -121,16 +121,17 @@ def test_tabled_strengths_equal_the_formula_per_tie(
                                                    measure_settings))
 
 
-@pytest.mark.parametrize("workers", [1, 2, 5])
+@pytest.mark.parametrize(("workers", "months"), [(1, 7), (2, 7), (5, 7), (1, 1), (2, 1)])
 def test_values_on_many_dates_are_the_same_on_any_number_of_threads(
-    synthetic: list[EcomapDocument], workers: int
+    synthetic: list[EcomapDocument], workers: int, months: int
 ) -> None:
+    """(One date on two threads: its window start's tie state on the second.)"""
     from dataclasses import fields
 
     from ecomap.measures.cohort import cohort_values, cohort_values_on
 
     tables = CohortTables.from_documents(synthetic)
-    days = month_ends(date(2025, 12, 31), 7)
+    days = month_ends(date(2025, 12, 31), months)
     got = cohort_values_on(tables, days, DEFAULT_SETTINGS, workers=workers)
     assert len(got) == len(days)
     for at, values in zip(days, got, strict=True):
