@@ -18,7 +18,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from ecomap.dashboard_plans import PlanFigures
-from ecomap.disclosure import CellCounter, suppressed_keys
+from ecomap.disclosure import suppressed_keys
 from ecomap.measures.cohort import CohortValues, scope_rows, summarise
 from ecomap.measures.figures import FIGURE_BASE, CohortMeasures, FigureName
 from ecomap.measures.settings import MeasureSettings
@@ -183,7 +183,7 @@ def leader_measures(
     Figure(value=None, n=None, suppressed=True)
     """
     opened = scope_rows(values)
-    cells = CellCounter(values.team[opened], values.status[opened])
+    cells = values.open_cells
     flags = base_flags(values)
     wanted = (team, status)
     rows = scope_rows(values, team=team, status=status)

@@ -18,7 +18,7 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
-from ecomap.disclosure import CellCounter, suppressed_keys
+from ecomap.disclosure import suppressed_keys
 from ecomap.measures.cohort import CohortValues, scope_rows
 from ecomap.measures.figures import Figure
 from ecomap.measures.plans_cohort import HOLDER_GROUPS, PlanTables, PlanValues, holders_chart
@@ -139,7 +139,7 @@ def plan_figures(
     }
     if leader:
         opened = scope_rows(values)
-        cells = CellCounter(values.team[opened], values.status[opened])
+        cells = values.open_cells
         decided: dict[str, bool] = {}
         for name, base in PLAN_FIGURE_BASE.items():
             if base not in decided:

@@ -15,10 +15,12 @@ from collections.abc import Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cached_property
 
 import numpy as np
 from numpy.typing import NDArray
 
+from ecomap.disclosure import CellCounter
 from ecomap.measures.figures import CohortMeasures, Figure
 from ecomap.measures.rounding import round_array, round_half_even
 from ecomap.measures.series import TieState, TieStates, strength_tenths
@@ -68,6 +70,14 @@ class CohortValues:
     support_answered: B
     no_emotional_support: B
     paid_share: F64
+
+    @cached_property
+    def open_cells(self) -> CellCounter:
+        """The open children's cells (team and status on the date,
+        :class:`~ecomap.disclosure.CellCounter`), numbered once for every figure of the
+        date that a leader's small-numbers rule counts by cell."""
+        opened = scope_rows(self)
+        return CellCounter(self.team[opened], self.status[opened])
 
 
 def _pairs_of(tables: CohortTables, mask: B) -> B:
