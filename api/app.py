@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -11,6 +12,7 @@ from api import compression, errors
 from api.accounts import Accounts
 from api.auth.links import LinkSigner
 from api.auth.throttle import SignInThrottle
+from api.dashboard import DashboardCache, warm
 from api.deps import utc_now
 from api.middleware import AccessLog, BodyLimit, CrossSiteGuard
 from api.routes import (
@@ -104,9 +106,13 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         )
         if not hasattr(app.state, "clock"):
             app.state.clock = utc_now
+        app.state.dashboard_cache = DashboardCache()
+        warm_up = _start_warm_up(app, graph_store, settings) if settings.dashboard_warm else None
         try:
             yield
         finally:
+            if warm_up is not None:
+                warm_up.join()  # it reads the store: let it finish before the store closes
             accounts.close()
             if own_store:
                 graph_store.close()
@@ -152,6 +158,25 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.add_middleware(AccessLog)
     compression.install(app)
     return app
+
+
+def _start_warm_up(app: FastAPI, store: GraphStore, settings: Settings) -> threading.Thread:
+    """Start computing the first dashboard (:func:`api.dashboard.warm`: the
+    authority-wide leader's, on today's date by the app's clock, default trend) into the
+    app's dashboard cache.
+
+    On a thread, not awaited, so the service answers at once: health checks, sign-in and
+    editing need not wait seconds for a large authority's figures, and a dashboard request
+    that comes before it ends waits for the same computation instead of repeating it
+    (:class:`api.dashboard_cache.Lru`). A daemon thread, joined at shutdown before the
+    store closes. ``ECOMAP_DASHBOARD_WARM=false`` switches it off."""
+    today = app.state.clock().date()
+    thread = threading.Thread(target=warm, args=(store, settings, app.state.dashboard_cache,
+                                                 today),
+                              name="ecomap-dashboard-warm-up", daemon=True)
+    thread.start()
+    app.state.dashboard_warm_up = thread
+    return thread
 
 
 def _mount_pages(app: FastAPI, *, api_docs: bool) -> None:

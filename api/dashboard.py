@@ -6,24 +6,25 @@ Scope rules: a leader filters by team and status only (a leader with a team is h
 it; a leader without one sees the authority); a worker sees their own caseload; admins
 no dashboard. Leaders' figures follow :mod:`ecomap.disclosure`, decided on the whole
 authority's table of each date, so the decision is the same whoever asks and whatever
-they compare. Caching: the store's tables, each date's per-child values and each
-finished answer are kept per store revision (every write bumps it), so a repeat view
-is a lookup and never stale.
+they compare. Caching (:mod:`api.dashboard_cache`): the store's tables, each date's
+per-child values and each finished answer are kept per store revision (every write bumps
+it), so a repeat view is a lookup and never stale; :func:`warm` makes the first view
+ahead of time. No FastAPI here: the ``ecomap dashboard`` command runs this module without
+loading the web framework (the request parsing is :mod:`api.dashboard_request`).
 """
 
 from __future__ import annotations
 
 import functools
-import threading
-from collections import OrderedDict
-from collections.abc import Callable
+import logging
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
 from api.auth.principal import Principal
+from api.dashboard_cache import DashboardCache
 from api.error_shape import ApiError, ErrorDetail
 from api.settings import Settings
 from ecomap.dashboard import (
@@ -36,7 +37,6 @@ from ecomap.dashboard import (
 )
 from ecomap.dashboard_plans import PlanFigures, plan_figures
 from ecomap.measures.cohort import (
-    CohortValues,
     cohort_values,
     cohort_values_on,
     month_ends,
@@ -52,7 +52,10 @@ from graph.base import GraphStore, StoreError
 if TYPE_CHECKING:
     from api.accounts import Accounts
 
-T = TypeVar("T")
+log = logging.getLogger("ecomap.api")
+
+DEFAULT_MONTHS = 12
+"""Month ends in the trend unless asked otherwise (the API, the page and the CLI)."""
 
 __all__ = [
     "DashboardCache",
@@ -61,6 +64,7 @@ __all__ = [
     "check_at",
     "dashboard",
     "viewer_for",
+    "warm",
 ]
 
 
@@ -120,43 +124,6 @@ def suppressed_reason(children: int, min_cohort: int) -> str | None:
             "shown, to keep each child private")
 
 
-class _Lru:
-    """A small thread-safe least-recently-used map."""
-
-    def __init__(self, size: int) -> None:
-        self._size = size
-        self._lock = threading.Lock()
-        self._data: OrderedDict[Any, Any] = OrderedDict()
-
-    def has(self, key: Any) -> bool:
-        """Whether ``key`` is kept (without making it the most recently used)."""
-        with self._lock:
-            return key in self._data
-
-    def get(self, key: Any, make: Callable[[], T]) -> T:
-        with self._lock:
-            if key in self._data:
-                self._data.move_to_end(key)
-                hit: T = self._data[key]
-                return hit
-        made = make()
-        with self._lock:
-            self._data[key] = made
-            while len(self._data) > self._size:
-                self._data.popitem(last=False)
-        return made
-
-
-class DashboardCache:
-    """Tables, per-date values and answers, keyed by the store's revision."""
-
-    def __init__(self) -> None:
-        self.tables = _Lru(2)
-        self.plans = _Lru(2)
-        self.values = _Lru(64)
-        self.answers = _Lru(64)
-
-
 def asking(
     store: GraphStore,
     child_ids: list[str],
@@ -169,7 +136,7 @@ def asking(
     cache = cache or DashboardCache()
     revision = store.revision()
     ms = settings.measure_settings()
-    tables: CohortTables = cache.tables.get(revision, lambda: store.cohort_tables())
+    tables = cache.tables.get(revision, lambda: store.cohort_tables())
     values = cache.values.get((revision, today, ms.model_dump_json()),
                               lambda: cohort_values(tables, today, ms))
     known = set(tables.child_ids)
@@ -216,7 +183,7 @@ def dashboard(
     at: date,
     team: str | None = None,
     status: str | None = None,
-    months: int = 12,
+    months: int = DEFAULT_MONTHS,
     cache: DashboardCache | None = None,
     as_recorded: int | None = None,
 ) -> Dashboard:
@@ -258,40 +225,39 @@ def _answer(
 ) -> Dashboard:
     # Revision R's tables are the same read now (R the latest) or as recorded at R.
     recorded = revision if pinned else None
-    tables: CohortTables = cache.tables.get(
-        revision, lambda: store.cohort_tables(as_recorded=recorded))
+    tables = cache.tables.get(revision, lambda: store.cohort_tables(as_recorded=recorded))
     known = set(tables.child_ids)
     rows = None if caseload is None else tables.indices([c for c in caseload if c in known])
     minimum = min_cohort if viewer.kind == "leader" else 0
 
     key = ms.model_dump_json()
-    wanted = [day for day in month_ends(at, months) if not cache.values.has((revision, day, key))]
-    # the trend's dates share the tie work, cut into runs on two threads
-    made = dict(zip(wanted, cohort_values_on(tables, wanted, ms), strict=True))
-
-    def values_on(day: date) -> CohortValues:
-        return cache.values.get((revision, day, key), lambda: made.get(day) or cohort_values(
-            tables, day, ms))
+    days = month_ends(at, months)  # ``at`` is the last
+    # Each date's values are shared by every scope and viewer. The dates not yet known
+    # are made in one call, which shares the tie work between them on two threads; dates
+    # another request (or the start-up warm-up) is making are waited for, not redone.
+    by_day = dict(zip(days, cache.values.get_many(
+        [(revision, day, key) for day in days],
+        lambda missing: cohort_values_on(tables, [day for _, day, _ in missing], ms),
+    ), strict=True))
 
     @functools.cache  # ``at`` is also the trend's last month end
     def measured(day: date) -> CohortMeasures:
-        values = values_on(day)
+        values = by_day[day]
         if viewer.kind == "leader":
             return leader_measures(values, day, ms, minimum, team=team, status=status)
         return summarise(values, scope_rows(values, rows, team=team, status=status), day, ms)
 
-    plan_tables: PlanTables = cache.plans.get(
-        revision, lambda: _plan_tables(store, tables, recorded))
+    plan_tables = cache.plans.get(revision, lambda: _plan_tables(store, tables, recorded))
 
     @functools.cache
     def plans_on(day: date) -> PlanFigures:
-        return plan_figures(values_on(day), plan_values(plan_tables, day,
+        return plan_figures(by_day[day], plan_values(plan_tables, day,
                                                         window_days=ms.window_days),
                             plan_tables, day, rows=rows, team=team, status=status,
                             leader=viewer.kind == "leader", minimum=minimum)
 
     now = measured(at)
-    values = values_on(at)
+    values = by_day[at]
     in_scope = scope_rows(values, rows, team=team, status=status)
     reason = suppressed_reason(now.children, minimum)
     everyone = np.arange(tables.n_children) if rows is None else rows
@@ -304,8 +270,24 @@ def _answer(
         suppressed=reason is not None,
         reason=reason,
         measures=now,
-        trend=[measured(day) for day in month_ends(at, months)],
+        trend=[measured(day) for day in days],
         distributions=distributions(values, in_scope, now, minimum),
         plans=plans_on(at),
-        plans_trend=[plans_on(day) for day in month_ends(at, months)],
+        plans_trend=[plans_on(day) for day in days],
     )
+
+
+def warm(store: GraphStore, settings: Settings, cache: DashboardCache, today: date) -> bool:
+    """Compute into ``cache`` the dashboard asked for first: the authority-wide leader's
+    on ``today`` with the default trend (``GET /api/dashboard`` and the page without
+    filters). The app runs this once at start-up, on a thread of its own, so the first
+    request finds it made, or waits for it rather than making it again; a team's or a
+    status's dashboard then reuses the same per-date values. Whether it was made: a
+    failure (an empty or unreachable store, say) is logged by its type only, never its
+    message, and leaves the request path to try again."""
+    try:
+        dashboard(store, None, settings, Viewer("leader"), at=today, cache=cache)
+    except Exception as exc:  # the warm-up is an optimisation: never fatal
+        log.warning("dashboard warm-up skipped: %s", type(exc).__name__)
+        return False
+    return True

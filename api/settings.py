@@ -128,6 +128,16 @@ class Settings(BaseSettings):
             "stays)."
         ),
     )
+    dashboard_warm: bool = Field(
+        True,
+        description=(
+            "Compute the dashboard asked for first (the authority-wide leader's, today, the "
+            "default 12-month trend) when the service starts (`ECOMAP_DASHBOARD_WARM`), on a "
+            "thread of its own so start-up is not held up; a request that comes meanwhile "
+            "waits for it instead of doing the same work again. `false`: the first request "
+            "computes it (seconds at 100,000 children)."
+        ),
+    )
     window_days: int = Field(
         365, ge=1, le=3650, description="Default continuity window of the measures, days."
     )

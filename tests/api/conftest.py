@@ -110,10 +110,11 @@ class Api:
 
 def make_settings(tmp: Path, **extra: Any) -> Settings:
     """The app's settings; ``min_cohort`` 1 because the world has only three children
-    (tests of small-cohort suppression build a world with their own)."""
+    (tests of small-cohort suppression build a world with their own); no dashboard
+    warm-up at start (tests/api/test_dashboard_warm.py switches it on)."""
     return Settings.from_mapping(
         {"db": str(tmp / "unused.db"), "accounts_db": str(tmp / "accounts.db"),
-         "secret_key": "test-signing-key", "min_cohort": 1, **extra}
+         "secret_key": "test-signing-key", "min_cohort": 1, "dashboard_warm": False, **extra}
     )
 
 

@@ -455,6 +455,7 @@ def test_the_app_opens_the_neo4j_store_its_settings_name(target: Target, tmp_pat
             "NEO4J_DATABASE": target["database"],
             "db": tmp_path / "ecomap.db",
             "secret_key": "a-test-key-of-enough-length-0123456789",
+            "dashboard_warm": False,  # ~1 s over Bolt; tests/api/test_dashboard_warm.py
         }
     )
     app = create_app(settings)
