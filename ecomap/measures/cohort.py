@@ -36,6 +36,7 @@ __all__ = [
     "cohort_trend",
     "cohort_values",
     "cohort_values_on",
+    "date_runs",
     "month_ends",
     "scope_rows",
     "strength_tenths",
@@ -428,9 +429,10 @@ def cohort_values_on(
 ) -> list[CohortValues]:
     """:func:`cohort_values` on each of ``dates`` (in that order), sharing the tie work
     between dates (:class:`~ecomap.measures.series.TieStates`): the dates are cut into
-    ``workers`` runs of neighbouring dates, each worked through by its own states on
-    its own thread (one date: its window start's tie state on a second thread). The
-    same values whatever ``workers`` is.
+    ``workers`` runs (:func:`date_runs`), each worked through by its own states on its
+    own thread; a date that is another's window start is worked out once (one date: its
+    window start's tie state on a second thread). The same values whatever ``workers``
+    is.
 
     >>> from ecomap.model import EcomapDocument
     >>> doc = EcomapDocument.model_validate({"format": "ecomap/1",
@@ -449,15 +451,52 @@ def cohort_values_on(
                                at - timedelta(days=settings.window_days))
             return [cohort_values(tables, at, settings, states=TieStates(tables, settings),
                                   then=then)]
-    parts = max(1, min(workers, len(points)))
-    runs = [points[len(points) * i // parts : len(points) * (i + 1) // parts]
-            for i in range(parts)]
+    window = timedelta(days=settings.window_days)
+    runs = date_runs(points, window, workers)
 
-    def work(run: list[date]) -> list[CohortValues]:
-        states = TieStates(tables, settings)  # one pass: the dates share the tie work
-        return [cohort_values(tables, point, settings, states=states) for point in run]
+    def work(run: list[date]) -> dict[date, CohortValues]:
+        # one pass: the dates share the tie work; a date that is also a later one's
+        # window start is worked out once
+        states = TieStates(tables, settings, again={d - window for d in run} & set(run))
+        return {point: cohort_values(tables, point, settings, states=states)
+                for point in run}
 
-    if parts == 1:
-        return work(points)
-    with ThreadPoolExecutor(parts) as pool:
-        return [values for run in pool.map(work, runs) for values in run]
+    found: dict[date, CohortValues] = {}
+    if len(runs) <= 1:
+        found = work(runs[0]) if runs else {}
+    else:
+        with ThreadPoolExecutor(len(runs)) as pool:
+            for made in pool.map(work, runs):
+                found.update(made)
+    return [found[point] for point in points]
+
+
+def date_runs(dates: Sequence[date], window: timedelta, parts: int) -> list[list[date]]:
+    """``dates`` (each once, ascending) cut into at most ``parts`` runs of about equal
+    length for :func:`cohort_values_on`'s threads, keeping a date in the run of the
+    date whose window start it is (so that run works its tie state out once).
+
+    >>> ends = month_ends(date(2025, 12, 31), 24)  # 2024-03-31 is 2025-03-31's start
+    >>> [[d.isoformat()[:7] for d in run] for run in date_runs(ends, timedelta(365), 2)]
+    ... # doctest: +NORMALIZE_WHITESPACE
+    [['2024-01', '2024-02', '2024-03', '2024-04', '2024-05', '2024-06', '2024-07',
+      '2025-02', '2025-03', '2025-04', '2025-05', '2025-06', '2025-07'],
+     ['2024-08', '2024-09', '2024-10', '2024-11', '2024-12', '2025-01', '2025-08',
+      '2025-09', '2025-10', '2025-11', '2025-12']]
+    """
+    chains: list[list[date]] = []
+    chain_of: dict[date, int] = {}
+    for day in sorted(set(dates)):
+        at = chain_of.get(day - window)
+        if at is None:
+            at = len(chains)
+            chains.append([])
+        chain_of[day] = at
+        chains[at].append(day)
+    total = sum(len(chain) for chain in chains)
+    runs: list[list[date]] = [[] for _ in range(max(1, min(parts, len(chains))))]
+    done = 0
+    for chain in chains:  # in order of their first date: neighbouring dates together
+        runs[min(len(runs) - 1, done * len(runs) // max(total, 1))].extend(chain)
+        done += len(chain)
+    return [sorted(run) for run in runs if run]

@@ -23,6 +23,7 @@ against the date-by-date path on random tables and dates.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -226,10 +227,14 @@ class TieStates:
     [45]
     """
 
-    def __init__(self, tables: CohortTables, settings: MeasureSettings) -> None:
+    def __init__(self, tables: CohortTables, settings: MeasureSettings, *,
+                 again: Collection[date] = ()) -> None:
         self.tables = tables
         self.settings = settings
         self._counters: list[_Counter] = []
+        self._again = set(again)  # dates that will be asked for twice: kept once made
+        self._kept: dict[date, TieState] = {}
+        self.made = 0  # states worked out (not kept ones handed out again)
 
     def _counter(self, at: date) -> _Counter:
         """A counter at ``at``: the one that has counted furthest without passing it,
@@ -248,7 +253,20 @@ class TieStates:
         return counter
 
     def on(self, at: date) -> TieState:
-        """Every child tie's state on ``at``."""
+        """Every child tie's state on ``at`` (a date of ``again`` is worked out once: a
+        trend's month end is also a later month's window start when a whole number of
+        years apart)."""
+        kept = self._kept.pop(at, None)
+        if kept is not None:
+            return kept
+        state = self._make(at)
+        if at in self._again:
+            self._again.discard(at)
+            self._kept[at] = state
+        return state
+
+    def _make(self, at: date) -> TieState:
+        self.made += 1
         t, s = self.tables, self.settings
         active = t.active(at)
         n = len(t.tie_child)

@@ -140,3 +140,32 @@ def test_values_on_many_dates_are_the_same_on_any_number_of_threads(
             assert np.array_equal(getattr(values, field.name), getattr(want, field.name),
                                   equal_nan=field.name in ("network_strength", "continuity",
                                                            "paid_share"))
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_month_end_that_is_a_later_window_start_is_worked_out_once(
+    synthetic: list[EcomapDocument], workers: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """24 month ends to 2025-12-31 and their window starts are 48 dates; from February
+    2025 each window start is the month end a year before (a 365-day window), so 37
+    tie states are worked out, and the values are those of each date on its own."""
+    from dataclasses import fields
+
+    from ecomap.measures import series
+    from ecomap.measures.cohort import cohort_values, cohort_values_on
+
+    made: list[date] = []
+    make = series.TieStates._make
+    monkeypatch.setattr(series.TieStates, "_make",
+                        lambda self, at: made.append(at) or make(self, at))
+    tables = CohortTables.from_documents(synthetic)
+    days = month_ends(date(2025, 12, 31), 24)
+    got = cohort_values_on(tables, days, DEFAULT_SETTINGS, workers=workers)
+    assert len(made) == 37 and len(set(made)) == 37
+    monkeypatch.undo()
+    for at, values in zip(days, got, strict=True):
+        want = cohort_values(tables, at, DEFAULT_SETTINGS)
+        for field in fields(want):
+            assert np.array_equal(getattr(values, field.name), getattr(want, field.name),
+                                  equal_nan=field.name in ("network_strength", "continuity",
+                                                           "paid_share"))
