@@ -9,8 +9,9 @@ authority's table of each date, so the decision is the same whoever asks and wha
 they compare. Caching (:mod:`api.dashboard_cache`): the store's tables, each date's
 per-child values and each finished answer are kept per store revision (every write bumps
 it), so a repeat view is a lookup and never stale; :func:`warm` makes the first view
-ahead of time. No FastAPI here: the ``ecomap dashboard`` command runs this module without
-loading the web framework (the request parsing is :mod:`api.dashboard_request`).
+ahead of time (docs/scale.md, "The cold paths outside the store read"). No FastAPI here:
+the ``ecomap dashboard`` command runs this module without loading the web framework (the
+request parsing is :mod:`api.dashboard_request`).
 """
 
 from __future__ import annotations
