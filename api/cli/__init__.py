@@ -19,4 +19,7 @@ for _module in (importing, data, measures, record, serve, users, migrate):
 
 def main() -> None:
     """Console-script entry point."""
+    from api.memory import return_freed_memory
+
+    return_freed_memory()  # numpy's temporaries go back to the system when freed
     app()

@@ -228,7 +228,7 @@ def cohort_from_snapshot(buffer: Any, key: Mapping[str, Any] | None = None) -> C
         raise SnapshotUnreadable("a snapshot of another state")
     try:
         if "members_json" in columns:
-            members = Members.from_json(columns["members_json"].tobytes().decode())
+            members = Members.from_json_bytes(columns["members_json"])
         else:
             members = Members.of(columns["members_codes"])
         child_ids = _from_json_column(columns["child_ids"])

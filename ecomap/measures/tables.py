@@ -109,10 +109,11 @@ class Members:
     ([0, 1, 0], 2)
     """
 
-    def __init__(self, make: Callable[[], I64], parts: Sequence[str] = ()) -> None:
+    def __init__(self, make: Callable[[], I64],
+                 text: Callable[[], str | None] = lambda: None) -> None:
         self._make = make
         self._codes: I64 | None = None
-        self._parts = parts
+        self._text = text
 
     @classmethod
     def of(cls, codes: ArrayLike) -> Members:
@@ -134,12 +135,21 @@ class Members:
         [0, 1, 0]
         """
         kept = [part for part in parts if part]
-        return cls(lambda: _numbered(kept), kept)
+        return cls(lambda: _numbered(kept), lambda: ",".join(kept) if kept else None)
+
+    @classmethod
+    def from_json_bytes(cls, data: NDArray[np.uint8]) -> Members:
+        """:meth:`from_json` of UTF-8 bytes (a view of a mapped file: not read until the
+        members are first asked for)."""
+        def text() -> str | None:
+            return data.tobytes().decode() if len(data) else None
+
+        return cls(lambda: _numbered([t] if (t := text()) else []), text)
 
     @property
     def json(self) -> str | None:
-        """The ids as JSON list items when made by :meth:`from_json` (else None)."""
-        return ",".join(self._parts) if self._parts else None
+        """The ids as JSON list items when made from them (else None)."""
+        return self._text()
 
     @property
     def codes(self) -> I64:
@@ -462,24 +472,20 @@ class CohortTables:
         result: B = (self.tie_start <= t) & (self.tie_end > t)
         return result
 
-    @cached_property
-    def _observed_segments(self) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
-        """The segments holding observations, and where each starts."""
-        starts = self.seg_start[:-1]
-        observed = np.flatnonzero(self.seg_start[1:] > starts)
-        return observed, starts[observed].astype(np.intp)
-
     def counts_on(self, at: date) -> NDArray[np.int32]:
         """Per segment (one tie, one side), how many of its observations are dated on or
-        before ``at``: one pass over the days, summed per segment (``reduceat`` over the
-        segments that have observations), with one byte per observation and four per
-        segment as temporaries."""
-        counts = np.zeros(len(self.seg_start) - 1, dtype=np.int32)
-        if self.n_observations == 0:
-            return counts
-        within = (self.obs_day <= at.toordinal()).view(np.uint8)
-        observed, firsts = self._observed_segments
-        counts[observed] = np.add.reduceat(within, firsts, dtype=np.int32)
+        before ``at``: one pass over the days, summed per segment by one ``reduceat``
+        (an empty segment's sum is its neighbour's first flag, so it is set to 0 after),
+        with one byte per observation and four per segment as temporaries."""
+        n = self.n_observations
+        if n == 0:
+            return np.zeros(len(self.seg_start) - 1, dtype=np.int32)
+        within = np.empty(n + 1, dtype=np.uint8)  # a last 0: segments may start at n
+        np.less_equal(self.obs_day, at.toordinal(), out=within[:n].view(bool))
+        within[n] = 0
+        starts = self.seg_start[:-1]
+        counts: NDArray[np.int32] = np.add.reduceat(within, starts, dtype=np.int32)
+        counts[self.seg_start[1:] == starts] = 0
         return counts
 
     def effective_from(self, counts: NDArray[np.integer[Any]], perspective: View) -> Effective:
