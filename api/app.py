@@ -13,6 +13,7 @@ from api.accounts import Accounts
 from api.auth.links import LinkSigner
 from api.auth.throttle import SignInThrottle
 from api.dashboard import DashboardCache, warm
+from api.memory import return_freed_memory
 from api.deps import utc_now
 from api.middleware import AccessLog, BodyLimit, CrossSiteGuard
 from api.routes import (
@@ -90,6 +91,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        return_freed_memory()  # the dashboard's numpy temporaries leave when freed
         own_store = store is None
         graph_store = store if store is not None else settings.open_store()
         accounts = Accounts(settings.accounts_path())

@@ -33,6 +33,7 @@ from typing import Any
 import httpx
 
 from bench import stats
+from graph.embedded import snapshots
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "bench" / "data"
@@ -133,26 +134,38 @@ def measure_cli(db: Path, at: str, months: int) -> dict[str, Any]:
 
 
 def measure_api_first_call(db: Path, at: str) -> dict[str, Any]:
-    """The API's first dashboard call after start (as a leader of the whole authority)."""
+    """The API's first dashboard calls after start, as a leader of the whole authority:
+    the dashboard a leader opens (today, the default 12 months), asked the moment the
+    server answers (the start-up warm-up may still be making it), then again; after a
+    second start, the same asked 30 s later (the warm-up done); and ``at``'s dashboard
+    (a date the warm-up does not make)."""
     from bench.page_load import LEADER, PASSWORD, serve
 
-    proc, url = serve(ROOT, db, OUT / "scale-api")
-    try:
-        with httpx.Client(base_url=url, timeout=600) as client:
-            client.post("/api/auth/login", json={"username": LEADER, "password": PASSWORD}
-                        ).raise_for_status()
-            start = time.perf_counter()
-            first = client.get("/api/dashboard", params={"at": at})
-            took = time.perf_counter() - start
-            start = time.perf_counter()
-            client.get("/api/dashboard", params={"at": at})
-            again = time.perf_counter() - start
-        return {"first_s": took, "second_s": again, "status": first.status_code,
-                "server_peak_rss_mb": stats.peak_rss_mb(proc.pid),
-                "has_plans": bool(first.json().get("plans"))}
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+    def first_calls(wait_s: float) -> dict[str, Any]:
+        started = time.perf_counter()
+        proc, url = serve(ROOT, db, OUT / "scale-api")
+        ready = time.perf_counter() - started
+        try:
+            time.sleep(wait_s)
+            with httpx.Client(base_url=url, timeout=600) as client:
+                client.post("/api/auth/login", json={"username": LEADER, "password": PASSWORD}
+                            ).raise_for_status()
+                timed: dict[str, Any] = {"ready_s": ready, "wait_s": wait_s}
+                for name, params in (("first", {}), ("second", {}), ("other_date", {"at": at})):
+                    start = time.perf_counter()
+                    answer = client.get("/api/dashboard", params=params)
+                    timed[f"{name}_s"] = time.perf_counter() - start
+                    timed[f"{name}_status"] = answer.status_code
+                timed["has_plans"] = bool(answer.json().get("plans"))
+            timed["server_peak_rss_mb"] = stats.peak_rss_mb(proc.pid)
+            return timed
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+
+    at_once = first_calls(0.0)
+    later = first_calls(30.0)
+    return {**at_once, "after_warm_up": later}
 
 
 def exponent(small: float, large: float, ratio: float) -> float | None:
@@ -174,10 +187,14 @@ def run(opts: argparse.Namespace) -> dict[str, Any]:
             entry["import"] = measure_import(jsonl, db, n)
         common = {"db": str(db), "at": opts.at}
         log(f"{n}: cold `ecomap dashboard`, one date and {opts.months} months")
+        for kind in snapshots.KINDS:  # the first read after a write: no columns file
+            snapshots.path_for(str(db), kind).unlink(missing_ok=True)
+        entry["cli_one_date_rows"] = measure_cli(db, opts.at, 1)  # ... and writes it
         entry["cli_one_date"] = measure_cli(db, opts.at, 1)
         entry["cli_trend"] = measure_cli(db, opts.at, opts.months)
         log(f"{n}: cold cohort at one date (packed columns, documents, naive)")
         entry["at_columns"] = task("at", {**common, "how": "columns"})
+        entry["at_packed_rows"] = task("at", {**common, "how": "packed_rows"})
         if n <= opts.documents_max:
             entry["at_documents"] = task("at", {**common, "how": "documents"})
         if n <= opts.naive_max:
@@ -202,12 +219,15 @@ def run(opts: argparse.Namespace) -> dict[str, Any]:
 
             entry["naive_diffs"] = compare_cohort(entry["at_columns"].get("result") or {}, naive)
             entry["naive_agrees"] = not entry["naive_diffs"]
+        entry["packed_rows_agree"] = (entry["at_packed_rows"].get("result")
+                                      == entry["at_columns"].get("result"))
         documents = entry.get("at_documents", {}).get("result")
         if documents:
             entry["documents_agree"] = documents == entry["at_columns"].get("result")
         entry["trend_agrees"] = (entry["trend_one_pass"].get("result")
                                  == entry["trend_by_month"].get("result"))
-        for key in ("at_columns", "at_documents", "naive", "trend_one_pass", "trend_by_month"):
+        for key in ("at_columns", "at_packed_rows", "at_documents", "naive", "trend_one_pass",
+                    "trend_by_month"):
             entry.get(key, {}).pop("result", None)
     neo4j = OUT / "neo4j-cohort.jsonl"
     if neo4j.exists():
@@ -230,11 +250,14 @@ def _f(value: Any, places: int = 2) -> str:
 
 
 ROWS = (  # (figure, path, key)
+    ("cold `ecomap dashboard`, one date", "the command, first read after a write (no "
+     "columns file: packed rows, then the file written)", "cli_one_date_rows"),
     ("cold `ecomap dashboard`, one date", "the command, whole process", "cli_one_date"),
     ("cold `ecomap dashboard`, 24 months", "the command, whole process", "cli_trend"),
     ("cohort at one date, cold", "naive (networkx per child, from JSON)", "naive"),
     ("cohort at one date, cold", "documents → tables (first round)", "at_documents"),
-    ("cohort at one date, cold", "packed columns (store.cohort_tables)", "at_columns"),
+    ("cohort at one date, cold", "packed rows (round 3: a row per child)", "at_packed_rows"),
+    ("cohort at one date, cold", "columns file (store.cohort_tables)", "at_columns"),
     ("24-month trend, cold", "month by month (first round's arithmetic)", "trend_by_month"),
     ("24-month trend, cold", "one pass, two threads (this round)", "trend_one_pass"),
     ("plans tables, cold", "store.plan_tables (packed plans)", "plans"),
@@ -287,10 +310,13 @@ def _target_rows(results: dict[str, Any]) -> list[str]:
                      "per CPU-s)", verdict(imp["children_per_s"] >= 5000)))
     api = big.get("api", {})
     if api.get("first_s") is not None:
+        later = api.get("after_warm_up", {})
         rows.append((f"API dashboard, {big_n:,}, first call after start: ≤ 2 s",
-                     f"{_f(api['first_s'])} s (12-month trend and plans; plans tables alone "
-                     f"{_f(big.get('plans', {}).get('wall_s'))} s cold); second call "
-                     f"{_f(api['second_s'])} s", verdict(api["first_s"] <= 2)))
+                     f"asked the moment the server answers ({_f(api['ready_s'])} s after "
+                     f"start): {_f(api['first_s'])} s (today, 12 months and plans: the "
+                     f"start-up warm-up still making it); asked 30 s after start: "
+                     f"{_f(later.get('first_s'))} s; another date, not warmed: "
+                     f"{_f(api['other_date_s'])} s", verdict(api["first_s"] <= 2)))
     page = results.get("page_load", {}).get("after")
     if page:
         rows.append(("dashboard page first load, 10 Mbit/s, empty cache: ≤ 1.5 s",
@@ -337,7 +363,9 @@ def render(results: dict[str, Any]) -> str:
             if key == "naive":
                 note = f"equal to the engine: {entry.get('naive_agrees')}"
             if key == "at_documents":
-                note = f"equal to the packed path: {entry.get('documents_agree')}"
+                note = f"equal to the columns file: {entry.get('documents_agree')}"
+            if key == "at_packed_rows":
+                note = f"equal to the columns file: {entry.get('packed_rows_agree')}"
             if key == "at_columns" and e.get("read_cpu_s") is not None:
                 note = (f"of which the store read {_f(e['read_wall_s'])} s wall, "
                         f"{_f(e['read_cpu_s'])} s CPU")
@@ -347,10 +375,17 @@ def render(results: dict[str, Any]) -> str:
                          f"{_f(e.get('cpu_s'))} | {_f(e.get('peak_rss_mb'), 0)} | {note} |")
         api = entry.get("api")
         if api:
+            later = api.get("after_warm_up", {})
             lines.append(f"| {int(n):,} | API dashboard, first call after start | `GET "
-                         f"/api/dashboard` (12-month trend, plans) | {_f(api.get('first_s'))} | "
-                         f"— | {_f(api.get('server_peak_rss_mb'), 0)} (server) | second call "
-                         f"{_f(api.get('second_s'))} s |")
+                         f"/api/dashboard` (today, 12-month trend, plans) asked the moment the "
+                         f"server answers | {_f(api.get('first_s'))} | — | "
+                         f"{_f(api.get('server_peak_rss_mb'), 0)} (server) | ready "
+                         f"{_f(api.get('ready_s'))} s after start; second call "
+                         f"{_f(api.get('second_s'))} s; `at` {_f(api.get('other_date_s'))} s |")
+            lines.append(f"| {int(n):,} | API dashboard, first call after start | the same, "
+                         f"asked 30 s after start | {_f(later.get('first_s'))} | — | "
+                         f"{_f(later.get('server_peak_rss_mb'), 0)} (server) | `at` "
+                         f"{_f(later.get('other_date_s'))} s |")
         naive, cols, docs = (entry.get("naive", {}), entry.get("at_columns", {}),
                              entry.get("at_documents", {}))
         if naive.get("wall_s") and cols.get("wall_s"):

@@ -42,7 +42,12 @@ def _tables(db: str, how: str) -> Any:
     try:
         if how == "documents":  # the first round's path: documents, then tables
             return CohortTables.from_documents(store.iter_documents())
-        return store.cohort_tables()  # columns read by SQL (today's dashboard path)
+        if how == "packed_rows":  # round 3's path: every child's packed row, concatenated
+            from graph.embedded.cohort import packed_cohort_tables
+
+            with store._reading() as conn:
+                return packed_cohort_tables(conn, None)
+        return store.cohort_tables()  # today's dashboard path: the columns file, mapped
     finally:
         store.close()
 
