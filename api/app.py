@@ -13,8 +13,8 @@ from api.accounts import Accounts
 from api.auth.links import LinkSigner
 from api.auth.throttle import SignInThrottle
 from api.dashboard import DashboardCache, warm
-from api.memory import return_freed_memory
 from api.deps import utc_now
+from api.memory import return_freed_memory
 from api.middleware import AccessLog, BodyLimit, CrossSiteGuard
 from api.routes import (
     audit,
