@@ -137,7 +137,7 @@ def _tenths(tables: CohortTables, at: date, code: NDArray[np.int32], rated: B,
     cell *= full + 1
     cell += age
     result: I64 = table.ravel().take(cell).astype(np.int64)
-    result[~rated] = 0
+    result *= rated  # 0 where unrated
     return result
 
 
