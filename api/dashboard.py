@@ -64,6 +64,7 @@ __all__ = [
     "asking",
     "check_at",
     "dashboard",
+    "teams",
     "viewer_for",
     "warm",
 ]
@@ -149,6 +150,20 @@ def asking(
         out.append(AskAgain(child=tables.child_ids[row], trust_answered_on=on,
                             ask_again=time_to_ask_again(on, today, ms.window_days)))
     return out
+
+
+def teams(store: GraphStore, cache: DashboardCache | None = None) -> list[str]:
+    """Every team an open record names, sorted: what the dashboard's team filter offers.
+    Read from the cohort tables the dashboard keeps (made at start-up, or waited for while
+    they are read), not by listing every child.
+
+    >>> from graph.embedded import EmbeddedStore
+    >>> teams(EmbeddedStore.memory())
+    []
+    """
+    cache = cache or DashboardCache()
+    tables = cache.tables.get(store.revision(), lambda: store.cohort_tables())
+    return sorted({team for team in tables.team.tolist() if team})
 
 
 def _plan_tables(
