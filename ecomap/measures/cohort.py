@@ -204,8 +204,8 @@ def cohort_values(
         tenths0 = strength_tenths(tables, eff0, t0, s)
     kept = active0 & _pairs_of(tables, active)
     # sums of whole tenths: exact in float64, as a float sum of them would be
-    numerator = tables.per_child_sum(np.where(kept, tenths0, 0)).astype(np.float64)
-    denominator = tables.per_child_sum(np.where(active0, tenths0, 0)).astype(np.float64)
+    numerator = tables.per_child_sum(tenths0 * kept).astype(np.float64)
+    denominator = tables.per_child_sum(tenths0 * active0).astype(np.float64)
     with np.errstate(invalid="ignore", divide="ignore"):
         continuity = np.where(
             denominator > 0,
