@@ -14,7 +14,7 @@ from api.auth.links import LinkSigner
 from api.auth.throttle import SignInThrottle
 from api.dashboard import DashboardCache, warm
 from api.deps import utc_now
-from api.memory import return_freed_memory
+from api.memory import one_arena
 from api.middleware import AccessLog, BodyLimit, CrossSiteGuard
 from api.routes import (
     audit,
@@ -91,7 +91,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        return_freed_memory()  # the dashboard's numpy temporaries leave when freed
+        one_arena()  # the dashboard's threads reuse each other's freed temporaries
         own_store = store is None
         graph_store = store if store is not None else settings.open_store()
         accounts = Accounts(settings.accounts_path())

@@ -19,7 +19,7 @@ for _module in (importing, data, measures, record, serve, users, migrate):
 
 def main() -> None:
     """Console-script entry point."""
-    from api.memory import return_freed_memory
+    from api.memory import one_arena
 
-    return_freed_memory()  # numpy's temporaries go back to the system when freed
+    one_arena()  # the arithmetic's two threads reuse each other's freed temporaries
     app()

@@ -108,16 +108,17 @@ def _top_sum(tables: CohortTables, tenths: I64, active: B, top: int) -> F64:
     """Per child, the sum of the ``top`` largest strengths of its active ties (tenths
     are 0..1000; inactive ties count as 0, which adds nothing).
 
-    One sort of packed keys (child, then value descending: ``1024 - tenths`` fits in
-    11 bits); the ties stay grouped by child, so each one's rank is its position in its
-    child's group.
+    One sort of packed keys (:attr:`CohortTables.ranking_keys`: child, then value
+    descending, ``1024 - tenths`` in the low 11 bits); the ties stay grouped by child,
+    so each one's rank is its position in its child's group.
     """
     if len(tables.tie_child) == 0:
         return np.zeros(tables.n_children, dtype=np.float64)
-    key = tables.tie_child * 2048 + (1024 - np.where(active, tenths, 0))
+    key = tables.ranking_keys.copy()
+    np.subtract(key, tenths * active, out=key, casting="unsafe")  # 0..1000: fits
     key.sort()
     value = 1024 - (key & 2047)
-    value[tables.rank_in_child() >= top] = 0
+    value *= tables.rank_in_child() < top
     return tables.per_child_sum(value).astype(np.float64)
 
 
@@ -214,9 +215,12 @@ def cohort_values(
         )
 
     # a tie [start, end) shares a day with (t0, t] when max(start, t0+1) <= min(end-1, t)
-    first = np.maximum(tables.tie_start, t0.toordinal() + 1)
-    last = np.minimum(tables.tie_end - 1, at.toordinal())
-    workers = _count_members(tables, tables.member_social_worker & (first <= last))
+    rows = tables.social_worker_ties
+    first = np.maximum(tables.tie_start[rows], t0.toordinal() + 1)
+    last = np.minimum(tables.tie_end[rows] - 1, at.toordinal())
+    shared_days = np.zeros(len(tables.tie_child), dtype=bool)
+    shared_days[rows[first <= last]] = True
+    workers = _count_members(tables, shared_days)
 
     return CohortValues(
         open=case.open,

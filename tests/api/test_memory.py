@@ -1,5 +1,5 @@
-"""Freed memory goes back to the system: glibc's mapping threshold is fixed, so a large
-block freed after the call no longer raises it (mirrors api/memory.py)."""
+"""One malloc arena: threads that allocate at the same time share glibc's one heap
+instead of each making its own (mirrors api/memory.py)."""
 
 from __future__ import annotations
 
@@ -9,32 +9,41 @@ import sys
 import pytest
 
 _PROBE = """
-import sys
-import numpy as np
-from pathlib import Path
-from api.memory import return_freed_memory
+import ctypes, os, sys, tempfile, threading
+from api.memory import one_arena
 
-def rss_mb():
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
+if sys.argv[1] == "one":
+    assert one_arena()
+libc = ctypes.CDLL("libc.so.6")
+libc.malloc.restype = ctypes.c_void_p
+libc.free.argtypes = [ctypes.c_void_p]
+libc.fopen.restype = ctypes.c_void_p
+libc.malloc_info.argtypes = [ctypes.c_int, ctypes.c_void_p]
+libc.fclose.argtypes = [ctypes.c_void_p]
+start = threading.Barrier(4)
 
-if sys.argv[1] == "fixed":
-    assert return_freed_memory()
-big = np.ones(24 << 20, dtype=np.uint8); del big  # glibc would now raise its threshold
-before = rss_mb()
-blocks = [np.ones(4 << 20, dtype=np.uint8) for _ in range(40)]  # 160 MB of 4 MB blocks
-for i in range(0, 40, 2):
-    blocks[i] = None  # every other one freed: heap holes cannot be trimmed
-print(rss_mb() - before)
+def busy():
+    start.wait()  # all four allocate at once: glibc would give each its own arena
+    for _ in range(2000):
+        libc.free(libc.malloc(4096))
+
+threads = [threading.Thread(target=busy) for _ in range(4)]
+for t in threads: t.start()
+for t in threads: t.join()
+path = tempfile.mktemp()
+stream = libc.fopen(path.encode(), b"w")
+libc.malloc_info(0, stream)
+libc.fclose(stream)
+print(open(path).read().count("<heap nr="))
+os.unlink(path)
 """
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc only")
-def test_freed_temporaries_leave_the_process_once_the_threshold_is_fixed() -> None:
-    def held(mode: str) -> float:
+def test_threads_allocating_at_once_share_one_arena() -> None:
+    def heaps(mode: str) -> int:
         done = subprocess.run([sys.executable, "-c", _PROBE, mode], capture_output=True,
                               text=True, check=True)
-        return float(done.stdout)
+        return int(done.stdout)
 
-    assert held("fixed") < 100 < held("moving")  # 80 MB freed: returned, or kept
+    assert heaps("one") == 1 < heaps("default")
