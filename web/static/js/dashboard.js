@@ -184,7 +184,12 @@ function start() {
   form.at.value = params.get("at") || today();
   form.at.max = today();
   for (const k of ["status", "months"]) if (params.get(k)) form[k].value = params.get(k);
-  teams().then(() => { if (params.get("team")) form.team.value = params.get("team"); show(); });
+  if (params.get("team")) {  // the team's option must exist before the figures ask for it
+    teams().then(() => { form.team.value = params.get("team"); show(); });
+  } else {  // the figures need not wait for the team list
+    teams();
+    show();
+  }
   form.addEventListener("submit", (e) => { e.preventDefault(); show(); });
   $("sign-out").addEventListener("click", signOut);
 }
