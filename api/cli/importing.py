@@ -199,20 +199,13 @@ def import_documents(
     importer = _Importer(db, batch_size, actor=f"import:{name}")
     try:
         with stream, contextlib.ExitStack() as stack:
-            tick: Callable[[], None] = no_progress
-            if show_progress(progress, size):
-                bar = stack.enter_context(progress_bar("bytes" if size else "documents"))
-                task = bar.add_task(f"importing {name}", total=size)
-                if size:
-                    def tick() -> None:
-                        bar.update(task, completed=stream.tell())
-                else:
-                    def tick() -> None:
-                        bar.advance(task)
+            seen = 0
+            tick = _progress(stack, stream, progress, size, name, lambda: seen)
             try:
                 with _import_gc():
                     for result in read_documents(stream):
                         importer.add(result)
+                        seen += 1
                         tick()
                     importer.finish()
             finally:
@@ -233,6 +226,20 @@ def import_documents(
         raise typer.Exit(1)
 
 
+def _progress(stack: contextlib.ExitStack, stream: IO[bytes], progress: bool | None,
+              size: int | None, name: str, done: Callable[[], int]) -> Callable[[], None]:
+    """An import's progress tick: a bar (closed with ``stack``) of the bytes read when
+    the size is known, else of ``done()`` documents; nothing when no bar is shown."""
+    if not show_progress(progress, size):
+        return no_progress
+    bar = stack.enter_context(progress_bar("bytes" if size else "documents"))
+    task = bar.add_task(f"importing {name}", total=size)
+
+    def tick() -> None:
+        bar.update(task, completed=stream.tell() if size else done())
+    return tick
+
+
 def _import_embedded(db: EmbeddedStore, stream: IO[bytes], size: int | None, name: str,
                      target: str, batch_size: int, progress: bool | None,
                      pool: ProcessPoolExecutor | None, workers: int) -> None:
@@ -243,13 +250,7 @@ def _import_embedded(db: EmbeddedStore, stream: IO[bytes], size: int | None, nam
     tally = Tally()
     try:
         with stream, contextlib.ExitStack() as stack:
-            tick: Callable[[], None] = no_progress
-            if show_progress(progress, size):
-                bar = stack.enter_context(progress_bar("bytes" if size else "documents"))
-                task = bar.add_task(f"importing {name}", total=size)
-
-                def tick() -> None:
-                    bar.update(task, completed=stream.tell() if size else tally.imported)
+            tick = _progress(stack, stream, progress, size, name, lambda: tally.imported)
             with _import_gc():
                 import_stream(stream, db, tally, actor=f"import:{name}", batch=batch_size,
                               pool=pool, workers=workers, tick=tick)

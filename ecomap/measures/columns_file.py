@@ -148,9 +148,9 @@ def decode(buffer: Any, kind: str) -> tuple[dict[str, Any], dict[str, Any],
                 raise SnapshotUnreadable(f"column {name}: outside the snapshot")
             columns[name] = np.frombuffer(view, dtype=dtype, count=count, offset=at)
         return dict(header["key"]), dict(header["meta"]), columns
-    except (KeyError, TypeError, ValueError) as broken:
-        if isinstance(broken, SnapshotUnreadable):
-            raise
+    except SnapshotUnreadable:
+        raise
+    except (KeyError, TypeError, ValueError):
         raise SnapshotUnreadable("its header is damaged") from None
 
 
@@ -235,9 +235,9 @@ def cohort_from_snapshot(buffer: Any, key: Mapping[str, Any] | None = None) -> C
         texts: dict[str, Any] = {name: _uncoded(meta[name], columns[name])
                                  for name in ("team", "status", "ep_value")}
         arrays: dict[str, Any] = {name: columns[name] for name in _COHORT_ARRAYS}
-    except (KeyError, TypeError, ValueError) as broken:
-        if isinstance(broken, SnapshotUnreadable):
-            raise
+    except SnapshotUnreadable:
+        raise
+    except (KeyError, TypeError, ValueError):
         raise SnapshotUnreadable("a column is missing or damaged") from None
     tables = CohortTables(child_ids=child_ids, members=members, **texts, **arrays)
     _check_lengths(tables)

@@ -234,7 +234,6 @@ class TieStates:
         self._counters: list[_Counter] = []
         self._again = set(again)  # dates that will be asked for twice: kept once made
         self._kept: dict[date, TieState] = {}
-        self.made = 0  # states worked out (not kept ones handed out again)
 
     def _counter(self, at: date) -> _Counter:
         """A counter at ``at``: the one that has counted furthest without passing it,
@@ -266,7 +265,6 @@ class TieStates:
         return state
 
     def _make(self, at: date) -> TieState:
-        self.made += 1
         t, s = self.tables, self.settings
         active = t.active(at)
         n = len(t.tie_child)
