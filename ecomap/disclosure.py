@@ -27,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -53,7 +54,30 @@ class CellCounter:
     def __init__(self, teams: NDArray[np.object_], statuses: NDArray[np.object_]) -> None:
         team_names, team_code = _factorize(teams)
         status_names, status_code = _factorize(statuses)
-        code = team_code * len(status_names) + status_code
+        self._number(team_code, team_names, status_code, status_names)
+
+    @classmethod
+    def of_codes(cls, teams: NDArray[np.integer[Any]], statuses: NDArray[np.integer[Any]],
+                 names: NDArray[np.object_]) -> CellCounter:
+        """The cells of children whose teams and statuses are already numbered: codes
+        into ``names``, whose last entry is None (code -1: none).
+
+        >>> names = np.array(["South", "early_help", "looked_after", None], dtype=object)
+        >>> CellCounter.of_codes(np.array([0, 0, -1]), np.array([1, 1, 2]), names).counts(
+        ...     np.array([True, False, True]))
+        {('South', 'early_help'): 1, ('', 'looked_after'): 1}
+        """
+        cells = cls.__new__(cls)
+        labels = [NONE if v is None else str(v) for v in names.tolist()]
+        none = len(labels) - 1
+        team = np.where(teams < 0, none, teams)
+        status = np.where(statuses < 0, none, statuses)
+        cells._number(team, labels, status, labels)
+        return cells
+
+    def _number(self, team_code: NDArray[np.integer[Any]], team_names: Sequence[str],
+                status_code: NDArray[np.integer[Any]], status_names: Sequence[str]) -> None:
+        code = team_code.astype(np.int64) * len(status_names) + status_code
         present, self._code = np.unique(code, return_inverse=True)
         self.cells: list[Cell] = [(team_names[c // len(status_names)],
                                    status_names[c % len(status_names)]) for c in present.tolist()]

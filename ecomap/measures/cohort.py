@@ -71,6 +71,12 @@ class CohortValues:
     support_answered: B
     no_emotional_support: B
     paid_share: F64
+    #: ``team`` and ``status`` as codes into ``names``
+    #: (:class:`~ecomap.measures.tables.ValueCodes`), when the values come from tables:
+    #: they number the cells
+    team_code: NDArray[np.int32] | None = None
+    status_code: NDArray[np.int32] | None = None
+    names: NDArray[np.object_] | None = None
 
     @cached_property
     def open_cells(self) -> CellCounter:
@@ -78,7 +84,9 @@ class CohortValues:
         :class:`~ecomap.disclosure.CellCounter`), numbered once for every figure of the
         date that a leader's small-numbers rule counts by cell."""
         opened = scope_rows(self)
-        return CellCounter(self.team[opened], self.status[opened])
+        if self.team_code is None or self.status_code is None or self.names is None:
+            return CellCounter(self.team[opened], self.status[opened])
+        return CellCounter.of_codes(self.team_code[opened], self.status_code[opened], self.names)
 
 
 def _pairs_of(tables: CohortTables, mask: B) -> B:
@@ -237,6 +245,9 @@ def cohort_values(
         support_answered=_any_per_child(tables, support_tie),
         no_emotional_support=emotional_members == 0,
         paid_share=paid_share,
+        team_code=case.team_code,
+        status_code=case.status_code,
+        names=case.names,
     )
 
 

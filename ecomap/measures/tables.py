@@ -257,13 +257,61 @@ class EpisodeColumns:
 
 
 @dataclass(frozen=True)
+class ValueCodes:
+    """The teams and statuses of the tables numbered once (:attr:`CohortTables.value_codes`):
+    ``names`` holds each distinct value, in order of first appearance, then None, so that
+    code -1 (none) reads back as None; ``team``, ``status`` (per child) and ``episode``
+    (per episode) are codes into it."""
+
+    names: NDArray[np.object_]
+    team: NDArray[np.int32]
+    status: NDArray[np.int32]
+    episode: NDArray[np.int32]
+
+
+def value_codes(team: Sequence[str | None], status: Sequence[str | None],
+                episode: Sequence[str | None]) -> ValueCodes:
+    """Number the values of three columns with one vocabulary (None is -1).
+
+    >>> v = value_codes(["North", None], ["early_help", "early_help"], ["North", "x"])
+    >>> v.names.tolist(), v.team.tolist(), v.status.tolist(), v.episode.tolist()
+    (['North', 'early_help', 'x', None], [0, -1], [1, 1], [0, 2])
+    """
+    index: dict[str | None, int] = {None: 0}
+
+    def codes(values: Sequence[str | None]) -> NDArray[np.int32]:
+        found = np.fromiter((index.setdefault(v, len(index)) for v in values), np.int32,
+                            len(values))
+        found -= 1
+        return found
+
+    team_code, status_code, episode_code = codes(team), codes(status), codes(episode)
+    names = np.array([*list(index)[1:], None], dtype=object)
+    return ValueCodes(names, team_code, status_code, episode_code)
+
+
+@dataclass(frozen=True)
 class CaseColumns:
     """Per child on one date (:meth:`CohortTables.case_on`): open or not, and the status
-    and team then (None where there is none)."""
+    and team then (None where there is none), also as codes into ``names``
+    (:class:`ValueCodes`; -1 for none)."""
 
     open: B
-    status: NDArray[np.object_]
-    team: NDArray[np.object_]
+    status_code: NDArray[np.int32]
+    team_code: NDArray[np.int32]
+    names: NDArray[np.object_]
+
+    @property
+    def status(self) -> NDArray[np.object_]:
+        """Each child's status then (None where none)."""
+        result: NDArray[np.object_] = self.names[self.status_code]
+        return result
+
+    @property
+    def team(self) -> NDArray[np.object_]:
+        """Each child's team then (None where none)."""
+        result: NDArray[np.object_] = self.names[self.team_code]
+        return result
 
 
 @dataclass(frozen=True)
@@ -477,18 +525,22 @@ class CohortTables:
         ``first_day`` with ``child.status``); the team episode's team covering ``at``, or
         ``child.team`` throughout without team episodes."""
         t = at.toordinal()
+        codes = self.value_codes
         covers = (self.ep_start <= t) & (self.ep_end > t)
-        by_status = covers & (self.ep_kind == STATUS_EPISODE)
-        by_team = covers & (self.ep_kind == TEAM_EPISODE)
+        by_status = np.flatnonzero(covers & (self.ep_kind == STATUS_EPISODE))
+        by_team = np.flatnonzero(covers & (self.ep_kind == TEAM_EPISODE))
         open_ = ~self.has_status_episodes & (self.first_day <= t)
-        status = self.status.copy()
-        status[~open_] = None
+        status = np.where(open_, codes.status, np.int32(-1))
         open_[self.ep_child[by_status]] = True
-        status[self.ep_child[by_status]] = self.ep_value[by_status]
-        team = self.team.copy()
-        team[self.has_team_episodes] = None
-        team[self.ep_child[by_team]] = self.ep_value[by_team]
-        return CaseColumns(open_, status, team)
+        status[self.ep_child[by_status]] = codes.episode[by_status]
+        team = np.where(self.has_team_episodes, np.int32(-1), codes.team)
+        team[self.ep_child[by_team]] = codes.episode[by_team]
+        return CaseColumns(open_, status, team, codes.names)
+
+    @cached_property
+    def value_codes(self) -> ValueCodes:
+        """The children's teams and statuses and the episodes' values, numbered once."""
+        return value_codes(self.team.tolist(), self.status.tolist(), self.ep_value.tolist())
 
     def active(self, at: date) -> B:
         """Child ties active on ``at``: started <= t < ended."""

@@ -195,3 +195,31 @@ def test_trend_month_ends(synthetic: list[EcomapDocument]) -> None:
         "2024-09-30", "2024-10-31", "2024-11-30", "2024-12-31"]
     assert trend[1].model_dump() == per_child_cohort(synthetic[:30], date(2024, 10, 31))
     assert cohort_trend(tables, date(2024, 12, 31), 0) == []
+
+
+def test_cells_numbered_from_codes_equal_the_cells_of_the_names(
+    synthetic: list[EcomapDocument],
+) -> None:
+    """A date's open cells come from the tables' value codes; they count exactly what
+    numbering the teams' and statuses' names gives, and the names read back from the
+    codes are the case on the date."""
+    import numpy as np
+
+    from ecomap.disclosure import CellCounter
+    from ecomap.measures.cohort import cohort_values, scope_rows
+    from ecomap.measures.settings import DEFAULT_SETTINGS
+
+    tables = CohortTables.from_documents(synthetic)
+    for at in (date(2023, 6, 30), date(2025, 12, 31)):
+        values = cohort_values(tables, at, DEFAULT_SETTINGS)
+        opened = scope_rows(values)
+        by_name = CellCounter(values.team[opened], values.status[opened])
+        flags = values.rated[opened]
+        assert values.open_cells.counts(flags) == by_name.counts(flags)
+        assert len(by_name.cells) > 3
+        for d, team, status, is_open in zip(synthetic, values.team, values.status, values.open,
+                                            strict=True):
+            case = case_on(d, at)
+            assert (case.open, case.team) == (is_open, team)
+            assert status == (case.status if case.open else None)
+        assert np.array_equal(values.team, tables.case_on(at).team)
