@@ -23,9 +23,9 @@ from numpy.typing import NDArray
 from ecomap.disclosure import CellCounter
 from ecomap.measures.figures import CohortMeasures, Figure
 from ecomap.measures.rounding import round_array, round_half_even
-from ecomap.measures.series import TieState, TieStates, strength_tenths
+from ecomap.measures.series import Tenths, TieState, TieStates, strength_tenths
 from ecomap.measures.settings import DEFAULT_SETTINGS, MeasureSettings
-from ecomap.measures.tables import I64, B, CohortTables, stored_rating
+from ecomap.measures.tables import I64, B, CohortTables, has_rating, stored_at_least
 
 F64 = NDArray[np.float64]
 
@@ -112,7 +112,7 @@ def _count_members(tables: CohortTables, mask: B) -> I64:
     return counts
 
 
-def _top_sum(tables: CohortTables, tenths: I64, active: B, top: int) -> F64:
+def _top_sum(tables: CohortTables, tenths: Tenths, active: B, top: int) -> F64:
     """Per child, the sum of the ``top`` largest strengths of its active ties (tenths
     are 0..1000; inactive ties count as 0, which adds nothing).
 
@@ -122,12 +122,13 @@ def _top_sum(tables: CohortTables, tenths: I64, active: B, top: int) -> F64:
     """
     if len(tables.tie_child) == 0:
         return np.zeros(tables.n_children, dtype=np.float64)
-    key = tables.ranking_keys.copy()
-    np.subtract(key, tenths * active, out=key, casting="unsafe")  # 0..1000: fits
+    key = np.subtract(tables.ranking_keys, tenths * active, casting="unsafe",
+                      dtype=tables.ranking_keys.dtype)  # 0..1000: fits
     key.sort()
-    value = 1024 - (key & 2047)
-    value *= tables.rank_in_child() < top
-    return tables.per_child_sum(value).astype(np.float64)
+    key &= 2047
+    np.subtract(1024, key, out=key)
+    key *= tables.ranked_within(top)
+    return tables.per_child_sum(key).astype(np.float64)
 
 
 def _any_per_child(tables: CohortTables, mask: B) -> B:
@@ -172,25 +173,23 @@ def cohort_values(
     if states is not None:
         now = states.on(at)
         start = then.result() if then is not None else states.on(t0)
-        active, eff, tenths = now.active, now.effective, now.tenths
+        active, eff, tenths, code = now.active, now.effective, now.tenths, now.code
     else:
         active = tables.active(at)
         eff = tables.effective(at, "combined")
         tenths = strength_tenths(tables, eff, at, s)
+        code = tables.obs_code[eff.row] if tables.n_observations else eff.row
     rated_tie = active & eff.rated
     if tables.n_observations:
-        row = eff.row
-        code = tables.obs_code[row]  # every rating of the tie's effective observation
-        trust = stored_rating(code, "trusted")  # 0 none, 1 no, 2 yes
-        trust_tie = rated_tie & (trust > 0)
-        trusted_tie = rated_tie & (trust == 2)
-        emotional_tie = rated_tie & (stored_rating(code, "emotional") >= 2)
-        support_tie = rated_tie & (
-            (stored_rating(code, "emotional") > 0)
-            | (stored_rating(code, "practical") > 0)
-            | (stored_rating(code, "informational") > 0)
-        )
-        answered_on = tables.per_child_max(np.where(trust_tie, tables.obs_day[row], -1), -1)
+        # every rating of the tie's effective observation is read off its code
+        trust_tie = rated_tie & has_rating(code, "trusted")  # stored 0 none, 1 no, 2 yes
+        trusted_tie = rated_tie & stored_at_least(code, "trusted", 2)
+        emotional_tie = rated_tie & stored_at_least(code, "emotional", 2)
+        support_tie = rated_tie & has_rating(code, "emotional", "practical", "informational")
+        answered = np.flatnonzero(trust_tie)
+        day = np.full(len(trust_tie), -1, dtype=np.int32)
+        day[answered] = tables.obs_day[eff.row[answered]]
+        answered_on = tables.per_child_max(day, -1)
     else:
         trust_tie = trusted_tie = emotional_tie = support_tie = np.zeros(len(active), bool)
         answered_on = np.full(n, -1, dtype=np.int64)

@@ -27,6 +27,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -37,6 +38,8 @@ from ecomap.measures.strength import DAYS_PER_YEAR
 from ecomap.measures.tables import I64, N_CODES, B, CohortTables, Effective, rating
 
 F64 = NDArray[np.float64]
+#: Strengths in tenths (0..1000): int16 from the strength table, int64 worked out per tie.
+Tenths = NDArray[np.signedinteger[Any]]
 
 __all__ = ["TieState", "TieStates", "observation_parts", "strength_tenths"]
 
@@ -49,7 +52,10 @@ class TieState:
     at: date
     active: B
     effective: Effective
-    tenths: I64
+    tenths: Tenths
+    #: the effective observation's code (:func:`~ecomap.measures.tables.observation_codes`;
+    #: that of row 0 where unrated)
+    code: NDArray[np.int32]
 
 
 @lru_cache(maxsize=8)
@@ -116,27 +122,30 @@ def _strength_table(closeness: float, contact: float, support: float, reciprocit
     raw = 100.0 * np.minimum(np.maximum(total, 0.0), 1.0)
     table = np.rint(round_array(raw, 1) * 10).astype(np.int16)
     index = part_index.reshape(-1) * len(ks) + k_index.reshape(-1)
+    if table.size >= np.iinfo(np.int32).max:  # cells are numbered in int32
+        return None
     return index.astype(np.int32), table, full
 
 
 def _tenths(tables: CohortTables, at: date, code: NDArray[np.int32], rated: B,
-            settings: MeasureSettings) -> I64:
+            settings: MeasureSettings) -> Tenths:
     """Strength in tenths from each tie's effective observation code: its part, plus the
     duration term of ``at``, minus the criticism term, clamped to 0-100 and rounded.
     Looked up in :func:`_strength_table` (each entry made by these same float
-    operations, so equal to the bit) unless that table would be too large."""
+    operations, so equal to the bit; int32 arithmetic, int16 strengths) unless that
+    table would be too large."""
     w = settings.weights
     found = _strength_table(w.closeness, w.contact, w.support, w.reciprocity, w.duration,
                             w.critical, settings.full_years)
     if found is None:
         return _tenths_directly(tables, at, code, rated, settings)
     index, table, full = found
-    age = at.toordinal() - tables.tie_known_start  # unknown starts: below 0, so 0
+    age = np.int32(at.toordinal()) - tables.tie_known_start32  # unknown: below 0, so 0
     np.clip(age, 0, full, out=age)
-    cell = index.take(code).astype(np.int64)
+    cell = index.take(code)
     cell *= full + 1
     cell += age
-    result: I64 = table.ravel().take(cell).astype(np.int64)
+    result: NDArray[np.int16] = table.ravel().take(cell)
     result *= rated  # 0 where unrated
     return result
 
@@ -158,7 +167,7 @@ def _tenths_directly(tables: CohortTables, at: date, code: NDArray[np.int32], ra
 
 def strength_tenths(
     tables: CohortTables, eff: Effective, at: date, settings: MeasureSettings
-) -> I64:
+) -> Tenths:
     """Every child tie's strength on ``at`` in tenths (0 where unrated), as the per-child
     path computes it."""
     if tables.n_observations == 0:
@@ -167,20 +176,20 @@ def strength_tenths(
 
 
 class _Counter:
-    """Per segment, how many observations are dated on or before ``upto``, and the
-    day of the next one (past the end: never)."""
+    """Per segment, the row after its last observation dated on or before ``upto``
+    (the segment's start plus how many there are: int32), and the day of the
+    observation at that row (past the segment's end: never)."""
 
     def __init__(self, tables: CohortTables, at: date) -> None:
         self.upto = at.toordinal()
-        self.counts = tables.counts_on(at)
+        self.position = tables.counts_on(at)
+        self.position += tables.segment_bounds[:-1]
         self.next_day: NDArray[np.int32] | None = None  # made when first carried forward
 
     def _next_days(self, tables: CohortTables) -> NDArray[np.int32]:
-        starts, ends = tables.seg_start[:-1], tables.seg_start[1:]
-        position = starts + self.counts
-        next_day = np.full(len(self.counts), _NEVER, dtype=np.int32)
-        waiting = position < ends
-        next_day[waiting] = tables.obs_day[position[waiting]]
+        next_day = np.full(len(self.position), _NEVER, dtype=np.int32)
+        waiting = np.flatnonzero(self.position < tables.segment_bounds[1:])
+        next_day[waiting] = tables.obs_day[self.position[waiting]]
         return next_day
 
     def advance(self, tables: CohortTables, day: int) -> None:
@@ -188,10 +197,11 @@ class _Counter:
         if self.next_day is None:
             self.next_day = self._next_days(tables)
         ready = np.flatnonzero(self.next_day <= day)
-        ends = tables.seg_start[1:]
+        ends = tables.segment_bounds[1:]
         while len(ready):
-            self.counts[ready] += 1
-            position = tables.seg_start[ready] + self.counts[ready]
+            position = self.position[ready]
+            position += 1
+            self.position[ready] = position
             more = position < ends[ready]
             self.next_day[ready[~more]] = _NEVER
             ready, position = ready[more], position[more]
@@ -269,7 +279,9 @@ class TieStates:
         active = t.active(at)
         n = len(t.tie_child)
         if t.n_observations == 0:
-            none = np.zeros(n, dtype=np.int64)
-            return TieState(at, active, Effective(np.zeros(n, dtype=bool), none), none)
-        eff = t.effective_from(self._counter(at).counts, "combined")
-        return TieState(at, active, eff, _tenths(t, at, t.obs_code[eff.row], eff.rated, s))
+            none = np.zeros(n, dtype=np.int32)
+            return TieState(at, active, Effective(np.zeros(n, dtype=bool), none),
+                            none.astype(np.int16), none)
+        eff = t.effective_after(self._counter(at).position)
+        code = t.obs_code[eff.row]
+        return TieState(at, active, eff, _tenths(t, at, code, eff.rated, s), code)

@@ -82,6 +82,39 @@ def stored_rating(codes: NDArray[np.int32], name: str) -> NDArray[np.int32]:
     return result
 
 
+def has_rating(codes: NDArray[np.int32], *names: str) -> B:
+    """Whether each of ``codes`` holds any of the ratings ``names`` (one mask, one test).
+
+    >>> code = observation_codes([3, 0], [-1, 0], [0, 0], [2, 0], [0, 0], [0, 0], [0, 0],
+    ...                          [-1, 1])
+    >>> has_rating(code, "emotional", "practical").tolist(), has_rating(code, "trusted").tolist()
+    ([True, False], [False, True])
+    """
+    mask = 0
+    for name in names:
+        shift, width = RATING_BITS[name]
+        mask |= ((1 << width) - 1) << shift
+    result: B = (codes & mask) != 0
+    return result
+
+
+def stored_at_least(codes: NDArray[np.int32], name: str, value: int) -> B:
+    """Whether one rating as stored (:func:`stored_rating`) is ``value`` or more: a test
+    of its top bit where ``value`` is exactly that bit.
+
+    >>> code = observation_codes([0] * 3, [-1] * 3, [1, 2, 3], [0] * 3, [0] * 3, [0] * 3,
+    ...                          [0] * 3, [-1, 0, 1])
+    >>> stored_at_least(code, "emotional", 2).tolist(), stored_at_least(code, "trusted", 2).tolist()
+    ([False, True, True], [False, False, True])
+    """
+    shift, width = RATING_BITS[name]
+    if value == 1 << (width - 1):
+        top: B = (codes & (value << shift)) != 0
+        return top
+    result: B = stored_rating(codes, name) >= value
+    return result
+
+
 def rating(codes: NDArray[np.int32], name: str) -> I8:
     """One rating of each of ``codes`` (:func:`observation_codes`), coded as in
     :class:`ObservationColumns`."""
@@ -96,7 +129,7 @@ class Effective:
     """Per child tie: whether it has an effective observation, and that observation's row."""
 
     rated: B
-    row: I64
+    row: NDArray[np.signedinteger[Any]]
 
 
 class Members:
@@ -388,14 +421,16 @@ class CohortTables:
         return children, firsts[children], position
 
     def per_child_sum(self, values: ArrayLike) -> I64:
-        """Per child, the sum of one integer (or bool) per child tie; 0 without ties."""
+        """Per child, the sum of one integer (or bool) per child tie; 0 without ties.
+        (Flags are counted in int32: a child's ties are far fewer than 2**31.)"""
         column = np.asarray(values)
+        total: type[np.signedinteger[Any]] = np.int64
         if column.dtype == np.bool_:
-            column = column.view(np.uint8)
+            column, total = column.view(np.uint8), np.int32
         result: I64 = np.zeros(self.n_children, dtype=np.int64)
         children, firsts, _ = self._tie_groups
         if len(children):
-            result[children] = np.add.reduceat(column, firsts, dtype=np.int64)
+            result[children] = np.add.reduceat(column, firsts, dtype=total)
         return result
 
     def per_child_max(self, values: ArrayLike, empty: int) -> I64:
@@ -403,7 +438,7 @@ class CohortTables:
         result: I64 = np.full(self.n_children, empty, dtype=np.int64)
         children, firsts, _ = self._tie_groups
         if len(children):
-            result[children] = np.maximum.reduceat(np.asarray(values, dtype=np.int64), firsts)
+            result[children] = np.maximum.reduceat(np.asarray(values), firsts)
         return result
 
     @cached_property
@@ -433,6 +468,43 @@ class CohortTables:
     def rank_in_child(self) -> I64:
         """Each child tie's position among its child's ties (0 for the first)."""
         return self._tie_groups[2]
+
+    def ranked_within(self, top: int) -> NDArray[np.int16]:
+        """1 for a tie among the first ``top`` of its child's (:meth:`rank_in_child`),
+        else 0 (kept per ``top``)."""
+        found = self._ranked.get(top)
+        if found is None:
+            found = self._ranked[top] = (self.rank_in_child() < top).astype(np.int16)
+        return found
+
+    @cached_property
+    def _ranked(self) -> dict[int, NDArray[np.int16]]:
+        return {}
+
+    @cached_property
+    def segment_bounds(self) -> NDArray[np.int32]:
+        """:attr:`seg_start` as int32 (observation rows fit: half the bytes to read).
+
+        >>> doc = EcomapDocument.model_validate({"format": "ecomap/1",
+        ...     "child": {"id": "c", "name": "C"},
+        ...     "people": [{"id": "p", "name": "P", "category": "family"}],
+        ...     "ties": [{"id": "t", "between": ["p", "c"]}],
+        ...     "observations": [{"tie": "t", "on": "2024-02-01", "by": "worker", "closeness": 2}]})
+        >>> CohortTables.from_documents([doc]).segment_bounds.tolist()
+        [0, 0, 1]
+        """
+        if self.n_observations >= np.iinfo(np.int32).max:
+            raise ValueError("more observations than int32 rows can number")
+        result: NDArray[np.int32] = self.seg_start.astype(np.int32)
+        return result
+
+    @cached_property
+    def tie_known_start32(self) -> NDArray[np.int32]:
+        """:attr:`tie_known_start` as int32, an unknown start as the largest int32 (a
+        date's age from it is below 0, like :data:`NULL_END`'s)."""
+        top = np.iinfo(np.int32).max
+        result: NDArray[np.int32] = np.minimum(self.tie_known_start, top).astype(np.int32)
+        return result
 
     @cached_property
     def shared_pair_ties(self) -> I64:
@@ -563,6 +635,19 @@ class CohortTables:
         counts: NDArray[np.int32] = np.add.reduceat(within, starts, dtype=np.int32)
         counts[self.seg_start[1:] == starts] = 0
         return counts
+
+    def effective_after(self, position: NDArray[np.int32]) -> Effective:
+        """Each child tie's effective observation (combined perspective) given, per
+        segment, the row after its last observation dated on or before a date
+        (``segment_bounds[:-1] + counts_on(date)``): int32 rows."""
+        bounds = self.segment_bounds
+        child_pos, adult_pos = position[CHILD_SIDE::2], position[ADULT_SIDE::2]
+        child_ok = child_pos > bounds[CHILD_SIDE:-1:2]
+        adult_ok = adult_pos > bounds[ADULT_SIDE:-1:2]
+        row = np.where(child_ok, child_pos, adult_pos)
+        row -= 1
+        np.maximum(row, 0, out=row)
+        return Effective(child_ok | adult_ok, row)
 
     def effective_from(self, counts: NDArray[np.integer[Any]], perspective: View) -> Effective:
         """Each child tie's effective observation given :meth:`counts_on` of a date."""
