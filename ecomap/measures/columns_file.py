@@ -37,7 +37,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ecomap.measures.plans_cohort import PlanTables
-from ecomap.measures.tables import CohortTables, Members
+from ecomap.measures.tables import CohortTables, Members, merged_codes
 
 __all__ = [
     "ALIGN",
@@ -241,6 +241,8 @@ def cohort_from_snapshot(buffer: Any, key: Mapping[str, Any] | None = None) -> C
         raise SnapshotUnreadable("a column is missing or damaged") from None
     tables = CohortTables(child_ids=child_ids, members=members, **texts, **arrays)
     _check_lengths(tables)
+    tables.keep_value_codes(merged_codes(*((meta[name], columns[name])
+                                           for name in ("team", "status", "ep_value"))))
     return tables
 
 

@@ -55,6 +55,20 @@ def test_a_cohort_comes_back_whole_with_its_members_still_undecoded(synthetic: A
     assert back.obs_code.base is not None and not back.obs_code.flags.owndata
 
 
+def test_the_texts_come_back_already_numbered(synthetic: Any) -> None:
+    """The file keeps teams, statuses and episode values coded; the tables read back
+    carry those codes (no pass over the values), and they read back as the values."""
+    tables = _packed_tables(synthetic(30, seed=5))
+    back = cohort_from_snapshot(_bytes(cohort_snapshot(tables, KEY)), KEY)
+    assert "value_codes" in back.__dict__  # given, not yet worked out
+    kept = back.value_codes
+    for column, codes in ((back.team, kept.team), (back.status, kept.status),
+                          (back.ep_value, kept.episode)):
+        assert kept.names[codes].tolist() == column.tolist()
+    assert len(set(kept.names.tolist())) == len(kept.names) > 3
+    assert kept.names.tolist() == tables.value_codes.names.tolist()
+
+
 def test_members_already_numbered_are_kept_as_codes(synthetic: Any) -> None:
     docs = synthetic(12, seed=9)
     tables = CohortTables.from_documents(docs)
