@@ -78,7 +78,15 @@ class CellCounter:
     def _number(self, team_code: NDArray[np.integer[Any]], team_names: Sequence[str],
                 status_code: NDArray[np.integer[Any]], status_names: Sequence[str]) -> None:
         code = team_code.astype(np.int64) * len(status_names) + status_code
-        present, self._code = np.unique(code, return_inverse=True)
+        # the cells present, in code order, and each child's among them: by counting
+        # where the codes are few (teams times statuses), not by sorting every child's
+        size = len(team_names) * len(status_names)
+        if size > 4 * len(code) + 4096:
+            present, self._code = np.unique(code, return_inverse=True)
+        else:
+            seen = np.bincount(code, minlength=size) > 0
+            present = np.flatnonzero(seen)
+            self._code = (np.cumsum(seen) - 1)[code]
         self.cells: list[Cell] = [(team_names[c // len(status_names)],
                                    status_names[c % len(status_names)]) for c in present.tolist()]
 
