@@ -26,7 +26,6 @@ from graph.base import (
     AsRecorded,
     ChildNotFound,
     ChildSummary,
-    DocumentConflict,
     DocumentInvalid,
     ErasedCounts,
     ImportResult,
@@ -213,31 +212,14 @@ class EmbeddedStore:
 
     def _write_batch(self, batch: Sequence[Prepared | Rejected], result: ImportResult,
                      actor: str, update_people: bool) -> None:
-        """One transaction and revision for the batch; a savepoint per document keeps each
-        atomic. A batch that stored nothing leaves no revision."""
-        from graph.embedded.bulk import Rejected
+        """One transaction and revision for the batch, each document atomic
+        (:func:`graph.embedded.write_batch.write_batch`). A batch that stored nothing
+        leaves no revision."""
+        from graph.embedded.write_batch import write_batch
 
         with self._writing() as conn:
             rev = write.begin_revision(conn, RevisionRow(actor))
-            stored = 0
-            for item in batch:
-                if isinstance(item, Rejected):
-                    result.rejected.append((item.source, item.breaches))
-                    continue
-                cid = item.rows.child_id
-                conn.execute("SAVEPOINT doc")
-                try:
-                    write.write_rows(conn, rev, item.rows, item.packed, item.plans,
-                                     expected_version=None, update_people=update_people)
-                except (DocumentConflict, DocumentInvalid) as err:
-                    conn.execute("ROLLBACK TO doc")
-                    result.rejected.append((cid, err.breaches))
-                else:
-                    result.imported.append(cid)
-                    stored += 1
-                finally:
-                    conn.execute("RELEASE doc")
-            if stored:
+            if write_batch(conn, rev, batch, result, update_people):
                 result.revisions.append(rev)
             else:
                 conn.execute("DELETE FROM revisions WHERE number = ?", (rev,))

@@ -146,14 +146,14 @@ def children_of(conn: sqlite3.Connection, person_id: str) -> list[str]:
         "ORDER BY child_id", (person_id,))]
 
 
-_INSERT_PERSON = (f"INSERT INTO people (id, rev_to, rev_from, name, category, role, adult, "
+INSERT_PERSON = (f"INSERT INTO people (id, rev_to, rev_from, name, category, role, adult, "
                   f"paid) VALUES (?, {OPEN}, ?, ?, ?, ?, ?, ?)")
 
 
 def set_person_row(conn: sqlite3.Connection, rev: int, row: Row) -> None:
     """Make ``row`` the person's current row."""
     _retire(conn, "people", "id = ?", [(row[0],)], rev)
-    conn.execute(_INSERT_PERSON, (row[0], rev, *row[1:]))
+    conn.execute(INSERT_PERSON, (row[0], rev, *row[1:]))
 
 
 def _differing(old: Row, new: Row) -> list[str]:
@@ -170,7 +170,7 @@ def write_people(conn: sqlite3.Connection, rev: int, child_id: str, people: list
     changed: list[Row] = []
     fresh = [(new[0], rev, *new[1:]) for new in people if new[0] not in current]
     if fresh:  # no current row to retire: one batched insert
-        conn.executemany(_INSERT_PERSON, fresh)
+        conn.executemany(INSERT_PERSON, fresh)
     for i, new in enumerate(people):
         old = current.get(new[0])
         if old is None:
