@@ -12,7 +12,7 @@ from api import compression, errors
 from api.accounts import Accounts
 from api.auth.links import LinkSigner
 from api.auth.throttle import SignInThrottle
-from api.dashboard import DashboardCache, warm
+from api.dashboard import DashboardCache, WarmUp, start_warm_up
 from api.deps import utc_now
 from api.memory import one_arena
 from api.middleware import AccessLog, BodyLimit, CrossSiteGuard
@@ -84,16 +84,22 @@ TAGS = [
 ]
 
 
-def create_app(settings: Settings | None = None, store: GraphStore | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, store: GraphStore | None = None, *,
+               warm_up: WarmUp | None = None) -> FastAPI:
     """Build the service. The store (unless given) and the accounts database are opened in
-    the lifespan from ``settings`` — never at import — and closed at shutdown."""
+    the lifespan from ``settings`` — never at import — and closed at shutdown. A
+    ``warm_up`` already started (``ecomap serve``: :func:`api.dashboard.start_warm_up`)
+    brings its store, which the app then owns, and its cache."""
     settings = settings or Settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         one_arena()  # the dashboard's threads reuse each other's freed temporaries
         own_store = store is None
-        graph_store = store if store is not None else settings.open_store()
+        if warm_up is not None:
+            graph_store = warm_up.store
+        else:
+            graph_store = store if store is not None else settings.open_store()
         accounts = Accounts(settings.accounts_path())
         app.state.settings = settings
         app.state.store = graph_store
@@ -108,13 +114,19 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         )
         if not hasattr(app.state, "clock"):
             app.state.clock = utc_now
-        app.state.dashboard_cache = DashboardCache()
-        warm_up = _start_warm_up(app, graph_store, settings) if settings.dashboard_warm else None
+        thread: threading.Thread | None = None
+        if warm_up is not None:
+            app.state.dashboard_cache = warm_up.cache
+            thread = app.state.dashboard_warm_up = warm_up.thread
+        else:
+            app.state.dashboard_cache = DashboardCache()
+            if settings.dashboard_warm:
+                thread = _start_warm_up(app, graph_store, settings)
         try:
             yield
         finally:
-            if warm_up is not None:
-                warm_up.join()  # it reads the store: let it finish before the store closes
+            if thread is not None:
+                thread.join()  # it reads the store: let it finish before the store closes
             accounts.close()
             if own_store:
                 graph_store.close()
@@ -172,13 +184,10 @@ def _start_warm_up(app: FastAPI, store: GraphStore, settings: Settings) -> threa
     that comes before it ends waits for the same computation instead of repeating it
     (:class:`api.dashboard_cache.Lru`). A daemon thread, joined at shutdown before the
     store closes. ``ECOMAP_DASHBOARD_WARM=false`` switches it off."""
-    today = app.state.clock().date()
-    thread = threading.Thread(target=warm, args=(store, settings, app.state.dashboard_cache,
-                                                 today),
-                              name="ecomap-dashboard-warm-up", daemon=True)
-    thread.start()
-    app.state.dashboard_warm_up = thread
-    return thread
+    started = start_warm_up(store, settings, app.state.dashboard_cache,
+                            app.state.clock().date())
+    app.state.dashboard_warm_up = started.thread
+    return started.thread
 
 
 def _mount_pages(app: FastAPI, *, api_docs: bool) -> None:

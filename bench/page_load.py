@@ -48,7 +48,8 @@ def _free_port() -> int:
 
 
 def serve(tree: Path, db: Path, workdir: Path) -> tuple[subprocess.Popen[bytes], str]:
-    """uvicorn serving ``tree``'s app over ``db``, with one leader account."""
+    """``ecomap serve`` (the service as the README runs it) of ``tree``'s app over
+    ``db``, with one leader account."""
     workdir.mkdir(parents=True, exist_ok=True)
     (workdir / "accounts.db").unlink(missing_ok=True)
     env = {**os.environ, "PYTHONPATH": str(tree), "ECOMAP_STORE": "embedded",
@@ -61,8 +62,8 @@ def serve(tree: Path, db: Path, workdir: Path) -> tuple[subprocess.Popen[bytes],
     port = _free_port()
     log = (workdir / "server.log").open("wb")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "--factory", "api.app:create_app", "--host",
-         "127.0.0.1", "--port", str(port), "--log-level", "warning"],
+        [sys.executable, "-c", "from api.cli import main; main()", "serve", "--host",
+         "127.0.0.1", "--port", str(port)],
         cwd=tree, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60

@@ -7,17 +7,24 @@ import tempfile
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from api.settings import Settings
+
+if TYPE_CHECKING:
+    from api.dashboard import WarmUp
 
 DEMO_PASSWORD = "ecomap-demo"
 DEMO_SEED = 2026
 
 
 def _run(settings: Settings, host: str, port: int) -> None:
+    # The first dashboard is started before the web framework is loaded (about two
+    # seconds of imports), on the store the app then serves (api.dashboard.start_warm_up).
+    warm_up = _early_warm_up(settings) if settings.dashboard_warm else None
+
     import uvicorn
 
     from api.app import create_app
@@ -25,13 +32,24 @@ def _run(settings: Settings, host: str, port: int) -> None:
     # The access log is ours (route templates only): uvicorn's would print query strings.
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     uvicorn.run(
-        create_app(settings),
+        create_app(settings, warm_up=warm_up),
         host=host,
         port=port,
         access_log=False,
         proxy_headers=False,
         server_header=False,
     )
+
+
+def _early_warm_up(settings: Settings) -> WarmUp:
+    """The store opened and the first dashboard started on it, on today's date (UTC, as
+    the app's clock gives it)."""
+    from api.dashboard import DashboardCache, start_warm_up
+    from api.memory import one_arena
+
+    one_arena()  # before any thread: the dashboard's threads share one malloc arena
+    return start_warm_up(settings.open_store(), settings, DashboardCache(),
+                         datetime.now(UTC).date())
 
 
 def serve(

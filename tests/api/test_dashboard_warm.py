@@ -12,9 +12,10 @@ import pytest
 
 from api.app import create_app
 from api.auth.sessions import start_session
-from api.dashboard import DashboardCache, Viewer, dashboard, warm
+from api.dashboard import DashboardCache, Viewer, dashboard, start_warm_up, warm
 from api.settings import Settings
 from ecomap.model import EcomapDocument
+from graph.base import StoreError
 from graph.embedded import EmbeddedStore
 from tests.api.conftest import Api, Clock, make_settings
 
@@ -58,6 +59,31 @@ def test_the_first_dashboard_is_ready_and_shared(
             assert len(cache.answers) == 2 and len(cache.values) == 12  # same dates reused
     finally:
         store.close()
+
+
+def test_a_warm_up_started_before_the_app_is_the_one_served_and_its_store_closed(
+    tmp_path: Path, fixture_documents: dict[str, EcomapDocument]
+) -> None:
+    """``ecomap serve`` starts the first dashboard before it loads the web framework: the
+    app serves from that warm-up's cache and store, and closes the store at shutdown."""
+    store = _store(fixture_documents)
+    settings = make_settings(tmp_path, dashboard_warm=True)
+    clock = Clock()
+    early = start_warm_up(store, settings, DashboardCache(), clock().date())
+    app = create_app(settings, warm_up=early)
+    app.state.clock = clock
+    with Api(app) as api:
+        early.thread.join(10)
+        assert app.state.store is store and app.state.dashboard_cache is early.cache
+        assert app.state.dashboard_warm_up is early.thread
+        assert len(early.cache.answers) == 1
+        user = app.state.accounts.add_user("lou", "unused", "leader", None, clock())
+        token, _ = start_session(app.state.accounts, user, clock(), 1.0)
+        first = api.get("/api/dashboard", headers={"Authorization": f"Bearer {token}"})
+        assert first.status_code == 200 and first.json()["measures"]["children"] > 0
+        assert len(early.cache.answers) == 1  # the warm-up's answer, looked up
+    with pytest.raises(StoreError):
+        store.revision()  # the app owned it and closed it
 
 
 def test_switched_off_nothing_is_made_at_start(

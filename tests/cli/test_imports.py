@@ -63,3 +63,31 @@ def test_help_still_lists_every_command_without_loading_them() -> None:
         assert name in done.stdout
     assert modules.isdisjoint({"fastapi", "starlette", "neo4j", "networkx", "plotly",
                                "uvicorn", "argon2", "zxcvbn"})
+
+
+def test_serve_starts_the_first_dashboard_before_loading_the_web_framework(
+    tmp_path: Path,
+) -> None:
+    """``ecomap serve`` opens the store and starts the first dashboard, then loads the web
+    framework (api.cli.serve): the warm-up runs while the imports do."""
+    path = tmp_path / "ecomap.db"
+    store = EmbeddedStore(path)
+    doc = EcomapDocument.model_validate_json(
+        (FIXTURES / "foster-care-after-move.json").read_text())
+    store.replace(doc, actor="import:fixtures")
+    store.close()
+    code = f"""
+import json, sys
+from api.cli.serve import _early_warm_up
+from api.settings import Settings
+warm_up = _early_warm_up(Settings.from_mapping({{"db": {str(path)!r}, "store": "embedded"}}))
+before = sorted({{"fastapi", "starlette", "uvicorn"}} & set(sys.modules))
+warm_up.thread.join(60)
+print(json.dumps([before, len(warm_up.cache.answers)]))
+warm_up.store.close()
+"""
+    root = str(Path(__file__).resolve().parents[2])
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": root}, timeout=60, cwd=root)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == [[], 1]  # nothing of the web yet; the answer made
