@@ -39,13 +39,18 @@ def loaded(*args: str) -> tuple[subprocess.CompletedProcess[str], set[str]]:
     return done, set(json.loads(done.stderr.strip().splitlines()[-1]))
 
 
-def test_the_dashboard_command_loads_no_web_or_driver_code(tmp_path: Path) -> None:
+def _one_child_store(tmp_path: Path) -> Path:
     path = tmp_path / "ecomap.db"
     store = EmbeddedStore(path)
     doc = EcomapDocument.model_validate_json(
         (FIXTURES / "foster-care-after-move.json").read_text())
     store.replace(doc, actor="import:fixtures")
     store.close()
+    return path
+
+
+def test_the_dashboard_command_loads_no_web_or_driver_code(tmp_path: Path) -> None:
+    path = _one_child_store(tmp_path)
 
     done, modules = loaded("dashboard", "--store", str(path), "--at", "2024-12-31",
                            "--months", "2")
@@ -70,12 +75,7 @@ def test_serve_starts_the_first_dashboard_before_loading_the_web_framework(
 ) -> None:
     """``ecomap serve`` opens the store and starts the first dashboard, then loads the web
     framework (api.cli.serve): the warm-up runs while the imports do."""
-    path = tmp_path / "ecomap.db"
-    store = EmbeddedStore(path)
-    doc = EcomapDocument.model_validate_json(
-        (FIXTURES / "foster-care-after-move.json").read_text())
-    store.replace(doc, actor="import:fixtures")
-    store.close()
+    path = _one_child_store(tmp_path)
     code = f"""
 import json, sys
 from api.cli.serve import _early_warm_up
