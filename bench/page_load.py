@@ -47,9 +47,11 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def serve(tree: Path, db: Path, workdir: Path) -> tuple[subprocess.Popen[bytes], str]:
+def serve(tree: Path, db: Path, workdir: Path, *,
+          ready: list[float] | None = None) -> tuple[subprocess.Popen[bytes], str]:
     """``ecomap serve`` (the service as the README runs it) of ``tree``'s app over
-    ``db``, with one leader account."""
+    ``db``, with one leader account; the seconds from launching the server to its first
+    answer are appended to ``ready``."""
     workdir.mkdir(parents=True, exist_ok=True)
     (workdir / "accounts.db").unlink(missing_ok=True)
     env = {**os.environ, "PYTHONPATH": str(tree), "ECOMAP_STORE": "embedded",
@@ -61,6 +63,7 @@ def serve(tree: Path, db: Path, workdir: Path) -> tuple[subprocess.Popen[bytes],
                    text=True, env=env, cwd=tree, check=True, capture_output=True)
     port = _free_port()
     log = (workdir / "server.log").open("wb")
+    launched = time.perf_counter()
     proc = subprocess.Popen(
         [sys.executable, "-c", "from api.cli import main; main()", "serve", "--host",
          "127.0.0.1", "--port", str(port)],
@@ -70,6 +73,8 @@ def serve(tree: Path, db: Path, workdir: Path) -> tuple[subprocess.Popen[bytes],
     while time.monotonic() < deadline:
         try:
             if httpx.get(f"{url}/api/health", timeout=1).status_code == 200:
+                if ready is not None:
+                    ready.append(time.perf_counter() - launched)
                 return proc, url
         except httpx.TransportError:
             time.sleep(0.2)
