@@ -11,11 +11,13 @@ child tie's activity, its effective observation (MEASURES.md) and its strength:
   observation's part is a function of its code (:func:`~ecomap.measures.tables.observation_codes`),
   so it is worked out once per code (:func:`observation_parts`, 2**17 of them) with the
   same float operations, and looked up per tie: equal to the bit;
-- the effective observation comes from per-segment counts of the observations dated
-  on or before the date, carried forward from the previous, earlier date: advancing
-  touches only the segments whose next observation falls in between (a trend's dates
-  come in two ascending runs, month ends and window starts, so two counters carry
-  them). No sort, and no temporary the size of the observations.
+- the effective observation comes from each segment's position: the row after its last
+  observation dated on or before the date (its start plus how many), carried forward
+  from the previous, earlier date: advancing touches only the segments whose next
+  observation falls in between (a trend's dates come in two ascending runs, month ends
+  and window starts, so two counters carry them). No sort, and no temporary the size of
+  the observations. Rows are int32 and strengths int16 (docs/scale.md, "The arithmetic
+  on many dates": the work is memory-bound).
 
 :class:`TieStates` answers for any date in any order; the contract test checks it
 against the date-by-date path on random tables and dates.
