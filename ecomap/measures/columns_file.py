@@ -41,13 +41,22 @@ from ecomap.measures.tables import CohortTables, Members, merged_codes
 
 __all__ = [
     "ALIGN",
+    "COHORT_ARRAYS",
     "MAGIC",
+    "PLAN_ARRAYS",
     "SNAPSHOT_FORMAT",
+    "Column",
     "Encoded",
     "SnapshotUnreadable",
+    "cohort_columns",
+    "cohort_from_columns",
     "cohort_from_snapshot",
     "cohort_snapshot",
     "decode",
+    "encode",
+    "from_json_column",
+    "json_column",
+    "plans_from_columns",
     "plans_from_snapshot",
     "plans_snapshot",
 ]
@@ -67,14 +76,23 @@ class SnapshotUnreadable(ValueError):
     """The bytes are not a snapshot this code can read (damaged, foreign, older)."""
 
 
+#: A column to write: one array, or its parts in order (all of one type: a column
+#: spliced from runs of other snapshots' columns is written without joining them).
+Column = NDArray[Any] | tuple[NDArray[Any], ...]
+
+
+def _parts(column: Column) -> tuple[NDArray[Any], ...]:
+    return column if isinstance(column, tuple) else (column,)
+
+
 @dataclass(frozen=True)
 class Encoded:
     """A snapshot ready to write: the bytes before the first column, then each column at
-    its offset (write ``head``, then each array's bytes after zero padding up to its
+    its offset (write ``head``, then each column's parts after zero padding up to its
     offset; :attr:`size` is the whole length)."""
 
     head: bytes
-    columns: tuple[tuple[int, NDArray[Any]], ...]
+    columns: tuple[tuple[int, Column], ...]
     size: int
 
     def chunks(self) -> Iterable[bytes | memoryview]:
@@ -84,28 +102,37 @@ class Encoded:
         at = len(self.head)
         for offset, column in self.columns:
             yield bytes(offset - at)
-            data = np.ascontiguousarray(column).data.cast("B")
-            yield data
-            at = offset + len(data)
+            at = offset
+            for part in _parts(column):
+                if len(part):
+                    data = np.ascontiguousarray(part).data.cast("B")
+                    yield data
+                    at += len(data)
 
 
-def _encode(kind: str, key: Mapping[str, Any], columns: Mapping[str, NDArray[Any]],
+def encode(kind: str, key: Mapping[str, Any], columns: Mapping[str, Column],
             meta: Mapping[str, Any]) -> Encoded:
     """Lay ``columns`` out after a header holding ``kind``, ``key`` and ``meta``."""
     entries: list[tuple[str, str, int, int]] = []
     offset = 0
+    sizes: list[int] = []
     for name, column in columns.items():
-        if column.ndim != 1 or column.dtype.kind not in _NUMERIC:
+        parts = _parts(column)
+        dtype = parts[0].dtype if parts else None
+        if dtype is None or dtype.kind not in _NUMERIC or any(
+                part.ndim != 1 or part.dtype != dtype for part in parts):
             raise TypeError(f"{name}: a snapshot holds 1-d integer or bool columns")
-        entries.append((name, column.dtype.str, len(column), offset))
-        offset += -(-column.nbytes // ALIGN) * ALIGN
+        length = sum(len(part) for part in parts)
+        entries.append((name, dtype.str, length, offset))
+        sizes.append(length * dtype.itemsize)
+        offset += -(-sizes[-1] // ALIGN) * ALIGN
     header = {"format": SNAPSHOT_FORMAT, "kind": kind, "key": dict(key), "meta": dict(meta),
               "columns": entries}
     text = json.dumps(header, separators=(",", ":"), sort_keys=True).encode()
     start = -(-(_PREFIX.size + len(text)) // ALIGN) * ALIGN
     head = _PREFIX.pack(MAGIC, len(text)) + text
     placed = tuple((start + entry[3], columns[entry[0]]) for entry in entries)
-    size = placed[-1][0] + placed[-1][1].nbytes if placed else len(head)
+    size = placed[-1][0] + sizes[-1] if placed else len(head)
     return Encoded(head=head, columns=placed, size=size)
 
 
@@ -113,7 +140,7 @@ def decode(buffer: Any, kind: str) -> tuple[dict[str, Any], dict[str, Any],
                                              dict[str, NDArray[Any]]]:
     """The key, meta and columns (views of ``buffer``) of a ``kind`` snapshot.
 
-    >>> encoded = _encode("cohort", {"revision": 3}, {"a": np.arange(3)}, {})
+    >>> encoded = encode("cohort", {"revision": 3}, {"a": np.arange(3)}, {})
     >>> key, meta, columns = decode(b"".join(encoded.chunks()), "cohort")
     >>> key, columns["a"].tolist()
     ({'revision': 3}, [0, 1, 2])
@@ -157,11 +184,13 @@ def decode(buffer: Any, kind: str) -> tuple[dict[str, Any], dict[str, Any],
 # ------------------------------------------------------------------ texts as columns
 
 
-def _json_column(value: Any) -> NDArray[np.uint8]:
+def json_column(value: Any) -> NDArray[np.uint8]:
+    """``value`` as a column: its compact JSON text's UTF-8 bytes."""
     return np.frombuffer(json.dumps(value, separators=(",", ":")).encode(), dtype=np.uint8)
 
 
-def _from_json_column(column: NDArray[Any]) -> Any:
+def from_json_column(column: NDArray[Any]) -> Any:
+    """The value a :func:`json_column` holds."""
     return json.loads(column.tobytes())
 
 
@@ -189,7 +218,8 @@ def _uncoded(names: list[str | None], codes: NDArray[Any]) -> NDArray[np.object_
 # ------------------------------------------------------------------ the cohort tables
 
 _COHORT_TEXTS = ("child_ids", "team", "status", "members", "ep_value")
-_COHORT_ARRAYS = tuple(f.name for f in fields(CohortTables) if f.name not in _COHORT_TEXTS)
+#: The cohort tables' array fields, each a column of the snapshot as it is.
+COHORT_ARRAYS = tuple(f.name for f in fields(CohortTables) if f.name not in _COHORT_TEXTS)
 
 
 def cohort_snapshot(tables: CohortTables, key: Mapping[str, Any]) -> Encoded:
@@ -206,18 +236,23 @@ def cohort_snapshot(tables: CohortTables, key: Mapping[str, Any]) -> Encoded:
     >>> back.child_ids, back.team.tolist(), back.tie_start.tolist() == tables.tie_start.tolist()
     (['c'], ['North'], True)
     """
+    return encode("cohort", key, *cohort_columns(tables))
+
+
+def cohort_columns(tables: CohortTables) -> tuple[dict[str, NDArray[Any]], dict[str, Any]]:
+    """The columns and meta a :func:`cohort_snapshot` of ``tables`` holds."""
     columns: dict[str, NDArray[Any]] = {name: np.asarray(getattr(tables, name))
-                                        for name in _COHORT_ARRAYS}
+                                        for name in COHORT_ARRAYS}
     meta: dict[str, Any] = {}
     for name in ("team", "status", "ep_value"):
         meta[name], columns[name] = _coded(getattr(tables, name).tolist())
-    columns["child_ids"] = _json_column(tables.child_ids)
+    columns["child_ids"] = json_column(tables.child_ids)
     members_json = tables.members.json
     if members_json is not None:
         columns["members_json"] = np.frombuffer(members_json.encode(), dtype=np.uint8)
     else:
         columns["members_codes"] = tables.members.codes
-    return _encode("cohort", key, columns, meta)
+    return columns, meta
 
 
 def cohort_from_snapshot(buffer: Any, key: Mapping[str, Any] | None = None) -> CohortTables:
@@ -226,15 +261,21 @@ def cohort_from_snapshot(buffer: Any, key: Mapping[str, Any] | None = None) -> C
     found, meta, columns = decode(buffer, "cohort")
     if key is not None and found != dict(key):
         raise SnapshotUnreadable("a snapshot of another state")
+    return cohort_from_columns(columns, meta)
+
+
+def cohort_from_columns(columns: Mapping[str, NDArray[Any]],
+                        meta: Mapping[str, Any]) -> CohortTables:
+    """The tables of a cohort snapshot's ``columns`` and ``meta`` (kept as they are)."""
     try:
         if "members_json" in columns:
             members = Members.from_json_bytes(columns["members_json"])
         else:
             members = Members.of(columns["members_codes"])
-        child_ids = _from_json_column(columns["child_ids"])
+        child_ids = from_json_column(columns["child_ids"])
         texts: dict[str, Any] = {name: _uncoded(meta[name], columns[name])
                                  for name in ("team", "status", "ep_value")}
-        arrays: dict[str, Any] = {name: columns[name] for name in _COHORT_ARRAYS}
+        arrays: dict[str, Any] = {name: columns[name] for name in COHORT_ARRAYS}
     except SnapshotUnreadable:
         raise
     except (KeyError, TypeError, ValueError):
@@ -265,7 +306,8 @@ def _check_lengths(tables: CohortTables) -> None:
 
 # ------------------------------------------------------------------ the plan tables
 
-_PLAN_ARRAYS = tuple(f.name for f in fields(PlanTables) if f.name != "child_ids")
+#: The plan tables' array fields, each a column of the snapshot as it is.
+PLAN_ARRAYS = tuple(f.name for f in fields(PlanTables) if f.name != "child_ids")
 
 
 def plans_snapshot(tables: PlanTables, key: Mapping[str, Any]) -> Encoded:
@@ -282,9 +324,9 @@ def plans_snapshot(tables: PlanTables, key: Mapping[str, Any]) -> Encoded:
     (('c',), [False])
     """
     columns: dict[str, NDArray[Any]] = {name: np.asarray(getattr(tables, name))
-                                        for name in _PLAN_ARRAYS}
-    columns["child_ids"] = _json_column(list(tables.child_ids))
-    return _encode("plans", key, columns, {})
+                                        for name in PLAN_ARRAYS}
+    columns["child_ids"] = json_column(list(tables.child_ids))
+    return encode("plans", key, columns, {})
 
 
 def plans_from_snapshot(buffer: Any, key: Mapping[str, Any] | None = None) -> PlanTables:
@@ -292,9 +334,14 @@ def plans_from_snapshot(buffer: Any, key: Mapping[str, Any] | None = None) -> Pl
     found, _meta, columns = decode(buffer, "plans")
     if key is not None and found != dict(key):
         raise SnapshotUnreadable("a snapshot of another state")
+    return plans_from_columns(columns)
+
+
+def plans_from_columns(columns: Mapping[str, NDArray[Any]]) -> PlanTables:
+    """The tables of a plans snapshot's ``columns`` (kept as they are)."""
     try:
-        child_ids = tuple(_from_json_column(columns["child_ids"]))
-        arrays = {name: columns[name] for name in _PLAN_ARRAYS}
+        child_ids = tuple(from_json_column(columns["child_ids"]))
+        arrays = {name: columns[name] for name in PLAN_ARRAYS}
     except (KeyError, ValueError):
         raise SnapshotUnreadable("a column is missing or damaged") from None
     return PlanTables(child_ids=child_ids, **arrays)

@@ -14,11 +14,11 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ecomap.format import validate_document
 from ecomap.model import Category, EcomapDocument, Person, Status
@@ -44,9 +44,12 @@ from graph.embedded.write import RevisionRow
 from graph.timestamps import from_us, to_us
 
 if TYPE_CHECKING:
+    from ecomap.measures.columns_file import Encoded
     from ecomap.measures.plans_cohort import PlanTables
     from ecomap.measures.tables import CohortTables
     from graph.embedded.bulk import Prepared, Rejected
+
+T = TypeVar("T")
 
 _BATCH_DOCUMENTS = 500  # documents per transaction (and revision) in replace_many
 _READ_BATCH = 200  # documents fetched per query round in iter_documents
@@ -436,6 +439,7 @@ class EmbeddedStore:
         include_closed: bool = False,
     ) -> CohortTables:
         from ecomap.measures.columns_file import cohort_from_snapshot, cohort_snapshot
+        from ecomap.measures.columns_patch import patch_cohort
         from graph.embedded.cohort import (  # numpy: loaded when first needed
             cohort_tables,
             packed_cohort_tables,
@@ -452,10 +456,28 @@ class EmbeddedStore:
             kept = snapshots.load(self._target, "cohort", key, cohort_from_snapshot)
             if kept is not None:
                 return kept
-            tables = packed_cohort_tables(conn, None)
-        snapshots.save(self._target, "cohort", cohort_snapshot(tables, key),
-                       lambda: self.revision() == key["revision"])
-        return tables
+            # a stale file: patched for the children changed since (docs/scale.md, "The
+            # snapshot: after a write"), else every child's packed row read
+            encoded = snapshots.patched(conn, self._target, "cohort", key,
+                                        lambda changed: packed_cohort_tables(conn, changed),
+                                        patch_cohort)
+            tables = None if encoded is not None else packed_cohort_tables(conn, None)
+        if tables is not None:
+            encoded = cohort_snapshot(tables, key)
+        assert encoded is not None
+        return self._saved("cohort", encoded, key, cohort_from_snapshot, tables)
+
+    def _saved(self, kind: str, encoded: Encoded, key: dict[str, Any],
+               read: Callable[[Any, Mapping[str, Any]], T], tables: T | None) -> T:
+        """Write ``encoded`` as the ``kind`` file of the state ``key`` (unless a write came
+        in between) and return ``tables``, or when None (a patched file) the tables the
+        file holds: mapped from the file written, else from ``encoded``'s bytes."""
+        saved = snapshots.save(self._target, kind, encoded,
+                               lambda: self.revision() == key["revision"])
+        if tables is not None:
+            return tables
+        found = snapshots.load(self._target, kind, key, read) if saved else None
+        return found if found is not None else read(b"".join(encoded.chunks()), key)
 
     def plan_tables(
         self,
@@ -465,6 +487,7 @@ class EmbeddedStore:
         include_closed: bool = False,
     ) -> PlanTables:
         from ecomap.measures.columns_file import plans_from_snapshot, plans_snapshot
+        from ecomap.measures.columns_patch import patch_plans
         from ecomap.measures.plans_cohort import PlanTables
         from graph.embedded.plans import packed_plan_tables
 
@@ -476,12 +499,18 @@ class EmbeddedStore:
                     snapshots.load(self._target, "plans", key, plans_from_snapshot))
             if kept is not None:  # the whole current cohort's: its columns file
                 return kept
-            found = (packed_plan_tables(conn, child_ids, include_closed) if r is None
+            encoded = None if key is None else snapshots.patched(  # a stale file, patched
+                conn, self._target, "plans", key,
+                lambda changed: packed_plan_tables(conn, changed), patch_plans)
+            found = (packed_plan_tables(conn, child_ids, include_closed)
+                     if r is None and encoded is None
                      else None)  # an earlier revision: from its documents
+        if encoded is not None and key is not None:
+            return self._saved("plans", encoded, key, plans_from_snapshot, None)
         if found is not None:
             if key is not None:
-                snapshots.save(self._target, "plans", plans_snapshot(found, key),
-                               lambda: self.revision() == key["revision"])
+                self._saved("plans", plans_snapshot(found, key), key, plans_from_snapshot,
+                            found)
             return found
         return PlanTables.from_documents(list(self.iter_documents(
             child_ids, as_recorded=as_recorded, include_closed=include_closed)))

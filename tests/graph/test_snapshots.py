@@ -63,7 +63,7 @@ def test_a_whole_read_writes_the_files_and_the_next_reader_maps_them(
             again.cohort_tables(["c-1"])
 
 
-def test_after_a_write_the_file_is_stale_and_the_rows_answer(
+def test_after_a_write_the_file_is_stale_and_not_read_as_it_is(
         db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     with EmbeddedStore(db) as store:
         _fill(store)
@@ -137,3 +137,159 @@ def test_memory_stores_and_partial_reads_write_no_file(db: Path) -> None:
         store.cohort_tables(include_closed=True)
         store.plan_tables(["c-1"])
         assert not any(p.name.endswith(".columns") for p in db.parent.iterdir())
+
+
+# ------------------------------------------------------------------ after a write: patched
+
+
+def _whole_reads_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make reading every current child's packed rows fail; reads of named children (the
+    changed ones a patch reads) still work."""
+    import graph.embedded.cohort
+    import graph.embedded.plans
+
+    for module, name in ((graph.embedded.cohort, "packed_cohort_tables"),
+                         (graph.embedded.plans, "packed_plan_tables")):
+        real = getattr(module, name)
+
+        def named_only(conn: Any, ids: Any, *rest: Any, _real: Any = real) -> Any:
+            if ids is None:
+                raise AssertionError("read every child")
+            return _real(conn, ids, *rest)
+
+        monkeypatch.setattr(module, name, named_only)
+
+
+def _edits(store: EmbeddedStore) -> list[Any]:
+    """One of each kind of write a patch must follow (each a revision of its own)."""
+    from ecomap.model import Person
+
+    return [
+        lambda: store.replace(with_meetings("c-30", ["q"], True, [(3, 2, [([0], 5, [])])]),
+                              actor=ACTOR),  # a new child, put in among the others
+        lambda: store.replace(with_meetings("c-2", ["p", "r", "s"], False, []),
+                              actor=ACTOR),  # a child's network and plans changed
+        lambda: store.close_record("c-3", actor=ACTOR),  # leaves the current cohort
+        lambda: store.reopen_record("c-3", actor=ACTOR),  # and comes back
+        lambda: store.update_person(Person(id="p", name="P", category="professional",
+                                           role="social_worker"), actor=ACTOR),
+        lambda: store.restore("c-2", 3, actor=ACTOR),  # as first written
+        lambda: store.replace(with_meetings("c-00", [], False, []), actor=ACTOR),  # first
+    ]
+
+
+def test_after_each_kind_of_write_the_stale_file_is_patched_not_reread(
+        db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with EmbeddedStore(db) as store:
+        _fill(store)
+        _assert_current(store)  # the files, for the revision before the edits
+        for edit in _edits(store):
+            edit()
+            with monkeypatch.context() as patched:
+                _whole_reads_refused(patched)
+                _assert_current(store)  # the stale files, patched
+                _rows_refused(patched)
+                _assert_current(store)  # ... and written for this revision
+
+
+def test_a_file_several_revisions_behind_is_patched(
+        db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with EmbeddedStore(db) as store:
+        _fill(store)
+        _assert_current(store)
+        for edit in _edits(store):
+            edit()
+        with monkeypatch.context() as patched:
+            _whole_reads_refused(patched)
+            _assert_current(store)
+
+
+def _whole_reads_counted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    import graph.embedded.cohort
+
+    real = graph.embedded.cohort.packed_cohort_tables
+    whole: list[str] = []
+
+    def counted(conn: Any, ids: Any, *rest: Any) -> Any:
+        if ids is None:
+            whole.append("cohort")
+        return real(conn, ids, *rest)
+
+    monkeypatch.setattr(graph.embedded.cohort, "packed_cohort_tables", counted)
+    return whole
+
+
+def test_a_file_of_another_store_or_too_far_behind_is_read_again_whole(
+        db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import ecomap.measures.columns_patch as columns_patch
+
+    with EmbeddedStore(db) as store:
+        _fill(store)
+        other = tmp_path / "other" / "ecomap.db"
+        with EmbeddedStore(other) as elsewhere:  # revision 2 there, at another time
+            _fill(elsewhere, 2)
+            elsewhere.cohort_tables()
+        path = snapshots.path_for(str(db), "cohort")
+        path.write_bytes(snapshots.path_for(str(other), "cohort").read_bytes())
+        whole = _whole_reads_counted(monkeypatch)
+        _assert_current(store)
+        assert whole == ["cohort"]
+        store.replace(with_meetings("c-1", ["r"], True, []), actor=ACTOR)
+        store.replace(with_meetings("c-4", ["r"], True, []), actor=ACTOR)
+        monkeypatch.setattr(columns_patch, "MIN_CHANGED", 1)  # two changed of six: too many
+        _assert_current(store)
+        assert whole == ["cohort", "cohort"]
+        store.replace(with_meetings("c-1", ["q"], True, []), actor=ACTOR)
+        _assert_current(store)  # one: patched
+        assert whole == ["cohort", "cohort"]
+
+
+def test_the_children_changed_since_a_revision(db: Path) -> None:
+    from ecomap.model import Person
+
+    with EmbeddedStore(db) as store:
+        _fill(store, 4)  # revisions 1-4: c-0 .. c-3; p is in c-1, c-2 and c-3
+        conn = store._conn()
+        conn.execute("BEGIN")
+        found = snapshots.key(conn)
+        conn.execute("COMMIT")
+        store.update_person(Person(id="p", name="P", category="friend"), actor=ACTOR)
+        store.close_record("c-0", actor=ACTOR)
+        conn.execute("BEGIN")
+        wanted = snapshots.key(conn)
+        try:
+            sharing = sorted(store.person_children(["p"])["p"])
+            assert snapshots.changed_since(conn, found, wanted, 100) == sorted(
+                {"c-0", *sharing})
+            assert snapshots.changed_since(conn, found, wanted, 1) is None  # over the limit
+            for unsure in ({**found, "at_us": found["at_us"] + 1},  # another store's
+                           {**found, "packed": -1}, {**found, "schema": 0},
+                           {**found, "revision": wanted["revision"]}, {}):
+                assert snapshots.changed_since(conn, unsure, wanted, 100) is None
+        finally:
+            conn.execute("COMMIT")
+
+
+def test_a_patched_file_is_not_kept_when_a_write_came_in_between(
+        db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tables still hold the state read (from the patched bytes); the file is left
+    as it was, and the next read patches it for the newer state."""
+    with EmbeddedStore(db) as store:
+        _fill(store)
+        _assert_current(store)
+        store.replace(with_meetings("c-1", ["r"], True, []), actor=ACTOR)
+        expected = CohortTables.from_documents(store.iter_documents())
+        stale = snapshots.path_for(str(db), "cohort").read_bytes()
+        real_save = snapshots.save
+
+        def write_first(*args: Any) -> bool:
+            store.replace(with_meetings("c-2", ["r"], False, []), actor=ACTOR)
+            return real_save(*args)
+
+        with monkeypatch.context() as racing:
+            racing.setattr(snapshots, "save", write_first)
+            assert_same_cohort(store.cohort_tables(), expected)
+        assert snapshots.path_for(str(db), "cohort").read_bytes() == stale
+        with monkeypatch.context() as patched:
+            _whole_reads_refused(patched)
+            _assert_current(store)

@@ -154,9 +154,9 @@ def test_truncated_or_foreign_bytes_are_refused_not_misread(cut: int, junk: byte
 
 
 def test_only_integer_columns_are_written() -> None:
-    from ecomap.measures.columns_file import _encode
+    from ecomap.measures.columns_file import encode
 
     with pytest.raises(TypeError, match="text"):
-        _encode("cohort", {}, {"text": np.array(["a"], dtype=object)}, {})
-    assert decode(_bytes(_encode("cohort", {}, {"a": np.zeros((0,), np.int8)}, {})),
+        encode("cohort", {}, {"text": np.array(["a"], dtype=object)}, {})
+    assert decode(_bytes(encode("cohort", {}, {"a": np.zeros((0,), np.int8)}, {})),
                   "cohort")[2]["a"].tolist() == []
