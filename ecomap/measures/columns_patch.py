@@ -43,11 +43,12 @@ from ecomap.measures.tables import CohortTables
 __all__ = ["MIN_CHANGED", "patch_cohort", "patch_plans", "runs", "worth_patching"]
 
 #: Up to this many changed children a patch is always tried; beyond it, only while they
-#: are at most an eighth of the stale file's (docs/scale.md: each run of unchanged
-#: children costs a few slices per column, each changed child one packed row; past that
-#: reading every row costs less).
-MIN_CHANGED = 2000
-_SHARE = 8
+#: are at most a sixteenth of the stale file's (docs/scale.md, "After a write": each run
+#: of unchanged children costs a slice per column, each changed child its packed row;
+#: past that share reading every row costs about as much).
+MIN_CHANGED = 200
+_SHARE = 16
+_JOIN_PARTS = 64  # a column of more parts than this is joined before it is written
 
 Columns = Mapping[str, NDArray[Any]]
 Snapshot = tuple[Mapping[str, Any], Mapping[str, Any], Columns]  # key, meta, columns
@@ -57,9 +58,9 @@ def worth_patching(changed: int, children: int) -> bool:
     """Whether patching a snapshot of ``children`` children for ``changed`` changed ones
     costs less than reading every child again.
 
-    >>> worth_patching(10, 100_000), worth_patching(20_000, 100_000)
-    (True, False)
-    >>> worth_patching(1500, 2000)
+    >>> worth_patching(10, 100_000), worth_patching(6250, 100_000), worth_patching(6251, 100_000)
+    (True, True, False)
+    >>> worth_patching(150, 1000)
     True
     """
     return changed <= max(MIN_CHANGED, children // _SHARE)
@@ -149,9 +150,24 @@ class _Cohort:
                 raise SnapshotUnreadable("members are not kept as their ids")
             text = np.zeros(0, np.uint8)
         self.text: NDArray[np.uint8] = text
-        self.quotes = _delimiters(self.text)
-        if len(self.quotes) != 2 * len(columns["tie_child"]):
-            raise SnapshotUnreadable("the members do not match the ties")
+        n, whole = len(ids), len(text) + 1 if len(text) else 0  # the text and a last comma
+        lengths = columns.get("members_len")
+        if lengths is None:  # found by the text's quotes (a file read whole from the rows)
+            quotes = _delimiters(text)
+            ties = columns["tie_child"]
+            if len(quotes) != 2 * len(ties):
+                raise SnapshotUnreadable("the members do not match the ties")
+            first = np.searchsorted(ties, np.arange(n + 1))  # each child's first tie
+            cut = np.full(n + 1, whole, np.int64)
+            has = first < len(ties)
+            cut[has] = quotes[2 * first[has]]
+            lengths = np.diff(cut)
+        elif (len(lengths) != n or (n and int(lengths.min()) < 0)
+              or int(lengths.sum()) != whole):
+            raise SnapshotUnreadable("the members' lengths do not match their text")
+        #: per child, its members' text and the comma after it (0 without ties)
+        self.lengths: NDArray[np.int64] = lengths.astype(np.int64, copy=False)
+        self.cut: list[int] = np.concatenate(([0], np.cumsum(self.lengths))).tolist()
 
     def bounds(self, level: str, children: NDArray[np.int64]) -> NDArray[np.int64]:
         """The first row of each of ``children`` (or the end, for ``len``) at ``level``."""
@@ -224,27 +240,26 @@ def patch_cohort(old: Snapshot, new: CohortTables, changed: Sequence[str],
     sources = (_Cohort(columns, meta, old_ids), _Cohort(new_columns, new_meta, new.child_ids))
     plan = runs(old_ids, changed, new.child_ids)
     ids = _ids_in_order([s.ids for s in sources], plan)
-    starts = {level: [s.bounds(level, np.array([r[1] for r in plan if r[0] == i], np.int64))
-                      for i, s in enumerate(sources)]
-              for level in ("child", "tie", "pair", "obs", "ep")}
-    ends = {level: [s.bounds(level, np.array([r[2] for r in plan if r[0] == i], np.int64))
-                    for i, s in enumerate(sources)]
-            for level in ("child", "tie", "pair", "obs", "ep")}
+    levels = ("child", "tie", "pair", "obs", "ep")
+    starts = {level: [s.bounds(level, np.array([r[1] for r in plan if r[0] == i], np.int64)
+                               ).tolist() for i, s in enumerate(sources)] for level in levels}
+    ends = {level: [s.bounds(level, np.array([r[2] for r in plan if r[0] == i], np.int64)
+                             ).tolist() for i, s in enumerate(sources)] for level in levels}
     parts: dict[str, list[NDArray[Any]]] = {name: [] for name in COHORT_ARRAYS}
     names = {name: list(meta[name]) for name in _CODED}
     recoded = {name: [columns[name], _recoded(names[name], new_meta[name], new_columns[name])]
                for name in _CODED}
-    for name in _CODED:
+    for name in (*_CODED, "members_len"):
         parts[name] = []
     text: list[NDArray[np.uint8]] = []
     comma = np.frombuffer(b",", np.uint8)
-    done = dict.fromkeys(("child", "tie", "pair", "obs", "ep"), 0)  # rows so far per level
+    done = dict.fromkeys(levels, 0)  # rows so far per level
     seen = [0, 0]
     for source, _first, _end in plan:
         s, k = sources[source], seen[source]
         seen[source] += 1
-        lo = {level: int(starts[level][source][k]) for level in done}
-        hi = {level: int(ends[level][source][k]) for level in done}
+        lo = {level: starts[level][source][k] for level in levels}
+        hi = {level: ends[level][source][k] for level in levels}
         for name, level in _LEVEL.items():
             part = s.columns[name][lo[level]:hi[level]]
             if name == "tie_pair":
@@ -257,10 +272,12 @@ def patch_cohort(old: Snapshot, new: CohortTables, changed: Sequence[str],
             parts[name].append(recoded[name][source][lo[level]:hi[level]])
         seg = s.columns["seg_start"][2 * lo["tie"]:2 * hi["tie"]]
         parts["seg_start"].append(seg - lo["obs"] + done["obs"])
-        if hi["tie"] > lo["tie"]:
+        parts["members_len"].append(s.lengths[lo["child"]:hi["child"]])
+        start, end = s.cut[lo["child"]], s.cut[hi["child"]] - 1  # less the last comma
+        if end > start:
             if text:
                 text.append(comma)
-            text.append(s.text[s.quotes[2 * lo["tie"]]:s.quotes[2 * hi["tie"] - 1] + 1])
+            text.append(s.text[start:end])
         for level in done:
             done[level] += hi[level] - lo[level]
     parts["seg_start"].append(np.array([done["obs"]], dtype=columns["seg_start"].dtype))
@@ -268,13 +285,18 @@ def patch_cohort(old: Snapshot, new: CohortTables, changed: Sequence[str],
     for name in _CODED:
         out[name] = _whole(parts[name], columns[name])
     out["child_ids"] = json_column(ids)
-    out["members_json"] = tuple(text) if text else np.zeros(0, np.uint8)
+    out["members_json"] = _whole(text, np.zeros(0, np.uint8))
+    out["members_len"] = _whole(parts["members_len"], np.zeros(0, np.int64))
     return encode("cohort", key, out, names)
 
 
 def _whole(parts: list[NDArray[Any]], like: NDArray[Any]) -> Column:
-    """A column of ``parts`` (of ``like``'s type; empty when there are none)."""
+    """A column of ``parts`` (of ``like``'s type; empty when there are none): written
+    part by part, or joined first when they are many (a write call per part costs more
+    than the copy)."""
     typed = tuple(part.astype(like.dtype, copy=False) for part in parts if len(part))
+    if len(typed) > _JOIN_PARTS:
+        return np.concatenate(typed)
     return typed if typed else np.zeros(0, like.dtype)
 
 

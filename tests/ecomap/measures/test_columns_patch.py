@@ -68,31 +68,46 @@ def _assert_same_columns(got: Any, want: Any, arrays: tuple[str, ...]) -> None:
     assert list(got.child_ids) == list(want.child_ids)
 
 
-@settings(max_examples=40, deadline=None)
-@given(old=STATE, writes=WRITES, also=st.sets(st.sampled_from(KIDS), max_size=2))
+@settings(max_examples=25, deadline=None)
+@given(old=STATE, writes=st.lists(WRITES, min_size=1, max_size=2),
+       also=st.sets(st.sampled_from(KIDS), max_size=2))
 def test_a_patched_snapshot_is_the_new_states_snapshot(old: dict[str, Any],
-                                                       writes: dict[str, Any],
+                                                       writes: list[dict[str, Any]],
                                                        also: set[str]) -> None:
-    """``also``: children listed though unchanged (a write of the same record)."""
-    new = {**old, **writes}
-    changed = sorted(set(writes) | also)
-    before, after = _docs(old), _docs(new)
-    fresh = [d for d in after if d.child.id in changed]
+    """Patched after each of one or two writes (the second patch reads the members'
+    lengths the first one kept); ``also``: children listed though unchanged (a write of
+    the same record)."""
+    state = old
+    stale = decode(b"".join(cohort_snapshot(_cohort(_docs(state)), {}).chunks()), "cohort")
+    stale_plans = decode(b"".join(plans_snapshot(_plans(_docs(state)), {}).chunks()), "plans")
+    for write in writes:
+        state = {**state, **write}
+        changed = sorted(set(write) | also)
+        fresh = [d for d in _docs(state) if d.child.id in changed]
+        data = b"".join(patch_cohort(stale, _cohort(fresh), changed, KEY).chunks())
+        plans_data = b"".join(patch_plans(stale_plans, _plans(fresh), changed, KEY).chunks())
+        stale, stale_plans = decode(data, "cohort"), decode(plans_data, "plans")
 
-    stale = decode(b"".join(cohort_snapshot(_cohort(before), {}).chunks()), "cohort")
-    patched = cohort_from_snapshot(
-        b"".join(patch_cohort(stale, _cohort(fresh), changed, KEY).chunks()), KEY)
-    whole = _cohort(after)
+    patched, whole = cohort_from_snapshot(data, KEY), _cohort(_docs(state))
     _assert_same_columns(patched, whole, COHORT_ARRAYS)
     for name in ("team", "status", "ep_value"):
         assert getattr(patched, name).tolist() == getattr(whole, name).tolist(), name
     assert patched.members.json == whole.members.json  # the ids' text: the same numbering
     assert patched.tie_member.tolist() == whole.tie_member.tolist()
+    _assert_same_columns(plans_from_snapshot(plans_data, KEY), _plans(_docs(state)),
+                         PLAN_ARRAYS)
 
-    stale_plans = decode(b"".join(plans_snapshot(_plans(before), {}).chunks()), "plans")
-    patched_plans = plans_from_snapshot(
-        b"".join(patch_plans(stale_plans, _plans(fresh), changed, KEY).chunks()), KEY)
-    _assert_same_columns(patched_plans, _plans(after), PLAN_ARRAYS)
+
+def test_members_lengths_that_do_not_match_their_text_are_refused() -> None:
+    docs = _docs({"c-1": (["p-a", "pé"], False, []), "c-2": (["p-a"], False, [])})
+    stale = decode(b"".join(cohort_snapshot(_cohort(docs), {}).chunks()), "cohort")
+    patched = decode(b"".join(patch_cohort(stale, _cohort(docs[1:]), ["c-2"], KEY).chunks()),
+                     "cohort")
+    _key, meta, columns = patched
+    assert columns["members_len"].tolist() == [len('"p-a", "p\\u00e9",'), len('"p-a",')]
+    wrong = {**columns, "members_len": columns["members_len"] + 1}
+    with pytest.raises(SnapshotUnreadable, match="lengths"):
+        patch_cohort(({}, meta, wrong), _cohort(docs[:1]), ["c-1"], KEY)
 
 
 def test_too_many_changed_children_are_refused() -> None:
