@@ -1,5 +1,5 @@
 """A whole cohort's snapshot brought up to date by replacing only the children a write
-changed (docs/scale.md, "The snapshot: after a write").
+changed (docs/scale.md, "After a write: the stale file patched").
 
 A store's columns file (:mod:`ecomap.measures.columns_file`) holds the current cohort as
 of one revision. After a write it is stale, but most of it still holds: only the

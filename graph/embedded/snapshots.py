@@ -1,17 +1,20 @@
 """The whole current cohort's columns kept in files beside an embedded store
 (docs/scale.md, "The snapshot"): ``<store>-cohort.columns`` and ``<store>-plans.columns``.
 
-A read of every current child (the dashboard's) first tries the file: when its key, the
-store's latest revision (number and time) and the packed layout, is the one the read
-transaction sees, the tables are its columns, mapped, not copied. Otherwise the store
-reads its packed rows as before and :func:`save` writes the file again for the next
-reader. The file is a cache of what the rows give: losing it, or a damaged or foreign
+A read of every current child (the dashboard's) first tries the file: when its key (the
+store's latest revision, number and time; the packed layout; the schema version) is the
+one the read transaction sees, the tables are its columns, mapped, not copied. A file of
+an earlier revision of this store is patched for the children written since
+(:func:`patched`, docs/scale.md "After a write: the stale file patched"); otherwise the
+store reads its packed rows as before. Either way :func:`save` writes the file again for
+the next reader. The file is a cache of what the rows give: losing it, or a damaged or foreign
 one, costs one ordinary read (:func:`load` answers None), never a wrong answer, and
 nothing in it is written that the rows do not hold. It holds ids, teams and statuses,
 no names or notes; it is created readable by its owner only, like a temporary file.
 
-What goes in and how it reads back is :mod:`ecomap.measures.columns_file`'s; this module
-only finds, maps and replaces files.
+What goes in and how it reads back is :mod:`ecomap.measures.columns_file`'s, how a stale
+one is patched :mod:`ecomap.measures.columns_patch`'s; this module finds, maps and
+replaces files, and finds the children written since a file's revision.
 """
 
 from __future__ import annotations

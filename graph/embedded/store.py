@@ -456,8 +456,8 @@ class EmbeddedStore:
             kept = snapshots.load(self._target, "cohort", key, cohort_from_snapshot)
             if kept is not None:
                 return kept
-            # a stale file: patched for the children changed since (docs/scale.md, "The
-            # snapshot: after a write"), else every child's packed row read
+            # a stale file: patched for the children changed since (docs/scale.md, "After
+            # a write"), else every child's packed row read
             encoded = snapshots.patched(conn, self._target, "cohort", key,
                                         lambda changed: packed_cohort_tables(conn, changed),
                                         patch_cohort)
