@@ -204,6 +204,26 @@ def _recoded(names: list[Any], new_names: Sequence[Any], codes: NDArray[Any]
     return result
 
 
+def _first_seen(names: list[Any], codes: NDArray[Any]) -> tuple[list[Any], NDArray[Any]]:
+    """``codes`` into ``names`` numbered again as a whole read numbers the values (the
+    names in use, in order of first appearance), so that the file is the one a whole
+    read writes, not only the same values.
+
+    >>> names, codes = _first_seen(["a", "b", "c"], np.array([2, 0, 2], np.int32))
+    >>> names, codes.tolist()
+    (['c', 'a'], [0, 1, 0])
+    """
+    if not len(codes):
+        return [], codes
+    first = np.full(len(names), len(codes), dtype=np.int64)
+    np.minimum.at(first, codes, np.arange(len(codes)))
+    used = np.flatnonzero(first < len(codes))
+    order = used[np.argsort(first[used])]
+    table = np.zeros(len(names), dtype=codes.dtype)
+    table[order] = np.arange(len(order))
+    return [names[i] for i in order.tolist()], table[codes]
+
+
 def patch_cohort(old: Snapshot, new: CohortTables, changed: Sequence[str],
                  key: Mapping[str, Any]) -> Encoded:
     """The cohort snapshot ``old`` (as :func:`~ecomap.measures.columns_file.decode`
@@ -282,8 +302,9 @@ def patch_cohort(old: Snapshot, new: CohortTables, changed: Sequence[str],
             done[level] += hi[level] - lo[level]
     parts["seg_start"].append(np.array([done["obs"]], dtype=columns["seg_start"].dtype))
     out: dict[str, Column] = {name: _whole(parts[name], columns[name]) for name in COHORT_ARRAYS}
-    for name in _CODED:
-        out[name] = _whole(parts[name], columns[name])
+    for name in _CODED:  # numbered as a whole read numbers them
+        joined = np.concatenate(parts[name]) if parts[name] else columns[name][:0]
+        names[name], out[name] = _first_seen(names[name], joined)
     out["child_ids"] = json_column(ids)
     out["members_json"] = _whole(text, np.zeros(0, np.uint8))
     out["members_len"] = _whole(parts["members_len"], np.zeros(0, np.int64))

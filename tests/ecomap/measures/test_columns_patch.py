@@ -16,6 +16,7 @@ from ecomap.measures.columns_file import (
     COHORT_ARRAYS,
     PLAN_ARRAYS,
     SnapshotUnreadable,
+    cohort_columns,
     cohort_from_snapshot,
     cohort_snapshot,
     decode,
@@ -92,6 +93,10 @@ def test_a_patched_snapshot_is_the_new_states_snapshot(old: dict[str, Any],
     _assert_same_columns(patched, whole, COHORT_ARRAYS)
     for name in ("team", "status", "ep_value"):
         assert getattr(patched, name).tolist() == getattr(whole, name).tolist(), name
+    assert decode(data, "cohort")[1] == cohort_columns(whole)[1]  # numbered the same
+    kept, made = patched.value_codes, whole.value_codes  # the file's, and worked out
+    for field in ("names", "team", "status", "episode"):
+        assert getattr(kept, field).tolist() == getattr(made, field).tolist(), field
     assert patched.members.json == whole.members.json  # the ids' text: the same numbering
     assert patched.tie_member.tolist() == whole.tie_member.tolist()
     _assert_same_columns(plans_from_snapshot(plans_data, KEY), _plans(_docs(state)),
@@ -140,3 +145,16 @@ def test_a_column_of_another_type_is_refused() -> None:
 def test_new_children_must_be_among_the_changed() -> None:
     with pytest.raises(ValueError, match="among the changed"):
         runs(["a", "c"], ["b"], ["b", "d"])
+
+
+def test_texts_are_numbered_as_a_whole_read_numbers_them() -> None:
+    """A child put in before the others with a new team, and the last child of another
+    team changed: the file's names are those in use, in order of first appearance (the
+    order the dashboard's cells are numbered in), not the stale file's with more added."""
+    old = {"c-2": (["p-a"], False, []), "c-3": (["p-a"], True, [])}  # South, North
+    new = {**old, "c-1": (["pé"], True, []), "c-3": (["p-a"], False, [])}  # North first
+    stale = decode(b"".join(cohort_snapshot(_cohort(_docs(old)), {}).chunks()), "cohort")
+    fresh = [d for d in _docs(new) if d.child.id in ("c-1", "c-3")]
+    _key, meta, _columns = decode(b"".join(
+        patch_cohort(stale, _cohort(fresh), ["c-1", "c-3"], KEY).chunks()), "cohort")
+    assert meta["team"] == ["North", "South"] == cohort_columns(_cohort(_docs(new)))[1]["team"]
