@@ -9,9 +9,9 @@ the changed children's own tables (read from their packed rows): every column is
 stale file's runs of unchanged children, cut out as they are (views of the mapped file,
 not copied), with the changed children's rows put in, in child-id order. What
 depends on the children before a row (a tie's child and pair, a segment's first
-observation, a commitment's row in a progress key) is offset; texts coded into names
-are coded again against the stale file's names. So the result is, column for column,
-what a snapshot of a whole read gives (tests/ecomap/measures/test_columns_patch.py);
+observation, a commitment's row in a progress key) is offset; teams, statuses and
+episode values are numbered again as a whole read numbers them. So the result is, column
+for column, what a snapshot of a whole read gives (tests/ecomap/measures/test_columns_patch.py);
 anything it cannot be sure of raises
 :class:`~ecomap.measures.columns_file.SnapshotUnreadable` and the store reads every
 child instead.
@@ -141,8 +141,8 @@ def _delimiters(text: NDArray[np.uint8]) -> NDArray[np.int64]:
 class _Cohort:
     """One cohort snapshot's columns, with where each child's rows start per level."""
 
-    def __init__(self, columns: Columns, meta: Mapping[str, Any], ids: list[str]) -> None:
-        self.columns, self.meta, self.ids = columns, meta, ids
+    def __init__(self, columns: Columns, ids: list[str]) -> None:
+        self.columns, self.ids = columns, ids
         text = columns.get("members_json")
         if text is None:
             codes = columns.get("members_codes")
@@ -257,7 +257,7 @@ def patch_cohort(old: Snapshot, new: CohortTables, changed: Sequence[str],
     for name in COHORT_ARRAYS:
         if name not in columns or columns[name].dtype != new_columns[name].dtype:
             raise SnapshotUnreadable(f"column {name}: another type")
-    sources = (_Cohort(columns, meta, old_ids), _Cohort(new_columns, new_meta, new.child_ids))
+    sources = (_Cohort(columns, old_ids), _Cohort(new_columns, new.child_ids))
     plan = runs(old_ids, changed, new.child_ids)
     ids = _ids_in_order([s.ids for s in sources], plan)
     levels = ("child", "tie", "pair", "obs", "ep")
@@ -265,12 +265,11 @@ def patch_cohort(old: Snapshot, new: CohortTables, changed: Sequence[str],
                                ).tolist() for i, s in enumerate(sources)] for level in levels}
     ends = {level: [s.bounds(level, np.array([r[2] for r in plan if r[0] == i], np.int64)
                              ).tolist() for i, s in enumerate(sources)] for level in levels}
-    parts: dict[str, list[NDArray[Any]]] = {name: [] for name in COHORT_ARRAYS}
+    parts: dict[str, list[NDArray[Any]]] = {
+        name: [] for name in (*COHORT_ARRAYS, *_CODED, "members_len")}
     names = {name: list(meta[name]) for name in _CODED}
     recoded = {name: [columns[name], _recoded(names[name], new_meta[name], new_columns[name])]
                for name in _CODED}
-    for name in (*_CODED, "members_len"):
-        parts[name] = []
     text: list[NDArray[np.uint8]] = []
     comma = np.frombuffer(b",", np.uint8)
     done = dict.fromkeys(levels, 0)  # rows so far per level
