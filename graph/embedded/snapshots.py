@@ -82,16 +82,17 @@ def changed_since(conn: sqlite3.Connection, found: Mapping[str, Any],
     sharing the person, an erase the erased child): so the children listed after the
     file's revision are the only ones that can differ from it. ``found`` must be a
     revision of this store (its time too: not another store's file at this path),
-    before ``wanted``'s, with the same layouts and schema.
+    before ``wanted``'s, with the same layouts and schema; or revision 0 at time 0, the
+    empty state every store starts from.
     """
     same = ("packed", "schema")
     revision, at_us = found.get("revision"), found.get("at_us")
     if (any(found.get(name) != wanted[name] for name in same)
             or not isinstance(revision, int) or not isinstance(at_us, int)
-            or not 0 < revision < wanted["revision"]):
+            or not 0 <= revision < wanted["revision"]):
         return None
     row = conn.execute("SELECT at_us FROM revisions WHERE number = ?", (revision,)).fetchone()
-    if row is None or int(row[0]) != at_us:
+    if (int(row[0]) if row is not None else 0 if revision == 0 else None) != at_us:
         return None
     listed = conn.execute(  # through the (revision, child_id) index; one row per listing
         "SELECT child_id FROM revision_children WHERE revision > ? LIMIT ?",

@@ -11,13 +11,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from ecomap.measures.plans_cohort import PlanTables
 from ecomap.measures.tables import CohortTables
 from graph.embedded import EmbeddedStore, snapshots
 from tests.ecomap.measures.test_packed_plans import assert_same_plans
+from tests.graph.edits import KIDS, POOL, apply_edit, edit_steps
 from tests.graph.test_contract import assert_same_cohort
-from tests.graph.test_plans_packed import with_meetings
+from tests.graph.test_plans_packed import MEETING, with_meetings
 
 ACTOR = "tester"
 
@@ -262,6 +265,9 @@ def test_the_children_changed_since_a_revision(db: Path) -> None:
             assert snapshots.changed_since(conn, found, wanted, 100) == sorted(
                 {"c-0", *sharing})
             assert snapshots.changed_since(conn, found, wanted, 1) is None  # over the limit
+            empty = {**found, "revision": 0, "at_us": 0}  # the state every store starts from
+            assert snapshots.changed_since(conn, empty, wanted, 100) == [
+                "c-0", "c-1", "c-2", "c-3"]
             for unsure in ({**found, "at_us": found["at_us"] + 1},  # another store's
                            {**found, "packed": -1}, {**found, "schema": 0},
                            {**found, "revision": wanted["revision"]}, {}):
@@ -293,3 +299,27 @@ def test_a_patched_file_is_not_kept_when_a_write_came_in_between(
         with monkeypatch.context() as patched:
             _whole_reads_refused(patched)
             _assert_current(store)
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                  HealthCheck.function_scoped_fixture])
+@given(steps=st.lists(st.tuples(edit_steps(st.tuples(
+    st.just("write"), st.sampled_from(KIDS), st.lists(st.sampled_from(POOL), unique=True,
+                                                     max_size=3),
+    st.booleans(), st.lists(MEETING, max_size=2), st.integers(0, 1)), max_size=4)),
+    min_size=1, max_size=3))
+def test_random_edits_between_reads_are_patched(tmp_path_factory: pytest.TempPathFactory,
+                                                steps: list[tuple[list[Any]]]) -> None:
+    """Random runs of writes, closes, reopens, restores, person edits and erases between
+    whole reads: wherever a file is left (an erase removes it), the read patches it, with
+    the whole-row reads refused, and equals the documents."""
+    db = tmp_path_factory.mktemp("patched") / "ecomap.db"
+    with EmbeddedStore(db) as store, pytest.MonkeyPatch.context() as monkeypatch:
+        for (edits,) in steps:
+            for step in edits:
+                apply_edit(store, step, lambda op: with_meetings(*op[1:]))
+            kept = snapshots.path_for(str(db), "cohort").exists()
+            with monkeypatch.context() as refused:
+                if kept:
+                    _whole_reads_refused(refused)
+                _assert_current(store)
