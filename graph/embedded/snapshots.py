@@ -154,12 +154,12 @@ def load(store: str, kind: str, wanted: Mapping[str, Any],
 
 
 def save(store: str, kind: str, encoded: Encoded, current: Callable[[], bool]) -> bool:
-    """Replace the store's ``kind`` file with ``encoded``, atomically (a reader sees the
-    old file or the new one, whole), unless ``current()`` says that the state it holds
-    is no longer the latest once written (a write came in between: the next read writes
-    it again; and an erased child's columns do not come back). A failure to write is
-    logged (its type only) and otherwise ignored: the next read reads the rows again.
-    Returns whether the file was replaced."""
+    """Replace the store's ``kind`` file with ``encoded`` (a reader sees the old file or
+    the new one, whole, or for a moment none: :func:`_put`), unless ``current()`` says
+    that the state it holds is no longer the latest once written (a write came in
+    between: the next read writes it again; and an erased child's columns do not come
+    back). A failure to write is logged (its type only) and otherwise ignored: the next
+    read reads the rows again. Returns whether the file was replaced."""
     target = path_for(store, kind)
     try:
         fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
