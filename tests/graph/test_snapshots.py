@@ -323,3 +323,24 @@ def test_random_edits_between_reads_are_patched(tmp_path_factory: pytest.TempPat
                 if kept:
                     _whole_reads_refused(refused)
                 _assert_current(store)
+
+
+def test_an_import_batch_is_patched(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An import's batch (new children written together, a stored child written again,
+    a shared person's details changed: every child sharing them repacked) lists every
+    child it changes, so the stale file is patched."""
+    from ecomap.format import document_to_jsonable, parse_document
+    from graph.embedded.bulk import prepare_document
+
+    with EmbeddedStore(db) as store:
+        _fill(store)
+        _assert_current(store)
+        changed = document_to_jsonable(with_meetings("c-2", ["p", "q"], False, []))
+        changed["people"][0]["category"] = "professional"  # p: shared with c-1 and c-3
+        docs = [with_meetings("c-40", ["r"], True, [(2, 1, [([0], 4, ["done"])])]),
+                with_meetings("c-41", [], False, []), parse_document(changed)]
+        result = store.import_prepared([prepare_document(d) for d in docs], actor=ACTOR)
+        assert sorted(result.imported) == ["c-2", "c-40", "c-41"]
+        with monkeypatch.context() as patched:
+            _whole_reads_refused(patched)
+            _assert_current(store)
