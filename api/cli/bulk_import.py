@@ -30,6 +30,9 @@ from graph.embedded.bulk import Chunk, Prepared, Rejected
 
 CHUNK_LINES = 100
 """Lines per chunk sent to a worker (~2.5 MB of synthetic documents)."""
+STEAL_LINES = 10
+"""Lines the writing process prepares itself at a time while the next chunk is not back
+(~15 ms: it looks again soon, so it never keeps the writing waiting for long)."""
 
 
 @dataclass
@@ -115,26 +118,26 @@ def _prepared(stream: IO[bytes], pool: ProcessPoolExecutor | None, workers: int,
             yield prepare_lines(chunk)
             tick()
         return
-    yield from _shared(_chunks(lines), pool, workers, tick)
+    yield from _shared(iter(lines), pool, workers, tick)
 
 
-def _shared(chunks: Iterator[list[tuple[int, bytes]]], pool: ProcessPoolExecutor,
+def _shared(lines: Iterator[tuple[int, bytes]], pool: ProcessPoolExecutor,
             workers: int, tick: Callable[[], None]) -> Iterator[list[Prepared | Rejected]]:
-    """The chunks prepared by the workers, and by this process whenever the next chunk in
-    file order is not back yet (it would only wait): each process does what it has
-    time for, so neither side idles while the other is the slower (docs/scale.md,
-    "Import"). In file order; the chunks read ahead stay bounded."""
+    """The lines prepared in chunks by the workers, and a few at a time by this process
+    whenever the next chunk in file order is not back yet (it would only wait): each
+    process does what it has time for (docs/scale.md, "Import"). In file order; the
+    chunks read ahead stay bounded."""
     from graph.embedded.bulk import decode_chunk, prepare_lines
 
     queue: deque[Future[Chunk] | list[Prepared | Rejected]] = deque()
     in_pool = 0
     depth = 3 * workers  # each worker has the next chunks waiting
-    ahead = depth + 3  # chunks held at most: sent, or prepared here
+    ahead = depth + 10  # chunks held at most: sent, or (smaller) prepared here
     more = True
     while True:
         while more and in_pool < depth and len(queue) < ahead:
-            chunk = next(chunks, None)
-            if chunk is None:
+            chunk = list(islice(lines, CHUNK_LINES))
+            if not chunk:
                 more = False
                 break
             queue.append(pool.submit(prepare_chunk_collected, chunk))
@@ -143,8 +146,8 @@ def _shared(chunks: Iterator[list[tuple[int, bytes]]], pool: ProcessPoolExecutor
             return
         head = queue[0]
         if isinstance(head, Future) and not head.done() and more and len(queue) < ahead:
-            chunk = next(chunks, None)  # the workers are busy: prepare one here
-            if chunk is None:
+            chunk = list(islice(lines, STEAL_LINES))  # the workers are busy: a few here
+            if not chunk:
                 more = False
             else:
                 queue.append(prepare_lines(chunk))
