@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import json
 import struct
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -37,7 +37,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ecomap.measures.plans_cohort import PlanTables
-from ecomap.measures.tables import CohortTables, Members, merged_codes
+from ecomap.measures.tables import CohortTables, Members, first_seen_codes, merged_codes
 
 __all__ = [
     "ALIGN",
@@ -194,19 +194,6 @@ def from_json_column(column: NDArray[Any]) -> Any:
     return json.loads(column.tobytes())
 
 
-def _coded(values: Sequence[str | None]) -> tuple[list[str | None], NDArray[np.int32]]:
-    """Distinct values in first-seen order, and each value's index among them.
-
-    >>> names, codes = _coded(["North", None, "North"])
-    >>> names, codes.tolist()
-    (['North', None], [0, 1, 0])
-    """
-    index: dict[str | None, int] = {}
-    codes = np.fromiter((index.setdefault(v, len(index)) for v in values), np.int32,
-                        len(values))
-    return list(index), codes
-
-
 def _uncoded(names: list[str | None], codes: NDArray[Any]) -> NDArray[np.object_]:
     table = np.array([*names, None], dtype=object)  # a trailing None keeps it 1-d
     if len(codes) and (int(codes.min()) < 0 or int(codes.max()) >= len(names)):
@@ -245,7 +232,7 @@ def cohort_columns(tables: CohortTables) -> tuple[dict[str, NDArray[Any]], dict[
                                         for name in COHORT_ARRAYS}
     meta: dict[str, Any] = {}
     for name in ("team", "status", "ep_value"):
-        meta[name], columns[name] = _coded(getattr(tables, name).tolist())
+        meta[name], columns[name] = first_seen_codes(getattr(tables, name).tolist())
     columns["child_ids"] = json_column(tables.child_ids)
     members_json = tables.members.json
     if members_json is not None:

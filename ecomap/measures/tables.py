@@ -330,6 +330,19 @@ def merged_codes(team: tuple[Sequence[str | None], NDArray[np.integer[Any]]],
                       renumbered(*status), renumbered(*episode))
 
 
+def first_seen_codes(values: Sequence[str | None]
+                     ) -> tuple[list[str | None], NDArray[np.int32]]:
+    """Distinct values in first-seen order, and each value's index among them.
+
+    >>> names, codes = first_seen_codes(["North", None, "North"])
+    >>> names, codes.tolist()
+    (['North', None], [0, 1, 0])
+    """
+    distinct = list(dict.fromkeys(values))
+    index = {v: i for i, v in enumerate(distinct)}
+    return distinct, np.fromiter(map(index.__getitem__, values), np.int32, len(values))
+
+
 def value_codes(team: Sequence[str | None], status: Sequence[str | None],
                 episode: Sequence[str | None]) -> ValueCodes:
     """Number the values of three columns with one vocabulary (None is -1).
@@ -338,15 +351,8 @@ def value_codes(team: Sequence[str | None], status: Sequence[str | None],
     >>> v.names.tolist(), v.team.tolist(), v.status.tolist(), v.episode.tolist()
     (['North', 'early_help', 'x', None], [0, -1], [1, 1], [0, 2])
     """
-    distinct = [v for v in dict.fromkeys(chain(team, status, episode)) if v is not None]
-    index: dict[str | None, int] = {v: i for i, v in enumerate(distinct)}
-    index[None] = -1
-
-    def codes(values: Sequence[str | None]) -> NDArray[np.int32]:
-        return np.fromiter(map(index.__getitem__, values), np.int32, len(values))
-
-    names = np.array([*distinct, None], dtype=object)
-    return ValueCodes(names, codes(team), codes(status), codes(episode))
+    return merged_codes(first_seen_codes(team), first_seen_codes(status),
+                        first_seen_codes(episode))
 
 
 @dataclass(frozen=True)
