@@ -8,10 +8,11 @@ the process's VmHWM (everything it held, the interpreter included).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,15 @@ def _cold(fn: Callable[[], Any]) -> dict[str, Any]:
     result = fn()
     return {"wall_s": time.perf_counter() - wall, "cpu_s": time.process_time() - cpu,
             "peak_rss_mb": peak_rss_mb(), "result": _plain(result)}
+
+
+@contextlib.contextmanager
+def _part(parts: dict[str, float], name: str) -> Iterator[None]:
+    """Time the block: ``NAME_wall_s`` and ``NAME_cpu_s`` in ``parts``."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    yield
+    parts[f"{name}_wall_s"] = time.perf_counter() - wall
+    parts[f"{name}_cpu_s"] = time.process_time() - cpu
 
 
 def _plain(result: Any) -> Any:
@@ -53,19 +63,20 @@ def _tables(db: str, how: str) -> Any:
 
 
 def task_at(args: dict[str, Any]) -> dict[str, Any]:
-    """Cohort measures at one date, cold: read the store (``how``) then measure; the
-    read's own wall and CPU seconds beside the whole."""
-    read: dict[str, float] = {}
+    """Cohort measures at one date, cold: import, read the store (``how``), then measure;
+    the imports' and the read's own wall and CPU seconds beside the whole."""
+    parts: dict[str, float] = {}
 
     def run() -> Any:
-        from ecomap.measures.cohort import cohort_measures
-
-        wall, cpu = time.perf_counter(), time.process_time()
-        tables = _tables(args["db"], args["how"])
-        read.update(read_wall_s=time.perf_counter() - wall,
-                    read_cpu_s=time.process_time() - cpu)
+        with _part(parts, "imports"):
+            from ecomap.measures.cohort import cohort_measures
+            from ecomap.measures.tables import CohortTables  # noqa: F401
+            from graph.embedded import EmbeddedStore  # noqa: F401
+            from graph.embedded.cohort import packed_cohort_tables  # noqa: F401
+        with _part(parts, "read"):
+            tables = _tables(args["db"], args["how"])
         return cohort_measures(tables, date.fromisoformat(args["at"]))
-    return {**_cold(run), **read}
+    return {**_cold(run), **parts}
 
 
 def task_plans(args: dict[str, Any]) -> dict[str, Any]:
@@ -99,13 +110,18 @@ def task_trend(args: dict[str, Any]) -> dict[str, Any]:
 
 
 def task_naive(args: dict[str, Any]) -> dict[str, Any]:
-    """The naive baseline (networkx per child) from the JSON Lines file, streamed."""
-    def run() -> Any:
-        from bench import naive
+    """The naive baseline (networkx per child) from the JSON Lines file, streamed; the
+    imports' own wall and CPU seconds beside the whole."""
+    parts: dict[str, float] = {}
 
+    def run() -> Any:
+        with _part(parts, "imports"):
+            import networkx  # noqa: F401
+
+            from bench import naive
         return naive.cohort_measures(naive.load_jsonl(args["jsonl"]),
                                      date.fromisoformat(args["at"]))
-    return _cold(run)
+    return {**_cold(run), **parts}
 
 
 def replicate(tables: Any, copies: int) -> Any:
