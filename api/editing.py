@@ -8,11 +8,13 @@ from collections.abc import Callable
 from typing import Any
 
 from fastapi import Response
+from pydantic import ValidationError
 
 from api.errors import ApiError, ErrorDetail
 from ecomap.errors import Breach, DocumentInvalid
-from ecomap.format import parse_document
+from ecomap.format import parse_document, validate_document
 from ecomap.model import EcomapDocument
+from ecomap.stored import kept
 from graph.base import AsRecorded, GraphStore, VersionConflict
 
 _ETAG = re.compile(r'^\s*(?:W/)?"?(\d+)"?\s*$')
@@ -65,6 +67,25 @@ def load(
     return current, store.get(child_id, as_recorded=as_recorded)
 
 
+def checked_document(data: Any, child_id: str, before: EcomapDocument | None) -> EcomapDocument:
+    """The document a write brings, every rule checked and every breach reported at once
+    (:class:`DocumentInvalid`), except that a value breaking a rule added later passes
+    where ``before``, the record as stored, holds it at the same place: an edit to
+    something else still saves (:func:`ecomap.stored.kept`; docs/record.md, "Rules added
+    later")."""
+    try:
+        return parse_document(data, source=child_id)
+    except DocumentInvalid:
+        if before is not None:
+            try:
+                doc = kept(EcomapDocument, data, before)
+            except ValidationError:
+                doc = None
+            if doc is not None and not validate_document(doc):
+                return doc
+        raise
+
+
 def save(
     store: GraphStore,
     child_id: str,
@@ -73,12 +94,14 @@ def save(
     *,
     actor: str,
     reason: str | None = None,
+    before: EcomapDocument | None = None,
 ) -> tuple[int, EcomapDocument]:
-    """Validate the whole new document (every breach at once → 422) and store it as one
+    """Validate the whole new document (every breach at once → 422;
+    :func:`checked_document`, ``before`` being the record as stored) and store it as one
     revision by ``actor`` if the child is still at ``expected`` (else 409). Nothing is
     stored on any error; an existing person's details never change here (the person
     edit does that)."""
-    doc = parse_document(data, source=child_id)
+    doc = checked_document(data, child_id, before)
     if doc.child.id != child_id:
         raise ApiError(
             422,
@@ -103,7 +126,7 @@ def edit(
     data = doc.model_dump(mode="json", exclude_none=True)
     renames = change(data) or {}
     try:
-        return save(store, child_id, data, version, actor=actor, reason=reason)
+        return save(store, child_id, data, version, actor=actor, reason=reason, before=doc)
     except DocumentInvalid as exc:
         raise DocumentInvalid(exc.source, [_rename(b, renames) for b in exc.breaches]) from exc
 

@@ -22,7 +22,7 @@ from pydantic import (
     model_validator,
 )
 from pydantic.json_schema import JsonSchemaValue
-from pydantic_core import core_schema
+from pydantic_core import PydanticCustomError, core_schema
 
 FORMAT_NAME = "ecomap/1"
 
@@ -59,16 +59,19 @@ def _iso_date(value: Any) -> Any:
     """Accept a ``date`` or a ``YYYY-MM-DD`` string only (no datetimes, no timestamps),
     between :data:`EARLIEST_DATE` and :data:`LATEST_DATE`.
 
+    A date out of range is the ``date_range`` error, as in JSON (a rule added after
+    records were stored: :mod:`ecomap.stored`).
+
     >>> _iso_date("0001-01-01")
     Traceback (most recent call last):
     ...
-    ValueError: must be between 1900-01-01 and 2199-12-31
+    pydantic_core._pydantic_core.PydanticCustomError: must be between 1900-01-01 and 2199-12-31
     """
     if isinstance(value, str) and _ISO_DATE.match(value):
         value = date.fromisoformat(value)
     if isinstance(value, date) and not isinstance(value, datetime):
         if not EARLIEST_DATE <= value <= LATEST_DATE:
-            raise ValueError(_RANGE_MESSAGE)
+            raise PydanticCustomError("date_range", _RANGE_MESSAGE)
         return value
     raise ValueError(_DATE_MESSAGE)
 

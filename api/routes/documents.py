@@ -8,10 +8,9 @@ from fastapi import APIRouter, Body, Query
 
 from api.child_access import WRITE_RESPONSES, Access, AsRecordedQ, ChildAccess
 from api.deps import AccountsDep
-from api.editing import save
+from api.editing import checked_document, save
 from api.errors import ERROR_RESPONSES
 from api.people_access import new_people, require_visible
-from ecomap.format import parse_document
 from ecomap.model import EcomapDocument, IsoDate
 from ecomap.view import document_as_at
 
@@ -88,12 +87,12 @@ def put_document(
     expected = access.expected_version()
     access.refuse_if_closed()
     current = access.store.get(access.child_id)
-    doc = parse_document(body, source=access.child_id)
+    doc = checked_document(body, access.child_id, current)
     if doc.child.id == access.child_id:  # else `save` names child.id
         require_visible(access.store, accounts, access.user, new_people(current, doc))
     new_version, doc = save(
         access.store, access.child_id, body, expected, actor=access.user.actor,
-        reason=access.reason,
+        reason=access.reason, before=current,
     )
     access.written(new_version)
     return doc

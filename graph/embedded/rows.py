@@ -12,7 +12,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from pydantic import ValidationError
+
 from ecomap.model import EcomapDocument, Person
+from ecomap.stored import stored
 from graph.embedded.schema import OPEN
 
 Row = tuple[Any, ...]
@@ -134,7 +137,7 @@ def person_data(row: Row) -> dict[str, Any]:
 
 def person(row: Row) -> Person:
     """A person from ``PERSON_COLUMNS``."""
-    return Person.model_validate(person_data(row))
+    return stored(Person, person_data(row))
 
 
 def live(alias: str, as_recorded: int | None) -> str:
@@ -215,5 +218,9 @@ def documents_json(as_recorded: int | None) -> str:
 
 
 def document(text: str) -> EcomapDocument:
-    """A stored document from its ``documents_json`` text."""
-    return EcomapDocument.model_validate_json(text)
+    """A stored document from its ``documents_json`` text: validated in Rust, or, if it
+    breaks a rule added after it was stored, as stored (:func:`ecomap.stored.stored`)."""
+    try:
+        return EcomapDocument.model_validate_json(text)
+    except ValidationError:
+        return stored(EcomapDocument, json.loads(text))

@@ -27,6 +27,7 @@ from ecomap.model import (
     Progress,
     Tie,
 )
+from ecomap.stored import stored
 
 Row = dict[str, Any]
 
@@ -169,16 +170,16 @@ def meetings_from(meetings: Iterable[Row], commitments: Iterable[Row],
 
     entries: dict[str, list[Progress]] = defaultdict(list)
     for row in ordered(progress):
-        entries[row["commitment"]].append(Progress(**_props(row, "on", "state", "by")))
+        entries[row["commitment"]].append(stored(Progress, _props(row, "on", "state", "by")))
     plans: dict[str, list[Commitment]] = defaultdict(list)
     for row in ordered(commitments):
-        plans[row["meeting"]].append(Commitment(
-            who=json.loads(row["who"]), progress=entries[row["id"]],
-            **_props(row, "id", "what", "by")))
+        plans[row["meeting"]].append(stored(Commitment, {
+            "who": json.loads(row["who"]), "progress": entries[row["id"]],
+            **_props(row, "id", "what", "by")}))
     return [
-        Meeting(invited=json.loads(row["invited"]), attended=json.loads(row["attended"]),
-                plan=plans[row["id"]],
-                **_props(row, "id", "kind", "on", "participation", "note"))
+        stored(Meeting, {"invited": json.loads(row["invited"]),
+                         "attended": json.loads(row["attended"]), "plan": plans[row["id"]],
+                         **_props(row, "id", "kind", "on", "participation", "note")})
         for row in ordered(meetings)
     ]
 
@@ -191,7 +192,7 @@ def observations_from(row: Mapping[str, Any]) -> list[tuple[int, Observation]]:
     out = []
     for item in json.loads(packed):
         ord_ = int(item.pop("ord"))
-        out.append((ord_, Observation.model_validate(item)))
+        out.append((ord_, stored(Observation, item)))
     return out
 
 
@@ -200,15 +201,16 @@ def _props(row: Mapping[str, Any], *names: str) -> dict[str, Any]:
 
 
 def child_from(row: Mapping[str, Any]) -> Child:
-    return Child(**_props(row, *Child.model_fields))
+    return stored(Child, _props(row, *Child.model_fields))
 
 
 def person_from(row: Mapping[str, Any]) -> Person:
-    return Person(**_props(row, *Person.model_fields))
+    return stored(Person, _props(row, *Person.model_fields))
 
 
 def tie_from(row: Mapping[str, Any]) -> Tie:
-    return Tie(between=(row["a"], row["b"]), **_props(row, "id", "started", "ended", "end_reason"))
+    return stored(Tie, {"between": (row["a"], row["b"]),
+                        **_props(row, "id", "started", "ended", "end_reason")})
 
 
 def episode_from(row: Mapping[str, Any]) -> Episode:
@@ -217,7 +219,7 @@ def episode_from(row: Mapping[str, Any]) -> Episode:
     values["start"] = native(row["start_date"])
     if row.get("end_date") is not None:
         values["end"] = native(row["end_date"])
-    return Episode(**values)
+    return stored(Episode, values)
 
 
 @dataclass

@@ -143,6 +143,21 @@ def test_copy_store_keeps_the_whole_history(docs: list[EcomapDocument]) -> None:
         assert verify_copy(source, target, date(2025, 6, 30)).ok
 
 
+def test_a_record_stored_before_a_later_rule_is_copied_as_stored(
+        docs: list[EcomapDocument]) -> None:
+    """docs/record.md, "Rules added later": the copy keeps the control character."""
+    from tests.graph.tamper import tamper
+
+    with EmbeddedStore.memory() as source, EmbeddedStore.memory() as target:
+        source.replace(docs[0], actor="t")
+        person = docs[0].people[0]
+        tamper(source, "UPDATE people SET name = :name WHERE id = :id AND rev_to = OPEN", "",
+               id=person.id, name=person.name + "\x00")
+        assert copy_store(source, target) == 1
+        assert target.get(docs[0].child.id).people[0].name == person.name + "\x00"
+        assert verify_copy(source, target, date(2025, 6, 30)).ok
+
+
 @pytest.mark.bolt
 def test_the_whole_history_goes_to_neo4j_and_back(
     tmp_path: Path, arcadedb_target: dict[str, Any], docs: list[EcomapDocument]
