@@ -54,7 +54,8 @@ An *admin* manages users, allocations and the audit log, and bulk import/export.
 **Editing safely.** Every child's record has a version, sent as the `ETag`; every write
 to a child must send it back in `If-Match` (`428` without it), and a write against a
 newer version gets `409` with the current version instead of overwriting someone else's
-change. Say why in an optional `X-Reason` header: it is kept with the revision.
+change. A shared person's edit (`PATCH /api/people/{id}`) names the person's version the
+same way. Say why in an optional `X-Reason` header: it is kept with the revision.
 
 **History.** Every write is a revision (who, when, why); `GET
 /api/children/{id}/revisions` lists them in plain words, reads take `as_recorded` (a

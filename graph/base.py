@@ -89,6 +89,19 @@ class VersionConflict(StoreError):
         self.current = current
 
 
+class PersonConflict(StoreError):
+    """A person edit named a version that is no longer the person's current one: someone
+    changed their details since the editor read them."""
+
+    def __init__(self, person_id: str, expected: int, current: int) -> None:
+        super().__init__(
+            f"person {person_id!r} is at version {current}, not {expected}: reload and retry"
+        )
+        self.person_id = person_id
+        self.expected = expected
+        self.current = current
+
+
 class DocumentConflict(StoreError):
     """The document is valid alone but clashes with the store (a tie id owned by another
     child, or changed details of an existing person in a write that may not change
@@ -299,12 +312,22 @@ class GraphStore(Protocol):
         ...
 
     def update_person(
-        self, person: Person, *, actor: str, reason: str | None = None
+        self, person: Person, *, actor: str, reason: str | None = None,
+        expected_version: int | None = None,
     ) -> Revision:
         """Change a shared person's details in one revision that lists, and moves the
         version of, every child whose current network includes them (closed ones too), so
-        that a stale editor of any of them gets :class:`VersionConflict`. Raises
+        that a stale editor of any of them gets :class:`VersionConflict`. With
+        ``expected_version`` (the person's version the change was made on, from
+        :meth:`person_versions`), raises :class:`PersonConflict` if it is no longer the
+        person's, checked in the same transaction as the write. Raises
         :class:`PersonNotFound` if no current network has the person."""
+        ...
+
+    def person_versions(self, ids: Sequence[str]) -> dict[str, int]:
+        """Each named person's version: the revision that wrote their current details. A
+        person edit that changes them moves it; people in no current network are left
+        out."""
         ...
 
     def replay(self, revision: Revision, changes: Sequence[RecordedChild]) -> None:

@@ -102,6 +102,31 @@ class PersonPublic(BaseModel):
     paid: bool
 
 
+class PersonListed(PersonPublic):
+    """A person as found to link or change, with the version a change must name."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "p-gran",
+                    "name": "Maureen",
+                    "category": "family",
+                    "role": "grandparent",
+                    "adult": True,
+                    "paid": False,
+                    "version": 37,
+                }
+            ]
+        }
+    )
+
+    version: int = Field(
+        description="The person's version: the revision that wrote their details. Send it "
+        "back in `If-Match` to change them (`PATCH /api/people/{id}`)."
+    )
+
+
 class PersonAdded(PersonPublic):
     """A person added to (or linked into) a child's network."""
 
@@ -140,6 +165,7 @@ class PersonChanged(BaseModel):
                         "role": "social_worker",
                         "adult": True,
                         "paid": True,
+                        "version": 912,
                     },
                     "revision": 912,
                     "children": 44,
@@ -149,12 +175,16 @@ class PersonChanged(BaseModel):
         }
     )
 
-    person: PersonPublic
+    person: PersonListed
     revision: int = Field(description="The revision that made the change.")
     children: int = Field(description="How many children's networks have the person.")
     versions: dict[str, int] = Field(
         description="The new version of each of those children on your caseload."
     )
+
+
+def person_listed(person: Person, version: int) -> PersonListed:
+    return PersonListed(**person_public(person).model_dump(), version=version)
 
 
 def person_public(person: Person) -> PersonPublic:

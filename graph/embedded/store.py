@@ -30,6 +30,7 @@ from graph.base import (
     ErasedCounts,
     ImportResult,
     Page,
+    PersonConflict,
     PersonNotFound,
     RecordedChild,
     Revision,
@@ -276,11 +277,14 @@ class EmbeddedStore:
             snapshots.discard(self._target)
         return counts
 
-    def update_person(self, person: Person, *, actor: str,
-                      reason: str | None = None) -> Revision:
+    def update_person(self, person: Person, *, actor: str, reason: str | None = None,
+                      expected_version: int | None = None) -> Revision:
         with self._writing() as conn:
-            if not write.current_people(conn, [person.id]):
+            version = write.person_versions(conn, [person.id]).get(person.id)
+            if version is None:
                 raise PersonNotFound(person.id)
+            if expected_version is not None and version != expected_version:
+                raise PersonConflict(person.id, expected_version, version)
             rev = write.begin_revision(conn, RevisionRow(actor, reason, "person"))
             write.update_person(conn, rev, person)
             return _revisions(conn, "WHERE number = ?", (rev,))[0]
@@ -307,6 +311,10 @@ class EmbeddedStore:
                                   update_people=True, closed=change.closed)
 
     # ------------------------------------------------------------------ reading
+
+    def person_versions(self, ids: Sequence[str]) -> dict[str, int]:
+        with self._reading() as conn:
+            return write.person_versions(conn, ids)
 
     def get(self, child_id: str, *, as_recorded: AsRecorded = None) -> EcomapDocument:
         with self._reading() as conn:

@@ -139,6 +139,14 @@ def current_people(conn: sqlite3.Connection, ids: Iterable[str]) -> dict[str, Ro
     return {r[0]: tuple(r) for r in found}
 
 
+def person_versions(conn: sqlite3.Connection, ids: Iterable[str]) -> dict[str, int]:
+    """The revision that wrote each named person's current row (their version)."""
+    found = conn.execute(
+        f"SELECT id, rev_from FROM people WHERE rev_to = {OPEN} "
+        "AND id IN (SELECT value FROM json_each(?))", (json.dumps(list(ids)),))
+    return {r[0]: int(r[1]) for r in found}
+
+
 def children_of(conn: sqlite3.Connection, person_id: str) -> list[str]:
     """Children whose current network includes the person (closed ones too), sorted."""
     return [r[0] for r in conn.execute(

@@ -289,6 +289,10 @@ CURRENT_PEOPLE = ReadQuery(
     "UNWIND $ids AS pid MATCH (p:PersonRow {id: pid}) WHERE p.rev_to IS NULL "
     "RETURN properties(p) AS row"
 )
+PERSON_VERSIONS = ReadQuery(
+    "UNWIND $ids AS pid MATCH (p:PersonRow {id: pid}) WHERE p.rev_to IS NULL "
+    "RETURN p.id AS id, p.rev_from AS version"
+)
 #: Which child's current record holds each of the meeting or commitment ids ``$ids``.
 MEETING_OWNERS = ReadQuery(
     "UNWIND $ids AS mid MATCH (m:MeetingRow {id: mid}) WHERE m.rev_to IS NULL "

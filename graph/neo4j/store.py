@@ -36,6 +36,7 @@ from graph.base import (
     ErasedCounts,
     ImportResult,
     Page,
+    PersonConflict,
     PersonNotFound,
     RecordedChild,
     Revision,
@@ -303,13 +304,16 @@ class Neo4jStore:
 
         return self._write(work)
 
-    def update_person(self, person: Person, *, actor: str,
-                      reason: str | None = None) -> Revision:
+    def update_person(self, person: Person, *, actor: str, reason: str | None = None,
+                      expected_version: int | None = None) -> Revision:
         def work(tx: WriteTx) -> int:
             head = tx.run(cypher.LOCK_META)[0]
             found = tx.run(cypher.CURRENT_PEOPLE, ids=[person.id])
             if not found:
                 raise PersonNotFound(person.id)
+            version = int(found[0]["row"]["rev_from"])
+            if expected_version is not None and version != expected_version:
+                raise PersonConflict(person.id, expected_version, version)
             current = write.Current(people={person.id: content(found[0]["row"])})
             plan = write.Plan()
             write.plan_person(plan, current, person)
@@ -511,6 +515,11 @@ class Neo4jStore:
             return found
         return PlanTables.from_documents(list(self.iter_documents(
             child_ids, as_recorded=as_recorded, include_closed=include_closed)))
+
+    def person_versions(self, ids: Sequence[str]) -> dict[str, int]:
+        return self._read(lambda tx: {
+            str(row["id"]): int(row["version"])
+            for row in tx.run(cypher.PERSON_VERSIONS, ids=list(ids))})
 
     def people(
         self,

@@ -160,6 +160,12 @@ class World:
         child's current version (every write to a child needs it)."""
         return {**self.as_user(username), "If-Match": f'"{self.store.version(child_id)}"'}
 
+    def person_write(self, username: str, person_id: str) -> dict[str, str]:
+        """Headers for a person edit: the user's session and ``If-Match`` at the person's
+        current version (a person edit needs it)."""
+        version = self.store.person_versions([person_id])[person_id]
+        return {**self.as_user(username), "If-Match": f'"{version}"'}
+
     def link_write(self, name: str, child_id: str) -> dict[str, str]:
         """A young person's write: their link and ``If-Match`` at the current version."""
         return {**self.as_link(name), "If-Match": f'"{self.store.version(child_id)}"'}

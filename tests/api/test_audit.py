@@ -36,7 +36,8 @@ def test_each_write_is_recorded_with_who_what_when(fresh_world: World) -> None:
         ),
         (
             "person.update",
-            lambda: w.api.patch(f"/api/people/{person}", headers=h, json={"role": "relative"}),
+            lambda: w.api.patch(f"/api/people/{person}", headers=w.person_write("wendy", person),
+                                json={"role": "relative"}),
         ),
         (
             "tie.create",

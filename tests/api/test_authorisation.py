@@ -141,6 +141,14 @@ def _erase(w: World) -> Request:
     }
 
 
+def _change_person(w: World) -> Request:
+    """c-mia's grandmother, at her current version."""
+    person = w.docs["a"].people[0].id
+    version = w.store.person_versions([person])[person]
+    return f"/api/people/{person}", {"json": {"role": "relative"},
+                                     "headers": {"If-Match": f'"{version}"'}}
+
+
 def _young_observation(w: World) -> Request:
     return "/api/me/observations", {"json": {"tie": _tie_of(w), "closeness": 2}}
 
@@ -249,7 +257,7 @@ ROUTES: list[Route] = [
         "PATCH",
         "/api/people/{person_id}",
         frozenset({"wendy", "ada"}),
-        lambda w: (f"/api/people/{w.docs['a'].people[0].id}", {"json": {"role": "relative"}}),
+        _change_person,
         special={"walt": 422},
     ),
     Route(

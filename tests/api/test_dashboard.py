@@ -106,7 +106,7 @@ def test_dashboard_follows_a_shared_person_changed_through_another_child(
     before = w.api.get("/api/dashboard", params=params, headers=w.as_user("lena")).json()
     assert before["measures"] == expected()
     version = w.store.version(north)
-    changed = w.api.patch(f"/api/people/{person}", headers=w.as_user("walt"),
+    changed = w.api.patch(f"/api/people/{person}", headers=w.person_write("walt", person),
                           json={"category": "family", "role": None, "paid": False})
     assert changed.status_code == 200
     # the person edit is made in the open: every network with them gets a new version

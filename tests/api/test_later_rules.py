@@ -58,7 +58,7 @@ def test_an_edit_may_keep_the_value_but_not_bring_a_new_one(
                        json={"tie": tie, "closeness": 3, "trusted": True})
     assert rated.status_code == 201, rated.text
     role = w.api.patch(f"/api/people/{person['id']}", json={"role": "grandparent"},
-                       headers=w.as_user("wendy"))
+                       headers=w.person_write("wendy", person["id"]))
     assert role.status_code == 200, role.text
     assert w.store.get(child).people[position].name == name
 
@@ -70,11 +70,11 @@ def test_an_edit_may_keep_the_value_but_not_bring_a_new_one(
     assert [d["field"] for d in brought.json()["error"]["details"]] == [
         f"people[{position}].name"]
     renamed = w.api.patch(f"/api/people/{person['id']}", json={"name": "Nan\x07"},
-                          headers=w.as_user("wendy"))
+                          headers=w.person_write("wendy", person["id"]))
     assert renamed.status_code == 422, renamed.text
     assert [d["field"] for d in renamed.json()["error"]["details"]] == ["name"]
 
     fixed = w.api.patch(f"/api/people/{person['id']}", json={"name": name[:-1]},
-                        headers=w.as_user("wendy"))
+                        headers=w.person_write("wendy", person["id"]))
     assert fixed.status_code == 200, fixed.text
     assert w.store.get(child).people[position].name == name[:-1]

@@ -82,7 +82,7 @@ def test_a_person_edit_moves_every_affected_childs_version_and_audit(fresh_world
     versions = {c: w.store.version(c) for c in (mia, leo, jay)}
     changed = w.api.patch(
         f"/api/people/{SHARED}",
-        headers={**w.as_user("walt"), "X-Reason": "married name"},
+        headers={**w.person_write("walt", SHARED), "X-Reason": "married name"},
         json={"name": "Sam Okafor-Reid"},
     )
     assert changed.status_code == 200, changed.text
@@ -108,12 +108,47 @@ def test_a_stale_put_can_no_longer_revert_a_person_edit(fresh_world: World) -> N
     w = fresh_world
     mia = w.ids["a"]
     loaded = w.api.get(f"/api/children/{mia}/document", headers=w.as_user("wendy"))
-    assert w.api.patch(f"/api/people/{SHARED}", headers=w.as_user("walt"),
+    assert w.api.patch(f"/api/people/{SHARED}", headers=w.person_write("walt", SHARED),
                        json={"name": "Sam Okafor-Reid"}).status_code == 200
     stale = w.api.put(f"/api/children/{mia}/document", json=loaded.json(),
                       headers={**w.as_user("wendy"), "If-Match": loaded.headers["etag"]})
     assert stale.status_code == 409
     assert _person(w, SHARED).name == "Sam Okafor-Reid"
+
+
+def test_a_person_edit_names_the_version_it_was_made_on(fresh_world: World) -> None:
+    """Two people changing the same person at once: the second, made on details the
+    first has changed, gets 409 and the current version, and undoes nothing."""
+    w = fresh_world
+    listed = w.api.get("/api/people", params={"search": "okafor"}, headers=w.as_user("walt"))
+    [shown] = listed.json()["data"]
+    assert shown["version"] == w.store.person_versions([SHARED])[SHARED]
+    loaded = f'"{shown["version"]}"'
+
+    missing = w.api.patch(f"/api/people/{SHARED}", headers=w.as_user("walt"),
+                          json={"name": "Sam Okafor-Reid"})
+    assert missing.status_code == 428, missing.text
+    assert [d["field"] for d in missing.json()["error"]["details"]] == ["If-Match"]
+
+    first = w.api.patch(f"/api/people/{SHARED}", json={"name": "Sam Okafor-Reid"},
+                        headers={**w.as_user("walt"), "If-Match": loaded})
+    assert first.status_code == 200, first.text
+    version = first.json()["person"]["version"]
+    assert first.headers["etag"] == f'"{version}"' == f'"{first.json()["revision"]}"'
+    second = w.api.patch(f"/api/people/{SHARED}", json={"role": "team_manager"},
+                         headers={**w.as_user("wendy"), "If-Match": loaded})
+    assert second.status_code == 409, second.text
+    assert second.headers["etag"] == f'"{version}"'
+    assert second.json()["error"]["details"] == [
+        {"field": "If-Match", "message": f"current version is {version}"}]
+    kept = _person(w, SHARED)
+    assert kept.name == "Sam Okafor-Reid" and kept.role != "team_manager"
+
+    again = w.api.patch(f"/api/people/{SHARED}", json={"role": "team_manager"},
+                        headers={**w.as_user("wendy"), "If-Match": second.headers["etag"]})
+    assert again.status_code == 200, again.text
+    assert (_person(w, SHARED).name, _person(w, SHARED).role) == (
+        "Sam Okafor-Reid", "team_manager")
 
 
 def test_people_search_shows_the_caseloads_networks_and_professionals(world: World) -> None:

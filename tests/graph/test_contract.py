@@ -21,6 +21,7 @@ from graph.base import (
     DocumentConflict,
     DocumentInvalid,
     GraphStore,
+    PersonConflict,
     PersonNotFound,
     StoreCounts,
     VersionConflict,
@@ -281,6 +282,35 @@ def test_update_person_moves_every_affected_child(store: GraphStore,
     with pytest.raises(PersonNotFound):
         store.update_person(okafor.model_copy(update={"id": "p-nobody"}), actor="u-admin")
     assert store.revision() == 4
+
+
+def test_a_person_edit_made_on_changed_details_is_refused(store: GraphStore,
+                                                           fixture_documents: Docs) -> None:
+    """A person's version is the revision that wrote their details; an edit naming
+    another one changes nothing (docs/record.md, "People are shared")."""
+    mia = fixture_documents["foster-care-after-move"]
+    leo = fixture_documents["child-in-need-at-home"]
+    store.replace(mia, actor=ACTOR)
+    store.replace(leo, actor=ACTOR)
+    [okafor] = [p for p in leo.people if p.id == "sw-okafor"]
+    assert store.person_versions(["sw-okafor", "p-nobody"]) == {"sw-okafor": 1}
+    store.replace(leo, actor=ACTOR)  # the same details: the version stays
+    assert store.person_versions(["sw-okafor"]) == {"sw-okafor": 1}
+
+    first = store.update_person(okafor.model_copy(update={"name": "S. Okafor"}),
+                                actor="u-a", expected_version=1)
+    assert store.person_versions(["sw-okafor"]) == {"sw-okafor": first.number}
+    with pytest.raises(PersonConflict) as refused:
+        store.update_person(okafor.model_copy(update={"role": "team_manager"}),
+                            actor="u-b", expected_version=1)
+    assert (refused.value.expected, refused.value.current) == (1, first.number)
+    assert store.revision() == first.number
+    [now] = store.people(ids=["sw-okafor"])
+    assert (now.name, now.role) == ("S. Okafor", okafor.role)
+    store.update_person(now.model_copy(update={"role": "team_manager"}), actor="u-b",
+                        expected_version=first.number)
+    [now] = store.people(ids=["sw-okafor"])
+    assert (now.name, now.role) == ("S. Okafor", "team_manager")
 
 
 def test_people_search(store: GraphStore, fixture_documents: Docs) -> None:

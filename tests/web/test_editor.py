@@ -181,6 +181,37 @@ def test_a_worker_adds_edits_and_ends_a_person(page: Page, server: Server) -> No
         "data-ended", "true")
 
 
+def test_a_person_changed_by_someone_else_since_the_map_loaded_is_not_overwritten(
+        page: Page, server: Server) -> None:
+    """The person edit names the version of the details the map shows: if someone changed
+    them since, the dialog says so and nothing is sent."""
+    with api_client(server, WORKER) as client:
+        etag = client.get("/api/children/c-leo").headers["etag"]
+        added = client.post("/api/children/c-leo/people", headers={"If-Match": etag},
+                            json={"name": "Uncle Ray", "category": "family", "tie_to_child": True,
+                                  "started": "2024-06-01"})
+        assert added.status_code == 201, added.text
+        ray = added.json()["id"]
+    open_map(page, server, "c-leo", "2025-03-01")
+    with api_client(server, WORKER) as client:  # someone else, meanwhile
+        [shown] = client.get("/api/people", params={"search": ray}).json()["data"]
+        changed = client.patch(f"/api/people/{ray}", json={"role": "uncle"},
+                               headers={"If-Match": f'"{shown["version"]}"'})
+        assert changed.status_code == 200, changed.text
+
+    page.locator(f'#map-canvas [data-id="{ray}"]').click()
+    page.get_by_role("button", name="Edit person").click()
+    dialog = page.get_by_role("dialog", name="Edit Uncle Ray")
+    dialog.get_by_label("Role (optional, e.g. grandparent, teacher)").fill("Godfather")
+    dialog.get_by_role("button", name="Save").click()
+
+    expect(dialog.locator(".error")).to_contain_text(
+        "Someone changed Uncle Ray's details after this map was loaded")
+    with api_client(server, WORKER) as client:
+        [now] = client.get("/api/people", params={"search": ray}).json()["data"]
+    assert now["role"] == "uncle"
+
+
 def test_a_tie_can_be_drawn_by_touch_on_a_tablet(browser: Browser, server: Server) -> None:
     context = browser.new_context(viewport={"width": 820, "height": 1180}, has_touch=True,
                                   is_mobile=True)

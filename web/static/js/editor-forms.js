@@ -1,6 +1,8 @@
 // The editor's dialogs: add or edit a person, draw a tie, record an observation, end a tie.
 // Each turns its form into one API edit and hands it to the save queue.
 
+import { api } from "./api.js";
+
 const $ = (id) => document.getElementById(id);
 
 function dialog(id, title, fill, toEdit, ctx) {
@@ -14,7 +16,7 @@ function dialog(id, title, fill, toEdit, ctx) {
   form.onsubmit = async (event) => {
     event.preventDefault();
     let edit;
-    try { edit = toEdit(new FormData(form), form); } catch (e) {
+    try { edit = await toEdit(new FormData(form), form); } catch (e) {
       error.textContent = e.message; error.hidden = false; return;
     }
     box.close();
@@ -34,8 +36,23 @@ function personName(ctx, id) {
   return ctx.doc.people.find((p) => p.id === id)?.name || id;
 }
 
+const PERSON_FIELDS = ["name", "category", "role", "adult", "paid"];
+
+/** The person's version if their details are still those this map shows (null if someone
+ * changed them since it loaded; undefined if the service could not be asked). */
+async function versionAsShown(member) {
+  try {
+    const found = (await api(`/api/people?search=${encodeURIComponent(member.id)}&limit=200`))
+      .data.data.find((p) => p.id === member.id);
+    const same = found && PERSON_FIELDS.every((k) => (found[k] ?? null) === (member[k] ?? null));
+    return same ? found.version : null;
+  } catch { return undefined; }
+}
+
 /** Add a person (and their tie to the child), or edit one (`member` given). */
 export function openPerson(ctx, member) {
+  // a change names the version of the details shown, so it never undoes someone else's
+  const version = member ? versionAsShown(member) : null;
   dialog("person-dialog", member ? `Edit ${member.name}` : "Add a person", (form) => {
     form.querySelector(".new-only").hidden = Boolean(member);
     form.started.value = ctx.at;
@@ -50,7 +67,7 @@ export function openPerson(ctx, member) {
       form.adult.checked = form.category.value !== "friend";
       form.paid.checked = ["professional", "carer"].includes(form.category.value);
     };
-  }, (data) => {
+  }, async (data) => {
     const person = {
       name: String(data.get("name")).trim(), category: data.get("category"),
       role: slug(String(data.get("role") || "")), adult: data.get("adult") === "on", paid: data.get("paid") === "on",
@@ -58,7 +75,10 @@ export function openPerson(ctx, member) {
     if (!person.name) throw new Error("Give the person a name.");
     if (member) {
       // a person is one record shared by every network they are in: changed in the open
-      return { method: "PATCH", path: `/api/people/${encodeURIComponent(member.id)}`, body: person, summary: `edit ${person.name}` };
+      const shown = await version;
+      if (shown === undefined) throw new Error("Could not reach the service to check these details: try again.");
+      if (shown === null) throw new Error(`Someone changed ${member.name}'s details after this map was loaded: reload the map to see them, then make your change.`);
+      return { method: "PATCH", path: `/api/people/${encodeURIComponent(member.id)}`, body: person, summary: `edit ${person.name}`, ifMatch: `"${shown}"` };
     }
     const body = { ...person, tie_to_child: data.get("tie") === "on" };
     if (body.tie_to_child && data.get("started")) body.started = data.get("started");

@@ -34,7 +34,7 @@ export class SaveQueue {
     while (this.pending.length) {
       const edit = this.pending[0];
       const headers = {};
-      const etag = this.version();
+      const etag = edit.ifMatch || this.version(); // a person edit names the person's version
       if (etag) headers["If-Match"] = etag;
       try {
         await api(edit.path, { method: edit.method, body: edit.body, headers });
