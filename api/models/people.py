@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints
 
@@ -76,23 +76,17 @@ class PersonUpdate(Body):
     )
 
 
+#: The people models' example: a grandmother as everyone who can see her sees her.
+GRAN_EXAMPLE: dict[str, Any] = {
+    "id": "p-gran", "name": "Maureen", "category": "family", "role": "grandparent",
+    "adult": True, "paid": False,
+}
+
+
 class PersonPublic(BaseModel):
     """A person as everyone who can see them sees them."""
 
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "id": "p-gran",
-                    "name": "Maureen",
-                    "category": "family",
-                    "role": "grandparent",
-                    "adult": True,
-                    "paid": False,
-                }
-            ]
-        }
-    )
+    model_config = ConfigDict(json_schema_extra={"examples": [GRAN_EXAMPLE]})
 
     id: str
     name: str
@@ -105,21 +99,7 @@ class PersonPublic(BaseModel):
 class PersonListed(PersonPublic):
     """A person as found to link or change, with the version a change must name."""
 
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "id": "p-gran",
-                    "name": "Maureen",
-                    "category": "family",
-                    "role": "grandparent",
-                    "adult": True,
-                    "paid": False,
-                    "version": 37,
-                }
-            ]
-        }
-    )
+    model_config = ConfigDict(json_schema_extra={"examples": [{**GRAN_EXAMPLE, "version": 37}]})
 
     version: int = Field(
         description="The person's version: the revision that wrote their details. Send it "
@@ -130,22 +110,8 @@ class PersonListed(PersonPublic):
 class PersonAdded(PersonPublic):
     """A person added to (or linked into) a child's network."""
 
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "id": "p-gran",
-                    "name": "Maureen",
-                    "category": "family",
-                    "role": "grandparent",
-                    "adult": True,
-                    "paid": False,
-                    "tie": "t-3f9c0a1b2c4d",
-                    "version": 4,
-                }
-            ]
-        }
-    )
+    model_config = ConfigDict(json_schema_extra={
+        "examples": [{**GRAN_EXAMPLE, "tie": "t-3f9c0a1b2c4d", "version": 4}]})
 
     tie: str | None = Field(None, description="The tie to the child made with the person, if any.")
     version: int = Field(description="The child's document version after the write.")
