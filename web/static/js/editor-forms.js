@@ -39,13 +39,13 @@ function personName(ctx, id) {
 const PERSON_FIELDS = ["name", "category", "role", "adult", "paid"];
 
 /** The person's version if their details are still those this map shows (null if someone
- * changed them since it loaded; undefined if the service could not be asked). */
+ * changed them since it loaded; undefined if the service could not tell). */
 async function versionAsShown(member) {
   try {
     const found = (await api(`/api/people?search=${encodeURIComponent(member.id)}&limit=200`))
       .data.data.find((p) => p.id === member.id);
-    const same = found && PERSON_FIELDS.every((k) => (found[k] ?? null) === (member[k] ?? null));
-    return same ? found.version : null;
+    if (!found) return undefined;
+    return PERSON_FIELDS.every((k) => (found[k] ?? null) === (member[k] ?? null)) ? found.version : null;
   } catch { return undefined; }
 }
 
@@ -76,7 +76,7 @@ export function openPerson(ctx, member) {
     if (member) {
       // a person is one record shared by every network they are in: changed in the open
       const shown = await version;
-      if (shown === undefined) throw new Error("Could not reach the service to check these details: try again.");
+      if (shown === undefined) throw new Error("Could not check these details with the service: reload the map and try again.");
       if (shown === null) throw new Error(`Someone changed ${member.name}'s details after this map was loaded: reload the map to see them, then make your change.`);
       return { method: "PATCH", path: `/api/people/${encodeURIComponent(member.id)}`, body: person, summary: `edit ${person.name}`, ifMatch: `"${shown}"` };
     }
