@@ -37,12 +37,19 @@ def export_documents(
         typer.Option("--out", help="Write to this file instead of stdout.", show_default=False,
                      dir_okay=False),
     ] = None,
+    include_closed: Annotated[
+        bool, typer.Option("--include-closed",
+                           help="Closed records too (a document does not say it is closed).")
+    ] = False,
     store: StoreOption = None,
 ) -> None:
     """Export stored children as ecomap/1 (JSON Lines, or one document with --child).
 
-    Every child is written in id order, one document per line; --child writes that
-    child's document alone. With --out the file is replaced only once it is complete.
+    Every open child is written in id order, one document per line (closed ones too with
+    --include-closed); --child writes that child's document alone, closed or not. With
+    --out the file is replaced only once it is complete. A document holds the current
+    record only: to move or back up a whole store, history and closed flags included,
+    use `ecomap migrate`.
     """
     from ecomap.format import dump_document, write_jsonl
     from graph.base import ChildNotFound
@@ -68,7 +75,8 @@ def export_documents(
 
             def write_all() -> None:
                 with output_file(out) as fp:
-                    written.append(write_jsonl(db.iter_documents(), fp))
+                    written.append(write_jsonl(
+                        db.iter_documents(include_closed=include_closed), fp))
 
             quiet_broken_pipe(write_all)
             count = written[0]

@@ -155,10 +155,11 @@ async def import_documents(
     )
 
 
-def _documents(store: GraphStore, ids: list[str]) -> Iterator[str]:
+def _documents(store: GraphStore, ids: list[str], include_closed: bool) -> Iterator[str]:
     for start in range(0, len(ids), _CHUNK):
         # each chunk is read in one go (one thread), then written out
-        docs = list(store.iter_documents(ids[start : start + _CHUNK]))
+        docs = list(store.iter_documents(ids[start : start + _CHUNK],
+                                         include_closed=include_closed))
         for doc in docs:
             yield dump_document(doc) + "\n"
 
@@ -180,14 +181,20 @@ def export_documents(
     auditor: AuditorDep,
     team: Annotated[str | None, Query(max_length=100)] = None,
     status: Annotated[Status | None, Query()] = None,
+    include_closed: Annotated[bool, Query(
+        description="Closed records too (an `ecomap/1` document does not say it is closed).")
+    ] = False,
 ) -> StreamingResponse:
-    """Admins export every child's document (or a team's / status's), for backup or moving
-    to another store."""
+    """Admins export every open child's document (or a team's / status's); closed records
+    too with `include_closed`. A document holds the current record only, not its history
+    or whether it is closed: to move or back up a whole store, history and closed flags
+    included, use `ecomap migrate` (docs/record.md, "Migration")."""
     require_role(user, "admin")
-    ids = [c.id for c in store.children(team=team, status=status).data]
+    ids = [c.id for c in store.children(team=team, status=status,
+                                        include_closed=include_closed).data]
     auditor.record(user, "export", target=team)
     return StreamingResponse(
-        _documents(store, ids),
+        _documents(store, ids, include_closed),
         media_type="application/x-ndjson",
         headers={"Content-Disposition": 'attachment; filename="ecomap.jsonl"'},
     )

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Any
 
@@ -157,6 +158,13 @@ def test_closing_keeps_the_record_and_an_admin_reopens_it(fresh_world: World) ->
     edit = w.api.patch(f"/api/children/{child}", headers=w.write_as("wendy", child),
                        json={"team": "South"})
     assert edit.status_code == 409 and edit.json()["error"]["code"] == "closed"
+    # the admin's export leaves it out unless asked: a document does not say it is closed
+    def exported(**params: str) -> set[str]:
+        answer = w.api.get("/api/export", params=params, headers=w.as_user("ada"))
+        assert answer.status_code == 200, answer.text
+        return {json.loads(line)["child"]["id"] for line in answer.text.splitlines()}
+    assert exported() == set(w.ids.values()) - {child}
+    assert exported(include_closed="true") == set(w.ids.values())
     # the worker cannot reopen; the admin finds it among closed records and does
     assert w.api.post(f"/api/children/{child}/reopen", headers=w.write_as("wendy", child),
                       json={"reason": "back"}).status_code == 403

@@ -137,6 +137,28 @@ def test_synth_import_export_round_trip(synthetic_file: Path, tmp_path: Path) ->
     assert to_stdout.stdout == (tmp_path / "back.jsonl").read_text(encoding="utf-8")
 
 
+def test_export_leaves_closed_records_out_unless_asked(synthetic_file: Path,
+                                                       tmp_path: Path) -> None:
+    """A document does not say it is closed, so the default export is the open records;
+    --include-closed adds the closed ones (docs/record.md, "Migration")."""
+    from graph.embedded import EmbeddedStore
+
+    store = tmp_path / "la.db"
+    assert run("import", str(synthetic_file), "--store", str(store), cwd=tmp_path).returncode == 0
+    docs = documents(synthetic_file)
+    closed = docs[3].child.id
+    with EmbeddedStore(store) as db:
+        db.close_record(closed, actor="t", reason="case ended")
+
+    open_only = run("export", "--store", str(store), cwd=tmp_path)
+    everyone = run("export", "--store", str(store), "--include-closed", cwd=tmp_path)
+
+    assert open_only.returncode == everyone.returncode == 0, open_only.stderr
+    assert [parse_document(line).child.id for line in open_only.stdout.splitlines()] == [
+        d.child.id for d in docs if d.child.id != closed]
+    assert everyone.stdout == synthetic_file.read_text(encoding="utf-8")
+
+
 def test_import_from_stdin_into_the_default_store(synthetic_file: Path, tmp_path: Path) -> None:
     store = tmp_path / "from-env.db"
     text = synthetic_file.read_text(encoding="utf-8")
