@@ -12,7 +12,7 @@ Writes check every rule on what they bring (docs/record.md, "Rules added later")
 edit may keep such a value where the record already holds it (:func:`kept`), so a
 worker's or a young person's change to something else still saves; a new or changed
 value must meet today's rules, and is refused naming the field. :func:`later_breaches`
-lists the values a record still needs putting right.
+lists the values a record still needs putting right (``ecomap check``).
 """
 
 from __future__ import annotations

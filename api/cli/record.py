@@ -1,4 +1,5 @@
-"""CLI commands ``history`` and ``restore``: a child's record over record time."""
+"""CLI commands ``history``, ``restore`` and ``check``: a child's record over record time,
+and the records that still hold values from before a rule (docs/record.md)."""
 
 from __future__ import annotations
 
@@ -79,7 +80,31 @@ def restore(
     )
 
 
+def check(store: StoreOption = None) -> None:
+    """List the records (closed ones too) holding values from before a FORMAT.md rule
+    existed: a child id and each field's path and rule, no names. They read as stored and
+    stay as they are until someone edits that field (docs/record.md, "Rules added
+    later"). Exit status 1 if there are any."""
+    from ecomap.stored import later_breaches
+
+    db, _ = open_store(store, must_exist=True)
+    found = 0
+    try:
+        for doc in db.iter_documents(include_closed=True):
+            breaches = later_breaches(doc)
+            found += bool(breaches)
+            for breach in breaches:
+                typer.echo(f"{doc.child.id}  {breach.path}: {breach.message}")
+    finally:
+        db.close()
+    typer.echo(f"{found} {'record holds' if found == 1 else 'records hold'} values from "
+               "before a rule; each is put right when that field is next edited", err=True)
+    if found:
+        raise typer.Exit(1)
+
+
 def register(app: typer.Typer) -> None:
-    """Add ``history`` and ``restore`` to ``app``."""
+    """Add ``history``, ``restore`` and ``check`` to ``app``."""
     app.command("history")(history)
     app.command("restore")(restore)
+    app.command("check")(check)

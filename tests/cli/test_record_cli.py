@@ -73,3 +73,28 @@ def test_restore_needs_a_reason_and_a_known_revision(
     assert unknown.returncode == 1 and "999" in unknown.stderr
     nobody = run("history", "c-nobody", "--store", str(path))
     assert nobody.returncode == 1 and "c-nobody" in nobody.stderr
+
+
+def test_check_lists_the_records_holding_values_from_before_a_rule(
+    edited: tuple[Path, EcomapDocument, int],
+) -> None:
+    """docs/record.md, "Rules added later": ids and field paths, never a name."""
+    from tests.graph.tamper import tamper
+
+    path, _, _ = edited
+    clean = run("check", "--store", str(path))
+    assert (clean.returncode, clean.stdout) == (0, "")
+    assert "0 records hold" in clean.stderr
+    with EmbeddedStore(path) as store:
+        tamper(store, "UPDATE people SET name = 'Rose\x07' WHERE id = 'p-mia-gran' "
+               "AND rev_to = OPEN", "")
+        store.close_record("c-mia", actor="t")
+        position = [p.id for p in store.get("c-mia").people].index("p-mia-gran")
+
+    found = run("check", "--store", str(path))
+
+    assert found.returncode == 1, found.stderr
+    assert found.stdout.splitlines() == [
+        f"c-mia  people[{position}].name: must not contain control characters"]
+    assert "Rose" not in found.stdout + found.stderr
+    assert "1 record holds" in found.stderr
