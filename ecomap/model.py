@@ -131,7 +131,9 @@ IsoDate = Annotated[date, _IsoDateRule]
 
 #: Control characters (Unicode category Cc). FORMAT.md: text holds none (they break
 #: XML exports and hide text in spreadsheets); notes may hold tab and newline.
-_NO_CONTROL = r"^[^\x00-\x1f\x7f-\x9f]*$"
+#: The control characters as a regular-expression class body (also :mod:`ecomap.stored`).
+CONTROL_CHARACTERS = r"\x00-\x1f\x7f-\x9f"
+_NO_CONTROL = rf"^[^{CONTROL_CHARACTERS}]*$"
 _NOTE_CONTROL = r"^[^\x00-\x08\x0b-\x1f\x7f-\x9f]*$"
 _CONTROL_MESSAGE = "must not contain control characters"
 _NOTE_MESSAGE = "must not contain control characters other than tab and newline"

@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from ecomap.errors import Breach
-from ecomap.model import EARLIEST_DATE, LATEST_DATE
+from ecomap.model import CONTROL_CHARACTERS, EARLIEST_DATE, LATEST_DATE
 
 __all__ = ["LATER_RULES", "kept", "later_breaches", "stored"]
 
@@ -34,7 +34,7 @@ LATER_RULES: frozenset[str] = frozenset({"control_characters", "date_range"})
 
 M = TypeVar("M", bound=BaseModel)
 _ABSENT = object()
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_CONTROL = re.compile(f"[{CONTROL_CHARACTERS}]")
 Loc = Sequence[int | str]
 
 
@@ -60,7 +60,7 @@ def stored(model: type[M], data: Any) -> M:
             raise
     stand_in = data
     for e in errors:
-        stand_in = _replaced(stand_in, e["loc"], _stand_in(e["type"], e["input"]))
+        stand_in = _put(stand_in, e["loc"], _stand_in(e["type"], e["input"]))
     built = model.model_validate(stand_in)
     for e in errors:
         built = _put(built, e["loc"], _as_stored(e["type"], e["input"]))
@@ -146,25 +146,20 @@ def _as_json(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date) else value
 
 
-def _replaced(data: Any, loc: Loc, value: Any) -> Any:
-    """A copy of plain ``data`` (dicts, lists, tuples) with ``value`` at ``loc``."""
-    if not loc:
-        return value
-    head, rest = loc[0], loc[1:]
-    if isinstance(data, Mapping):
-        return {**data, head: _replaced(data[head], rest, value)}
-    items = list(data)
-    items[int(head)] = _replaced(items[int(head)], rest, value)
-    return tuple(items) if isinstance(data, tuple) else items
-
-
 def _put(node: Any, loc: Loc, value: Any) -> Any:
-    """A copy of the built ``node`` (models, lists, tuples) with ``value`` at ``loc``."""
+    """A copy of ``node`` (plain data or built models: dicts, models, lists, tuples) with
+    ``value`` at ``loc``.
+
+    >>> _put({"a": [1, (2, 3)]}, ("a", 1, 0), 9)
+    {'a': [1, (9, 3)]}
+    """
     if not loc:
         return value
     head, rest = loc[0], loc[1:]
     if isinstance(node, BaseModel):
         return node.model_copy(update={str(head): _put(getattr(node, str(head)), rest, value)})
+    if isinstance(node, Mapping):
+        return {**node, head: _put(node[head], rest, value)}
     items = list(node)
     items[int(head)] = _put(items[int(head)], rest, value)
     return tuple(items) if isinstance(node, tuple) else items
